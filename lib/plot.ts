@@ -1,0 +1,271 @@
+/**
+ * Charts that a notebook cell ends with: a line chart, a heatmap (time × unit, for gate
+ * activations), and `plot()` for anything else Observable Plot can draw.
+ *
+ * Each helper returns a {@linkcode Chart}. Jupyter's Deno kernel displays an object through its
+ * `Symbol.for("Jupyter.display")` method, and a Chart answers with its SVG inside `text/html`:
+ * HTML survives `jupyter nbconvert --to html`, which blanks bare `image/svg+xml` outputs
+ * (jupyter/nbconvert#1849). Nothing here touches `Deno.jupyter`, which exists only inside the
+ * kernel, so the same code runs in `deno test`. Helpers never print.
+ *
+ * First used in notebook 03 (pointwise operations).
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { createDocument } from "./_dom.ts";
+import { formatNumber, toVector, type VectorLike } from "./tensor.ts";
+
+const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+
+/** A rendered chart: its HTML, and how Jupyter should display it. */
+export class Chart {
+  /** The chart's root element: an `<svg>`, or a `<figure>` holding title, legend and `<svg>`. */
+  readonly element: Element;
+
+  constructor(element: Element) {
+    this.element = element;
+  }
+
+  /** The chart as HTML (an inline SVG, possibly wrapped in a figure with its legend). */
+  get html(): string {
+    return this.element.outerHTML;
+  }
+
+  /** What Jupyter shows: the HTML, and a one-line text fallback for consoles. */
+  [JUPYTER_DISPLAY](): Record<string, string> {
+    return { "text/html": this.html, "text/plain": this.toString() };
+  }
+
+  /** `Chart: <title>`: what a plain console prints. */
+  toString(): string {
+    const title = this.element.querySelector("h2")?.textContent ?? this.element.getAttribute("aria-label");
+    return `Chart${title ? `: ${title}` : ""}`;
+  }
+}
+
+/** The defaults every chart starts from: legible text in a notebook, a white background. */
+const DEFAULTS: Plot.PlotOptions = {
+  style: { fontSize: "12px", background: "white", overflow: "visible" },
+};
+
+/**
+ * Any Observable Plot chart, drawn server-side and returned as a displayable {@linkcode Chart}.
+ * Takes the same options as `Plot.plot`.
+ *
+ * @example
+ * ```ts
+ * import { plot } from "@course/lib";
+ * import * as Plot from "@observablehq/plot";
+ * import assert from "node:assert/strict";
+ *
+ * const chart = plot({ marks: [Plot.barY([3, 1, 2])], title: "Three bars" });
+ * assert.match(chart.html, /aria-label="bar"/);
+ * ```
+ */
+export function plot(options: Plot.PlotOptions): Chart {
+  const style = { ...(DEFAULTS.style as object), ...(typeof options.style === "object" ? options.style : {}) };
+  const element = Plot.plot({ ...DEFAULTS, ...options, style, document: createDocument() });
+  return new Chart(element as Element);
+}
+
+/** Options for {@linkcode lineChart}. */
+export interface LineChartOptions {
+  /** Title above the chart. */
+  title?: string;
+  /** Smaller text under the title. */
+  subtitle?: string;
+  /** Text under the chart. */
+  caption?: string;
+  /** Label of the x axis. */
+  xLabel?: string;
+  /** Label of the y axis. */
+  yLabel?: string;
+  /** Range of the y axis (default: the data's). */
+  yDomain?: [number, number];
+  /** Width in pixels (default 640). */
+  width?: number;
+  /** Height in pixels (default 320). */
+  height?: number;
+  /** Extra Plot marks drawn on top, e.g. `Plot.ruleX([0])`. */
+  marks?: Plot.Markish[];
+}
+
+/**
+ * A line chart of one or more series over the same x values; one colour per series, with a legend
+ * when there is more than one.
+ *
+ * @param x the x values, `[N]`
+ * @param series named y values, each `[N]`
+ * @throws {RangeError} if a series does not have as many values as `x`
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const x = [-2, -1, 0, 1, 2];
+ * const chart = lineChart(x, { "x²": x.map((v) => v * v), "x": x }, { title: "Two curves" });
+ * const lines = chart.element.querySelector('g[aria-label="line"]');
+ * assert.equal(lines?.querySelectorAll("path").length, 2); // one path per series
+ * ```
+ */
+export function lineChart(x: VectorLike, series: Record<string, VectorLike>, options: LineChartOptions = {}): Chart {
+  const xs = toVector(x, "x", "draw line chart");
+  const names = Object.keys(series);
+  if (names.length === 0) throw new RangeError("Cannot draw line chart: series has 0 entries, expected at least 1");
+  const data: { x: number; y: number; series: string }[] = [];
+  for (const name of names) {
+    const ys = toVector(series[name], `series "${name}"`, "draw line chart");
+    if (ys.length !== xs.length) {
+      throw new RangeError(
+        `Cannot draw line chart: series "${name}" has length ${ys.length}, expected ${xs.length} (the length of x)`,
+      );
+    }
+    ys.forEach((y, k) => data.push({ x: xs[k], y, series: name }));
+  }
+  const many = names.length > 1;
+  return plot({
+    title: options.title,
+    subtitle: options.subtitle,
+    caption: options.caption,
+    width: options.width ?? 640,
+    height: options.height ?? 320,
+    grid: true,
+    x: { label: options.xLabel ?? null },
+    y: { label: options.yLabel ?? null, domain: options.yDomain },
+    color: many ? { legend: true, domain: names } : undefined,
+    marks: [
+      Plot.ruleY([0], { stroke: "#999" }),
+      Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : "steelblue", strokeWidth: 2 }),
+      ...(options.marks ?? []),
+    ],
+  });
+}
+
+/** Options for {@linkcode heatmap}. */
+export interface HeatmapOptions {
+  /** Title above the chart. */
+  title?: string;
+  /** Smaller text under the title. */
+  subtitle?: string;
+  /** Text under the chart. */
+  caption?: string;
+  /** Label of the x axis (default "time step t"). */
+  xLabel?: string;
+  /** Label of the y axis (default "unit"). */
+  yLabel?: string;
+  /** A label for each column (default 0, 1, 2, ...), e.g. the tokens of a sentence. */
+  columns?: readonly string[];
+  /** A label for each row (default 0, 1, 2, ...). */
+  rows?: readonly string[];
+  /**
+   * The values at the two ends of the colour scale (default: the data's range). Gates live in
+   * [0, 1]; pass `[0, 1]` so that pictures of different gates compare.
+   */
+  domain?: [number, number];
+  /**
+   * A Plot colour scheme (default "blues"; "rdbu" with 0 in the middle when the domain has both
+   * signs, as for c̃_t and c_t).
+   */
+  scheme?: string;
+  /** The legend's label, e.g. "f_t" (default: no label). */
+  label?: string;
+  /** Draw the colour legend (default true). */
+  legend?: boolean;
+  /** Write each value in its cell, with this many decimals (default: no text). */
+  digits?: number;
+  /** Width in pixels (default: from the number of columns). */
+  width?: number;
+}
+
+/**
+ * A heatmap of vectors side by side: column t is `columns[t]` (a vector over units), row k is unit k.
+ * Use it for gate activations over time (`heatmap(trace.f, { domain: [0, 1] })`) or for a few
+ * vectors next to each other.
+ *
+ * @param columns one vector per column, all the same length H: `[T][H]`
+ * @throws {RangeError} if the vectors differ in length, or there are no vectors
+ *
+ * @example
+ * ```ts
+ * import { heatmap } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const f = [[0.1, 0.9, 0.5], [0.2, 0.8, 0.5]]; // T = 2 steps, H = 3 units
+ * const chart = heatmap(f, { domain: [0, 1], label: "f_t", digits: 1 });
+ * const cells = chart.element.querySelector('g[aria-label="cell"]');
+ * assert.equal(cells?.querySelectorAll("rect").length, 6); // one cell per (step, unit)
+ * assert.match(chart.html, /data:image\/png;base64,/); // continuous legend ramp
+ * ```
+ */
+export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions = {}): Chart {
+  const context = "draw heatmap";
+  if (columns.length === 0) throw new RangeError(`Cannot ${context}: got 0 columns, expected at least 1`);
+  const vectors = columns.map((c, t) => toVector(c, `column ${t}`, context));
+  const H = vectors[0].length;
+  vectors.forEach((v, t) => {
+    if (v.length !== H) {
+      throw new RangeError(`Cannot ${context}: column ${t} has length ${v.length}, expected ${H} (the length of column 0)`);
+    }
+  });
+  const colLabels = options.columns ?? vectors.map((_, t) => String(t));
+  const rowLabels = options.rows ?? Array.from({ length: H }, (_, k) => String(k));
+  if (colLabels.length !== vectors.length) {
+    throw new RangeError(`Cannot ${context}: columns has ${colLabels.length} labels, expected ${vectors.length}`);
+  }
+  if (rowLabels.length !== H) {
+    throw new RangeError(`Cannot ${context}: rows has ${rowLabels.length} labels, expected ${H}`);
+  }
+
+  const data = vectors.flatMap((v, t) => Array.from(v, (value, k) => ({ col: colLabels[t], row: rowLabels[k], value })));
+  let [lo, hi] = options.domain ?? [Math.min(...data.map((d) => d.value)), Math.max(...data.map((d) => d.value))];
+  if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
+  const diverging = options.scheme === undefined && lo < 0 && hi > 0;
+  const limit = Math.max(-lo, hi);
+
+  const withText = options.digits !== undefined;
+  const cellWidth = withText ? 44 : 18;
+  const cellHeight = withText ? 28 : 16;
+  const longestRow = Math.max(...rowLabels.map((label) => label.length));
+  const longestCol = Math.max(...colLabels.map((label) => label.length));
+  const marginLeft = 30 + 7 * longestRow;
+  const rotate = longestCol * 6.5 > cellWidth + 8; // about 6.5 px per character at 12 px
+  const marginBottom = rotate ? 20 + 6 * Math.min(longestCol, 20) : 40;
+  const width = options.width ?? Math.max(320, marginLeft + 20 + cellWidth * vectors.length);
+
+  // Text must stay readable on dark cells: white where the colour is strong, black elsewhere.
+  const strength = (v: number) => diverging ? Math.abs(v) / limit : (v - lo) / (hi - lo);
+  const marks: Plot.Markish[] = [
+    Plot.cell(data, { x: "col", y: "row", fill: "value", inset: 0.5 }),
+  ];
+  if (withText) {
+    marks.push(Plot.text(data, {
+      x: "col",
+      y: "row",
+      text: (d: { value: number }) => formatNumber(d.value, options.digits),
+      fill: (d: { value: number }) => (strength(d.value) > 0.55 ? "white" : "black"),
+    }));
+  }
+  return plot({
+    title: options.title,
+    subtitle: options.subtitle,
+    caption: options.caption,
+    width,
+    height: 50 + marginBottom + cellHeight * H,
+    marginLeft,
+    marginBottom,
+    padding: 0,
+    x: { domain: colLabels, label: options.xLabel ?? "time step t", tickRotate: rotate ? -45 : 0 },
+    y: { domain: rowLabels, label: options.yLabel ?? "unit" },
+    color: {
+      type: diverging ? "diverging" : "linear",
+      scheme: (options.scheme ?? (diverging ? "rdbu" : "blues")) as Plot.ColorScheme,
+      domain: diverging ? [-limit, limit] : [lo, hi],
+      legend: options.legend ?? true,
+      label: options.label,
+    },
+    marks,
+  });
+}

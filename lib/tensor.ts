@@ -1,0 +1,283 @@
+/**
+ * Vectors and matrices as `Float32Array`s with explicit shapes.
+ *
+ * A vector of length n is a plain `Float32Array` (shape `[n]`). A matrix is a
+ * row-major `Float32Array` together with its shape (`rows × cols`), so
+ * `W.data[r * W.cols + k]` is the entry in row r, column k. This is the
+ * layout the lectures draw: `W_f` has one row per hidden unit, `[H, H+X]`.
+ *
+ * Introduced in notebook 03 (pointwise operations) and used by every cell.
+ *
+ * @module
+ */
+
+/** What the library accepts where it expects a vector: a `Float32Array` or a plain array of numbers. */
+export type VectorLike = Float32Array | readonly number[];
+
+/** A row-major matrix of shape `[rows, cols]`. */
+export interface Matrix {
+  /** Number of rows (for an LSTM weight matrix: the hidden size H). */
+  readonly rows: number;
+  /** Number of columns (for an LSTM weight matrix: H + X). */
+  readonly cols: number;
+  /** The entries, row after row: `data[r * cols + k]`; length `rows * cols`. */
+  readonly data: Float32Array;
+}
+
+/**
+ * Returns `x` as a `Float32Array`: the same object if it already is one, else a float32 copy.
+ *
+ * @param x a vector (`number[]` or `Float32Array`)
+ * @param what how to name `x` in an error message, e.g. `"x"`
+ * @param context what was being attempted, e.g. `"run LSTM step"`
+ * @throws {TypeError} if `x` is not an array of numbers
+ *
+ * @example
+ * ```ts
+ * import { toVector } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const v = toVector([1, 2, 3]);
+ * assert.ok(v instanceof Float32Array);
+ * assert.deepEqual([...v], [1, 2, 3]);
+ * ```
+ */
+export function toVector(x: VectorLike, what = "vector", context = "use vector"): Float32Array {
+  if (x instanceof Float32Array) return x;
+  if (!Array.isArray(x)) {
+    throw new TypeError(
+      `Cannot ${context}: ${what} must be a number[] or Float32Array, got ${describe(x)}`,
+    );
+  }
+  const out = new Float32Array(x.length);
+  for (let k = 0; k < x.length; k++) {
+    const value = x[k];
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `Cannot ${context}: ${what}[${k}] must be a number, got ${describe(value)}`,
+      );
+    }
+    out[k] = value;
+  }
+  return out;
+}
+
+/**
+ * Throws a `RangeError` unless `v` has length `expected`.
+ *
+ * The message follows one pattern everywhere in the course:
+ * `Cannot run LSTM step: x has length 6, expected 4`.
+ *
+ * @example
+ * ```ts
+ * import { expectLength } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => expectLength([1, 2], 3, "x", "run LSTM step"), {
+ *   name: "RangeError",
+ *   message: "Cannot run LSTM step: x has length 2, expected 3",
+ * });
+ * ```
+ */
+export function expectLength(v: ArrayLike<number>, expected: number, what: string, context: string): void {
+  if (v.length !== expected) {
+    throw new RangeError(`Cannot ${context}: ${what} has length ${v.length}, expected ${expected}`);
+  }
+}
+
+/**
+ * A vector of `n` zeros, shape `[n]`.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...zeros(3)], [0, 0, 0]);
+ * ```
+ */
+export function zeros(n: number): Float32Array {
+  expectSize(n, "n", "make zeros");
+  return new Float32Array(n);
+}
+
+/**
+ * A matrix of shape `[rows, cols]`, filled with zeros or with `data` (row-major, copied).
+ *
+ * @throws {RangeError} if `data` does not hold exactly `rows * cols` numbers
+ *
+ * @example
+ * ```ts
+ * import { matrix } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const W = matrix(2, 3, [1, 2, 3, 4, 5, 6]); // [2, 3]
+ * assert.equal(W.data[1 * 3 + 0], 4); // row 1, column 0
+ * ```
+ */
+export function matrix(rows: number, cols: number, data?: VectorLike): Matrix {
+  expectSize(rows, "rows", "make matrix");
+  expectSize(cols, "cols", "make matrix");
+  if (data === undefined) return { rows, cols, data: new Float32Array(rows * cols) };
+  const values = toVector(data, "data", "make matrix");
+  if (values.length !== rows * cols) {
+    throw new RangeError(
+      `Cannot make matrix: a ${rows}×${cols} matrix needs ${rows * cols} numbers, data has ${values.length}`,
+    );
+  }
+  return { rows, cols, data: Float32Array.from(values) };
+}
+
+/**
+ * A matrix from a list of rows, as the lectures write it (`[[1, 2], [3, 4]]` is 2×2).
+ *
+ * @throws {RangeError} if the rows have different lengths or there are none
+ *
+ * @example
+ * ```ts
+ * import { matrixFromRows } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const W = matrixFromRows([[1, 2, 3], [4, 5, 6]]);
+ * assert.equal(W.rows, 2);
+ * assert.equal(W.cols, 3);
+ * ```
+ */
+export function matrixFromRows(rows: readonly VectorLike[]): Matrix {
+  if (rows.length === 0) throw new RangeError("Cannot make matrix from rows: got 0 rows, expected at least 1");
+  const cols = rows[0].length;
+  const data = new Float32Array(rows.length * cols);
+  rows.forEach((row, r) => {
+    expectLength(row, cols, `row ${r}`, "make matrix from rows");
+    data.set(toVector(row, `row ${r}`, "make matrix from rows"), r * cols);
+  });
+  return { rows: rows.length, cols, data };
+}
+
+/**
+ * The rows of `W` as plain number arrays (for printing and JSON).
+ *
+ * @example
+ * ```ts
+ * import { matrixFromRows, matrixToRows } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(matrixToRows(matrixFromRows([[1, 2], [3, 4]])), [[1, 2], [3, 4]]);
+ * ```
+ */
+export function matrixToRows(W: Matrix): number[][] {
+  return Array.from({ length: W.rows }, (_, r) => Array.from(W.data.subarray(r * W.cols, (r + 1) * W.cols)));
+}
+
+/**
+ * The matrix-vector product `W·x`: `[rows, cols] · [cols] -> [rows]`.
+ *
+ * Sums are accumulated in float64 and rounded once to float32 at the end, so the
+ * result does not depend on the order of the sum more than float32 rounding does.
+ *
+ * @throws {RangeError} if `x` does not have `W.cols` entries
+ *
+ * @example
+ * ```ts
+ * import { matrixFromRows, matVec } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const W = matrixFromRows([[1, 0, 2], [0, 1, 0]]); // [2, 3]
+ * assert.deepEqual([...matVec(W, [1, 2, 3])], [7, 2]); // [2]
+ * ```
+ */
+export function matVec(W: Matrix, x: VectorLike): Float32Array {
+  const v = toVector(x, "x", "multiply matrix by vector");
+  if (v.length !== W.cols) {
+    throw new RangeError(
+      `Cannot multiply matrix by vector: W is ${W.rows}×${W.cols}, so x must have length ${W.cols}, but it has length ${v.length}`,
+    );
+  }
+  const out = new Float32Array(W.rows); // [rows]
+  for (let r = 0; r < W.rows; r++) {
+    const offset = r * W.cols;
+    let sum = 0;
+    for (let k = 0; k < W.cols; k++) sum += W.data[offset + k] * v[k];
+    out[r] = sum;
+  }
+  return out;
+}
+
+/**
+ * Stacks vectors end to end: `concat([hPrev, x])` is the `[h_{t-1}, x_t]` the gates read, `[H] ++ [X] -> [H+X]`.
+ *
+ * @example
+ * ```ts
+ * import { concat } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const hPrev = [0.1, 0.3, 0.9]; // [H] = [3]
+ * const x = [1, 0, 0, 0]; // [X] = [4]
+ * assert.deepEqual([...concat([hPrev, x])], [...new Float32Array([0.1, 0.3, 0.9, 1, 0, 0, 0])]); // [7]
+ * ```
+ */
+export function concat(parts: readonly VectorLike[]): Float32Array {
+  const vectors = parts.map((p, k) => toVector(p, `part ${k}`, "concatenate vectors"));
+  const out = new Float32Array(vectors.reduce((n, v) => n + v.length, 0));
+  let offset = 0;
+  for (const v of vectors) {
+    out.set(v, offset);
+    offset += v.length;
+  }
+  return out;
+}
+
+/**
+ * Formats a vector the way the lectures print one, `[4 10 18]`, with at most `digits` decimals.
+ *
+ * Float32 values such as `0.1` are stored as `0.10000000149011612`; printing with a fixed number of
+ * significant decimals shows the value a reader means, and trailing zeros are dropped.
+ *
+ * @example
+ * ```ts
+ * import { formatVector } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatVector([4, 10, 18]), "[4 10 18]");
+ * assert.equal(formatVector(new Float32Array([0.1, 2 / 3])), "[0.1 0.6667]");
+ * assert.equal(formatVector([0.5], 2), "[0.5]");
+ * ```
+ */
+export function formatVector(v: VectorLike, digits = 4): string {
+  return `[${Array.from(v, (value) => formatNumber(value, digits)).join(" ")}]`;
+}
+
+/**
+ * Formats one number with at most `digits` decimals, dropping trailing zeros (`0.5000` -> `0.5`, `-0` -> `0`).
+ *
+ * @example
+ * ```ts
+ * import { formatNumber } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatNumber(0.7310585975646973), "0.7311");
+ * assert.equal(formatNumber(2.5), "2.5");
+ * ```
+ */
+export function formatNumber(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  const fixed = value.toFixed(digits);
+  const text = fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+  return text === "-0" ? "0" : text;
+}
+
+function expectSize(n: number, what: string, context: string): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`Cannot ${context}: ${what} must be a whole number >= 0, got ${n}`);
+  }
+}
+
+/** A short description of a value for error messages: its type, and its value when short. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 20))}`;
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return `${typeof value} ${String(value)}`;
+}

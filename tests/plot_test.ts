@@ -1,0 +1,86 @@
+// The chart helpers produce SVG with the expected marks, display as HTML in Jupyter, and check their input.
+import assert from "node:assert/strict";
+import { Chart, heatmap, lineChart, plot } from "@course/lib";
+import * as Plot from "@observablehq/plot";
+
+const JUPYTER = Symbol.for("Jupyter.display");
+
+function marks(chart: Chart, label: string): Element[] {
+  return [...chart.element.querySelectorAll(`g[aria-label="${label}"]`)];
+}
+
+Deno.test("lineChart: one path per series, axes, a legend naming each series, and a title", () => {
+  const x = [0, 1, 2, 3];
+  const chart = lineChart(x, { a: [0, 1, 4, 9], b: [0, 1, 2, 3], c: [3, 2, 1, 0] }, {
+    title: "Three series",
+    xLabel: "x",
+    yLabel: "y",
+  });
+  const [lines] = marks(chart, "line");
+  assert.equal(lines.querySelectorAll("path").length, 3);
+  assert.equal(marks(chart, "x-axis tick").length, 1);
+  assert.equal(marks(chart, "y-axis tick").length, 1);
+  assert.equal(chart.element.querySelector("h2")?.textContent, "Three series");
+  for (const name of ["a", "b", "c"]) assert.match(chart.html, new RegExp(`>${name}</span>|>${name}<`));
+  assert.equal(String(chart), "Chart: Three series");
+});
+
+Deno.test("lineChart: one series draws one line and no legend", () => {
+  const chart = lineChart([0, 1], { only: [1, 2] });
+  assert.equal(marks(chart, "line")[0].querySelectorAll("path").length, 1);
+  assert.equal(chart.element.tagName.toLowerCase(), "svg"); // no figure wrapper: no legend, no title
+});
+
+Deno.test("lineChart refuses series of the wrong length", () => {
+  assert.throws(() => lineChart([0, 1, 2], { y: [1, 2] }), {
+    name: "RangeError",
+    message: 'Cannot draw line chart: series "y" has length 2, expected 3 (the length of x)',
+  });
+  assert.throws(() => lineChart([0], {}), { name: "RangeError" });
+});
+
+Deno.test("heatmap: T×H cells, labelled axes, a continuous legend painted as PNG, and values in cells", () => {
+  const T = 5, H = 3;
+  const columns = Array.from({ length: T }, (_, t) => Array.from({ length: H }, (_, k) => (t + k) / 8));
+  const chart = heatmap(columns, { domain: [0, 1], label: "f_t", digits: 2, title: "Forget gate" });
+  const [cells] = marks(chart, "cell");
+  assert.equal(cells.querySelectorAll("rect").length, T * H);
+  const [texts] = marks(chart, "text");
+  assert.equal(texts.querySelectorAll("text").length, T * H);
+  assert.match(texts.textContent ?? "", /0\.13/); // 1/8 = 0.125 shown with 2 decimals
+  assert.match(chart.html, /<image[^>]+href="data:image\/png;base64,iVBORw0KGgo/); // PNG signature in base64
+  assert.match(chart.html, /time step t/);
+  assert.match(chart.html, />unit</);
+});
+
+Deno.test("heatmap: a domain with both signs uses a diverging scale centred on 0", () => {
+  const chart = heatmap([[-0.5, 0.25], [0.9, -0.1]]);
+  const fills = [...marks(chart, "cell")[0].querySelectorAll("rect")].map((r) => r.getAttribute("fill"));
+  assert.equal(fills.length, 4);
+  assert.equal(new Set(fills).size, 4);
+});
+
+Deno.test("heatmap refuses ragged columns and wrong label counts", () => {
+  assert.throws(() => heatmap([[1, 2], [1]]), {
+    name: "RangeError",
+    message: "Cannot draw heatmap: column 1 has length 1, expected 2 (the length of column 0)",
+  });
+  assert.throws(() => heatmap([[1, 2]], { rows: ["a"] }), {
+    name: "RangeError",
+    message: "Cannot draw heatmap: rows has 1 labels, expected 2",
+  });
+  assert.throws(() => heatmap([]), { name: "RangeError" });
+});
+
+Deno.test("charts display in Jupyter as text/html holding the SVG (nbconvert blanks bare image/svg+xml)", () => {
+  const chart = plot({ marks: [Plot.dot([[1, 2]])] });
+  const bundle = (chart as unknown as Record<symbol, () => Record<string, string>>)[JUPYTER]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+  assert.match(bundle["text/html"], /^<svg[^>]+viewBox="0 0 640 400"/);
+  assert.equal(bundle["image/svg+xml"], undefined);
+});
+
+Deno.test("charts are deterministic: the same data draws the same markup", () => {
+  const draw = () => heatmap([[0.1, 0.2], [0.3, 0.4]], { domain: [0, 1] }).html;
+  assert.equal(draw(), draw());
+});
