@@ -20,8 +20,8 @@ export class RampCanvas {
 
   getContext(kind: string) {
     if (kind !== "2d") return null;
-    const canvas = this;
     let rgba: [number, number, number, number] = [0, 0, 0, 255];
+    const fillRect = (x: number, y: number, w: number, h: number) => this.#fillRect(rgba, x, y, w, h);
     return {
       set fillStyle(color: string) {
         rgba = parseColor(color);
@@ -29,15 +29,17 @@ export class RampCanvas {
       get fillStyle() {
         return `rgba(${rgba.join(",")})`;
       },
-      fillRect(x: number, y: number, w: number, h: number) {
-        const pixels = canvas.#buffer();
-        for (let row = Math.max(0, y); row < Math.min(canvas.height, y + h); row++) {
-          for (let col = Math.max(0, x); col < Math.min(canvas.width, x + w); col++) {
-            pixels.set(rgba, (row * canvas.width + col) * 4);
-          }
-        }
-      },
+      fillRect,
     };
+  }
+
+  #fillRect(rgba: readonly number[], x: number, y: number, w: number, h: number): void {
+    const pixels = this.#buffer();
+    for (let row = Math.max(0, y); row < Math.min(this.height, y + h); row++) {
+      for (let col = Math.max(0, x); col < Math.min(this.width, x + w); col++) {
+        pixels.set(rgba, (row * this.width + col) * 4);
+      }
+    }
   }
 
   toDataURL(): string {

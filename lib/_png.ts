@@ -69,7 +69,14 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
   }
   const header = new Uint8Array([...u32(width), ...u32(height), 8, 6, 0, 0, 0]); // 8-bit RGBA
   return new Uint8Array([
-    137, 80, 78, 71, 13, 10, 26, 10,
+    137,
+    80,
+    78,
+    71,
+    13,
+    10,
+    26,
+    10,
     ...chunk("IHDR", header),
     ...chunk("IDAT", zlibStored(raw)),
     ...chunk("IEND", new Uint8Array(0)),

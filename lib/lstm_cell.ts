@@ -24,8 +24,17 @@
  */
 
 import { add, mul, sigmoid, tanh } from "./pointwise.ts";
-import { type Rng, seededRng, uniformMatrix, uniformVector } from "./random.ts";
-import { concat, expectLength, type Matrix, matrixFromRows, matVec, toVector, type VectorLike, zeros } from "./tensor.ts";
+import { type Rng, seededRng, uniformMatrix } from "./random.ts";
+import {
+  concat,
+  expectLength,
+  type Matrix,
+  matrixFromRows,
+  matVec,
+  toVector,
+  type VectorLike,
+  zeros,
+} from "./tensor.ts";
 
 /** The weights and biases of one LSTM cell with input size X and hidden size H. */
 export interface LSTMParams {

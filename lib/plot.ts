@@ -207,7 +207,9 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
   const H = vectors[0].length;
   vectors.forEach((v, t) => {
     if (v.length !== H) {
-      throw new RangeError(`Cannot ${context}: column ${t} has length ${v.length}, expected ${H} (the length of column 0)`);
+      throw new RangeError(
+        `Cannot ${context}: column ${t} has length ${v.length}, expected ${H} (the length of column 0)`,
+      );
     }
   });
   const colLabels = options.columns ?? vectors.map((_, t) => String(t));
@@ -219,7 +221,9 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
     throw new RangeError(`Cannot ${context}: rows has ${rowLabels.length} labels, expected ${H}`);
   }
 
-  const data = vectors.flatMap((v, t) => Array.from(v, (value, k) => ({ col: colLabels[t], row: rowLabels[k], value })));
+  const data = vectors.flatMap((v, t) =>
+    Array.from(v, (value, k) => ({ col: colLabels[t], row: rowLabels[k], value }))
+  );
   let [lo, hi] = options.domain ?? [Math.min(...data.map((d) => d.value)), Math.max(...data.map((d) => d.value))];
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
   const diverging = options.scheme === undefined && lo < 0 && hi > 0;

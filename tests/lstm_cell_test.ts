@@ -45,7 +45,16 @@ Deno.test("lstmStep equals the lecture's equations computed by hand (H = 2, X = 
 Deno.test("lstmStep: with f = 1 and i = 0 the cell state passes through unchanged", () => {
   // Huge biases saturate the gates: σ(50) = 1 and σ(-50) = 0 in float32.
   const zero = [[0, 0, 0, 0], [0, 0, 0, 0]]; // [H, H+X] = [2, 4]
-  const p = lstmParams({ Wf: zero, Wi: zero, Wc: zero, Wo: zero, bf: [50, 50], bi: [-50, -50], bc: [0, 0], bo: [0, 0] });
+  const p = lstmParams({
+    Wf: zero,
+    Wi: zero,
+    Wc: zero,
+    Wo: zero,
+    bf: [50, 50],
+    bi: [-50, -50],
+    bc: [0, 0],
+    bo: [0, 0],
+  });
   const step = lstmStep(p, [1, 2], [0.3, 0.4], [4, 5]);
   assert.deepEqual([...step.c], [4, 5]);
 });

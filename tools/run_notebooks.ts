@@ -1,0 +1,152 @@
+/**
+ * Executes notebooks with the Deno kernel, headless, and checks them.
+ *
+ * ```sh
+ * deno run -A tools/run_notebooks.ts [NOTEBOOK.ipynb ...] [--out DIR]
+ * ```
+ *
+ * With no notebooks named, runs every notebook in `notebooks/`, in course order. Each runs top to
+ * bottom in a fresh kernel, in its own folder (as Jupyter runs it); the executed copy is written to
+ * `build/notebooks/` (git-ignored). A notebook fails on an error, on stderr output, on a code cell
+ * whose expected output is missing, or when it takes longer than its budget
+ * (`metadata.course.budget_seconds`, default 60); see `tools/_notebook.ts` for the conventions.
+ * Prints one line per notebook, then `N passed, N failed`; exits 1 if any failed.
+ *
+ * The execution itself is `tools/_nbexec.py`, an nbclient subclass that keeps reading outputs for
+ * 0.1 s after the kernel says it is idle: the Deno kernel often sends `idle` before a cell's last
+ * outputs, and stock nbconvert then loses them (shared/deno-jupyter.md, "OUTPUT RACE").
+ *
+ * @module
+ */
+
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { budgetOf, cellSeconds, checkOutputs, listNotebooks, readNotebook } from "./_notebook.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const EXEC = join(ROOT, "tools", "_nbexec.py");
+
+/** The result of running one notebook. */
+export interface NotebookResult {
+  path: string;
+  ok: boolean;
+  seconds: number;
+  budget: number;
+  problems: string[];
+  slowest?: { cell: number; seconds: number };
+}
+
+/**
+ * Finds a Python that can import nbclient: `$JUPYTER_PYTHON`, then the interpreter named in the
+ * `jupyter` command's first line (Jupyter's own Python), then `python3`, `/usr/bin/python3`, `python`.
+ * The first `python3` on PATH is not always the one Jupyter was installed for (pyenv, conda, Homebrew).
+ */
+export async function findPython(): Promise<string> {
+  const candidates: string[] = [];
+  const fromEnv = Deno.env.get("JUPYTER_PYTHON");
+  if (fromEnv) candidates.push(fromEnv);
+  const jupyter = await which("jupyter");
+  if (jupyter) {
+    const head = (await Deno.readTextFile(jupyter).catch(() => "")).split("\n")[0];
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
+    if (shebang) candidates.push(basename(shebang[1]) === "env" && shebang[2] ? shebang[2] : shebang[1]);
+  }
+  candidates.push("python3", "/usr/bin/python3", "python");
+  for (const python of candidates) {
+    const probe = await new Deno.Command(python, {
+      args: ["-c", "import nbclient, nbformat"],
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => undefined);
+    if (probe?.success) return python;
+  }
+  throw new Error(
+    `Cannot run notebooks: no Python with nbclient found (tried ${candidates.join(", ")}). ` +
+      "Install Jupyter (Debian/Ubuntu: apt install jupyter-notebook jupyter-nbconvert python3-nbclient; " +
+      "elsewhere: pip install notebook nbclient) or set JUPYTER_PYTHON.",
+  );
+}
+
+async function which(command: string): Promise<string | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    const path = join(dir, command);
+    if (await Deno.stat(path).then((s) => s.isFile, () => false)) return path;
+  }
+  return undefined;
+}
+
+/** Executes one notebook into `outDir` and checks it. */
+export async function runNotebook(path: string, outDir: string, python: string): Promise<NotebookResult> {
+  const source = await readNotebook(path);
+  const budget = budgetOf(source);
+  const out = join(outDir, basename(path));
+  const started = performance.now();
+  const child = new Deno.Command(python, {
+    args: [EXEC, path, out, "--cwd", dirname(resolve(path)), "--timeout", String(Math.ceil(budget))],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // A hung kernel must not hang the test run: kill it well after the budget (kernel start included).
+  const killer = setTimeout(() => child.kill("SIGKILL"), (budget + 60) * 1000);
+  const { stdout, stderr, success } = await child.output();
+  clearTimeout(killer);
+  const seconds = (performance.now() - started) / 1000;
+
+  const problems: string[] = [];
+  const report = new TextDecoder().decode(stdout).trim().split("\n").at(-1) ?? "";
+  let executedOk = false;
+  try {
+    const parsed = JSON.parse(report) as { ok: boolean; error: string | null };
+    executedOk = parsed.ok;
+    if (!parsed.ok && parsed.error) problems.push(firstLines(parsed.error, 12));
+  } catch {
+    problems.push(
+      `the executor failed (exit ${success ? 0 : "non-zero"}): ${firstLines(new TextDecoder().decode(stderr), 12)}`,
+    );
+  }
+  let slowest: NotebookResult["slowest"];
+  const executed = await readNotebook(out).catch(() => undefined);
+  if (executed) {
+    if (executedOk) problems.push(...checkOutputs(executed));
+    for (const [cell, s] of cellSeconds(executed)) {
+      if (!slowest || s > slowest.seconds) slowest = { cell: cell + 1, seconds: s };
+    }
+  }
+  if (seconds > budget) problems.push(`took ${seconds.toFixed(1)} s, over its budget of ${budget} s`);
+  return { path, ok: problems.length === 0, seconds, budget, problems, slowest };
+}
+
+function firstLines(text: string, n: number): string {
+  const lines = text.trim().split("\n");
+  return lines.slice(0, n).join("\n") + (lines.length > n ? `\n… (${lines.length - n} more lines)` : "");
+}
+
+/** Runs the notebooks named on the command line (default: all of `notebooks/`); returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  let outDir = join(ROOT, "build", "notebooks");
+  const paths: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    if (args[k] === "--out") outDir = resolve(args[++k]);
+    else paths.push(args[k]);
+  }
+  if (paths.length === 0) paths.push(...await listNotebooks(join(ROOT, "notebooks")));
+  await Deno.mkdir(outDir, { recursive: true });
+  const python = await findPython();
+
+  let passed = 0, failed = 0;
+  for (const path of paths) {
+    const r = await runNotebook(path, outDir, python);
+    const slow = r.slowest ? `, slowest cell ${r.slowest.cell}: ${r.slowest.seconds.toFixed(1)} s` : "";
+    console.log(
+      `${r.ok ? "ok  " : "FAIL"}  ${basename(path)}  ${r.seconds.toFixed(1)} s (budget ${r.budget} s${slow})`,
+    );
+    for (const problem of r.problems) console.log(problem.replace(/^/gm, "        "));
+    if (r.ok) passed++;
+    else failed++;
+  }
+  console.log(`executed copies in ${outDir}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

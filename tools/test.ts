@@ -1,0 +1,93 @@
+/**
+ * `deno task test`: the course's one test command.
+ *
+ * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
+ * 2. lint them;
+ * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
+ * 4. execute every notebook headless with the Deno kernel (`tools/run_notebooks.ts`).
+ *
+ * Every step runs even when an earlier one fails, so one run shows every problem. Ends with a
+ * table of steps and times, then `N passed, N failed` over all tests and notebooks; exits 1 on
+ * any failure.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+interface Step {
+  name: string;
+  args: string[];
+  /** Reads how many tests passed and failed from the step's output; default: the step counts as one. */
+  count?: (output: string) => { passed: number; failed: number } | undefined;
+}
+
+/** Reads `ok | 43 passed (2 steps) | 0 failed` from `deno test`. */
+export function countDenoTest(output: string): { passed: number; failed: number } | undefined {
+  const m = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(output);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+/** Reads the `N passed, N failed` line that the notebook runner ends with. */
+export function countPlain(output: string): { passed: number; failed: number } | undefined {
+  const m = /^(\d+) passed, (\d+) failed$/m.exec(output);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+const STEPS: Step[] = [
+  { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
+  { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
+  { name: "lint lib, tests, tools", args: ["lint", "--quiet", "lib/", "tests/", "tools/"] },
+  {
+    name: "deno test --doc",
+    args: ["test", "--doc", "--allow-all", "--quiet", "lib/", "tests/"],
+    count: countDenoTest,
+  },
+  { name: "execute notebooks", args: ["run", "--allow-all", "tools/run_notebooks.ts"], count: countPlain },
+];
+
+async function runStep(step: Step) {
+  console.log(`\n=== ${step.name}: deno ${step.args.join(" ")}`);
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: step.args,
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Echo the output as it comes, and keep it to read the counts from.
+  let text = "";
+  const decoder = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: { write(p: Uint8Array): Promise<number> }) => {
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      await sink.write(chunk);
+    }
+  };
+  const [status] = await Promise.all([child.status, pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
+  const seconds = (performance.now() - started) / 1000;
+  const counted = step.count?.(text);
+  const counts = counted ?? { passed: status.success ? 1 : 0, failed: status.success ? 0 : 1 };
+  // A step that exits non-zero fails even if its counts say otherwise (a crash after the summary).
+  if (!status.success && counts.failed === 0) counts.failed = 1;
+  return { name: step.name, ok: status.success, seconds, ...counts };
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const results = [];
+  for (const step of STEPS) results.push(await runStep(step));
+  console.log("\n=== summary");
+  for (const r of results) {
+    console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1).padStart(6)} s`);
+  }
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  Deno.exit(results.every((r) => r.ok) ? 0 : 1);
+}
