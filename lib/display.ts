@@ -39,12 +39,13 @@ export class Table {
 
   /** The table as an HTML `<table>`. */
   get html(): string {
-    const head = this.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+    const head = this.columns.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join("");
     const body = this.cells
       .map((row) => `<tr>${row.map((cell) => `<td style="text-align:left">${escapeHtml(cell)}</td>`).join("")}</tr>`)
       .join("");
-    const caption = this.caption === undefined ? "" : `<caption>${escapeHtml(this.caption)}</caption>`;
-    return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    // A paragraph rather than <caption>: a caption is as narrow as its table and wraps badly.
+    const caption = this.caption === undefined ? "" : `<p style="margin:0 0 6px">${escapeHtml(this.caption)}</p>`;
+    return `<div>${caption}<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
   }
 
   /** The table as aligned plain text. */

@@ -2,7 +2,7 @@
  * `deno task test`: the course's one test command.
  *
  * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
- * 2. lint them;
+ * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out, see shared notes);
  * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
  * 4. execute every notebook headless with the Deno kernel (`tools/run_notebooks.ts`).
  *
@@ -41,6 +41,7 @@ const STEPS: Step[] = [
   { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
   { name: "lint lib, tests, tools", args: ["lint", "--quiet", "lib/", "tests/", "tools/"] },
+  { name: "format check lib, tests, tools", args: ["fmt", "--check", "--quiet", "lib/", "tests/", "tools/"] },
   {
     name: "deno test --doc",
     args: ["test", "--doc", "--allow-all", "--quiet", "lib/", "tests/"],
