@@ -26,3 +26,4 @@ export * from "./random.ts";
 export * from "./lstm_cell.ts";
 export * from "./plot.ts";
 export * from "./display.ts";
+export * from "./diagram.ts";

@@ -40,7 +40,7 @@ export class Chart {
 
   /** `Chart: <title>`: what a plain console prints. */
   toString(): string {
-    const title = this.element.querySelector("h2")?.textContent ?? this.element.getAttribute("aria-label");
+    const title = this.element.querySelector("h2, h3")?.textContent ?? this.element.getAttribute("aria-label");
     return `Chart${title ? `: ${title}` : ""}`;
   }
 }
