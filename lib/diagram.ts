@@ -66,13 +66,14 @@ function label(x: number, y: number, text: string, anchor = "start", size = 15):
  * const diagram = lstmDiagram({ highlight: ["forget"] });
  * assert.equal(diagram.element.querySelectorAll('g[data-part="layer"] rect').length, 4); // 4 gate layers
  * assert.match(diagram.html, /data-part="forget" opacity="1"/);
- * assert.match(diagram.html, /data-part="output" opacity="0.2"/); // the rest is faded
+ * assert.match(diagram.html, /data-part="output" opacity="0.3"/); // the rest is faded
  * ```
  */
 export function lstmDiagram(options: DiagramOptions = {}): Chart {
-  const on = (part: DiagramPart) => options.highlight === undefined || options.highlight.includes(part) ? "1" : "0.2";
+  // Faded parts stay visible (0.3): the reader still needs to see what flows where.
+  const on = (part: DiagramPart) => options.highlight === undefined || options.highlight.includes(part) ? "1" : "0.3";
   // A pointwise op or layer is shown if its gate, or its kind, is highlighted.
-  const either = (a: DiagramPart, b: DiagramPart) => (on(a) === "1" || on(b) === "1" ? "1" : "0.2");
+  const either = (a: DiagramPart, b: DiagramPart) => (on(a) === "1" || on(b) === "1" ? "1" : "0.3");
   const group = (part: string, opacity: string, body: string) =>
     `<g data-part="${part}" opacity="${opacity}">${body}</g>`;
 
@@ -82,39 +83,23 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
     group(
       "cell",
       on("cell"),
-      [
-        wire([[30, 60], [156, 60]], false),
-        wire([[184, 60], [316, 60]], false),
-        wire([[344, 60], [660, 60]]),
-        label(26, 48, "cₜ₋₁"),
-        label(664, 48, "cₜ", "end"),
-        label(345, 40, "cell state: long-term memory", "start", 12),
-      ].join(""),
+      wire([[30, 60], [156, 60]], false) + wire([[184, 60], [316, 60]], false) + wire([[344, 60], [660, 60]]),
     ),
     // [h_{t-1}, x_t] along the bottom, into every gate.
     group(
       "bus",
-      options.highlight === undefined || on("layers") === "1" ? "1" : "0.5",
+      options.highlight === undefined || on("layers") === "1" ? "1" : "0.6",
       [
         wire([[30, 260], [420, 260]], false),
         wire([[110, 310], [110, 262]], false),
         ...[170, 260, 330, 420].map((x) => wire([[x, 260], [x, 208]])),
-        label(26, 250, "hₜ₋₁"),
-        label(118, 305, "xₜ"),
-        label(200, 280, "[hₜ₋₁, xₜ] goes to every gate", "start", 12),
       ].join(""),
     ),
-    group("forget", on("forget"), wire([[170, 174], [170, 76]]) + label(178, 130, "fₜ")),
+    group("forget", on("forget"), wire([[170, 174], [170, 76]])),
     group(
       "input",
       on("input"),
-      [
-        wire([[260, 174], [260, 130], [314, 130]]),
-        wire([[330, 174], [330, 146]]),
-        wire([[330, 116], [330, 76]]),
-        label(240, 150, "iₜ"),
-        label(338, 164, "c̃ₜ"),
-      ].join(""),
+      wire([[260, 174], [260, 130], [314, 130]]) + wire([[330, 174], [330, 146]]) + wire([[330, 116], [330, 76]]),
     ),
     group(
       "output",
@@ -124,9 +109,6 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
         wire([[520, 132], [520, 174]]),
         wire([[446, 190], [504, 190]]),
         wire([[520, 206], [520, 240], [660, 240]]),
-        label(466, 182, "oₜ"),
-        label(664, 230, "hₜ", "end"),
-        label(540, 258, "hidden state: output", "start", 12),
       ].join(""),
     ),
     group("layer", either("forget", "layers"), layer(170, 190, "σ")),
@@ -135,6 +117,25 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
     group("op", either("forget", "pointwise"), op(170, 60, "⊗")),
     group("op", either("input", "pointwise"), op(330, 130, "⊗") + op(330, 60, "+")),
     group("op", either("output", "pointwise"), op(520, 118, "tanh") + op(520, 190, "⊗")),
+    // Labels stay at full strength whatever is highlighted: they say what each wire carries.
+    group(
+      "labels",
+      "1",
+      [
+        label(26, 48, "cₜ₋₁"),
+        label(664, 48, "cₜ", "end"),
+        label(345, 40, "cell state: long-term memory", "start", 12),
+        label(26, 250, "hₜ₋₁"),
+        label(118, 305, "xₜ"),
+        label(200, 280, "[hₜ₋₁, xₜ] goes to every gate", "start", 12),
+        label(178, 130, "fₜ"),
+        label(240, 150, "iₜ"),
+        label(338, 164, "c̃ₜ"),
+        label(466, 182, "oₜ"),
+        label(664, 230, "hₜ", "end"),
+        label(534, 258, "hidden state", "start", 12),
+      ].join(""),
+    ),
   ];
 
   const legend = [

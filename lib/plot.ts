@@ -45,6 +45,22 @@ export class Chart {
   }
 }
 
+/**
+ * Series colours: Observable's categorical palette with its yellow (#efb118) replaced by a darker
+ * orange, which stays readable as a thin line on white.
+ */
+export const SERIES_COLORS: readonly string[] = [
+  "#4269d0",
+  "#e8590c",
+  "#3ca951",
+  "#ff725c",
+  "#6cc5b0",
+  "#a463f2",
+  "#ff8ab7",
+  "#9c6b4e",
+  "#97bbf5",
+];
+
 /** The defaults every chart starts from: legible text in a notebook, a white background. */
 const DEFAULTS: Plot.PlotOptions = {
   style: { fontSize: "12px", background: "white", overflow: "visible" },
@@ -84,6 +100,8 @@ export interface LineChartOptions {
   yLabel?: string;
   /** Range of the y axis (default: the data's). */
   yDomain?: [number, number];
+  /** "log" for a logarithmic y axis, to see decay over many orders of magnitude (default "linear"). */
+  yType?: "linear" | "log";
   /** Width in pixels (default 640). */
   width?: number;
   /** Height in pixels (default 320). */
@@ -134,14 +152,63 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     height: options.height ?? 320,
     grid: true,
     x: { label: options.xLabel ?? null },
-    y: { label: options.yLabel ?? null, domain: options.yDomain },
-    color: many ? { legend: true, domain: names } : undefined,
+    y: {
+      label: options.yLabel ?? null,
+      domain: options.yDomain,
+      type: options.yType ?? "linear",
+      tickFormat: options.yType === "log" ? powerOfTen : undefined,
+    },
+    marginRight: many ? 16 + 7 * Math.max(...names.map((n) => n.length)) : 20,
+    color: many ? { legend: true, domain: names, range: SERIES_COLORS as string[] } : undefined,
     marks: [
-      Plot.ruleY([0], { stroke: "#999" }),
-      Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : "steelblue", strokeWidth: 2 }),
+      options.yType === "log" ? null : Plot.ruleY([0], { stroke: "#999" }), // log axes have no 0
+      Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : SERIES_COLORS[0], strokeWidth: 2 }),
+      // Name each line at its right end too, so the reader need not match colours to the legend.
+      ...(many
+        ? [
+          Plot.text(
+            data,
+            Plot.selectLast({
+              x: "x",
+              y: "y",
+              z: "series",
+              text: "series",
+              fill: "series",
+              dx: 6,
+              textAnchor: "start",
+            }),
+          ),
+        ]
+        : []),
       ...(options.marks ?? []),
     ],
   });
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+};
+
+/**
+ * Log-axis tick labels: powers of ten as `1`, `10`, `10⁻³`; other ticks unlabelled. Plot's default
+ * SI labels (`2m`, `10m`) read as metres and minutes.
+ */
+function powerOfTen(value: number): string {
+  const exponent = Math.round(Math.log10(value));
+  if (Math.abs(Math.log10(value) - exponent) > 1e-9) return "";
+  if (exponent === 0) return "1";
+  if (exponent === 1) return "10";
+  return `10${[...String(exponent)].map((ch) => SUPERSCRIPT[ch]).join("")}`;
 }
 
 /** Options for {@linkcode heatmap}. */

@@ -17,8 +17,9 @@ Deno.test("lstmDiagram: 4 yellow layers, 5 pink pointwise operations, both state
 Deno.test("lstmDiagram: highlighting the pointwise operations fades the layers and gate wires", () => {
   const html = lstmDiagram({ highlight: ["pointwise"] }).html;
   assert.deepEqual(opacity(html, "op"), ["1", "1", "1"]);
-  assert.deepEqual(opacity(html, "layer"), ["0.2", "0.2", "0.2"]);
-  assert.deepEqual(opacity(html, "forget"), ["0.2"]);
+  assert.deepEqual(opacity(html, "layer"), ["0.3", "0.3", "0.3"]);
+  assert.deepEqual(opacity(html, "forget"), ["0.3"]);
+  assert.deepEqual(opacity(html, "labels"), ["1"]); // what each wire carries stays readable
 });
 
 Deno.test("lstmDiagram: a title, and text/html for Jupyter", () => {

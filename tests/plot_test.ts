@@ -84,3 +84,14 @@ Deno.test("charts are deterministic: the same data draws the same markup", () =>
   const draw = () => heatmap([[0.1, 0.2], [0.3, 0.4]], { domain: [0, 1] }).html;
   assert.equal(draw(), draw());
 });
+
+Deno.test("lineChart: a log y axis spans orders of magnitude and draws no zero line", () => {
+  const t = [0, 1, 2, 3];
+  const chart = lineChart(t, { decay: t.map((k) => 0.1 ** k) }, { yType: "log", yDomain: [0.001, 1] });
+  assert.equal(marks(chart, "rule").length, 0);
+  assert.equal(marks(chart, "line")[0].querySelectorAll("path").length, 1);
+  const labels = [...chart.element.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((e) =>
+    e.textContent
+  );
+  assert.deepEqual(labels.filter((l) => l !== ""), ["10⁻³", "10⁻²", "10⁻¹", "1"]); // powers of ten only
+});
