@@ -163,26 +163,25 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     marks: [
       options.yType === "log" ? null : Plot.ruleY([0], { stroke: "#999" }), // log axes have no 0
       Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : SERIES_COLORS[0], strokeWidth: 2 }),
-      // Name each line at its right end too, so the reader need not match colours to the legend.
-      ...(many
-        ? [
-          Plot.text(
-            data,
-            Plot.selectLast({
-              x: "x",
-              y: "y",
-              z: "series",
-              text: "series",
-              fill: "series",
-              dx: 6,
-              textAnchor: "start",
-            }),
-          ),
-        ]
-        : []),
+      // Name each line at its right end too, where the ends are far enough apart not to collide.
+      many && endsApart(data, names, options.yType === "log")
+        ? Plot.text(
+          data,
+          Plot.selectLast({ x: "x", y: "y", z: "series", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
+        )
+        : null,
       ...(options.marks ?? []),
     ],
   });
+}
+
+/** Whether the series' last values are at least 6 % of the y range apart (so end labels will not overlap). */
+function endsApart(data: { y: number; series: string }[], names: string[], log: boolean): boolean {
+  const scale = (y: number) => (log ? Math.log10(y) : y);
+  const all = data.map((d) => scale(d.y)).filter(Number.isFinite);
+  const range = Math.max(...all) - Math.min(...all) || 1;
+  const ends = names.map((name) => scale(data.findLast((d) => d.series === name)!.y)).sort((a, b) => a - b);
+  return ends.every((y, k) => k === 0 || (y - ends[k - 1]) / range > 0.06);
 }
 
 const SUPERSCRIPT: Record<string, string> = {
