@@ -15,6 +15,7 @@
  * | `random.ts` | seeded random numbers and weight initialisers | 03 |
  * | `lstm_cell.ts` | one LSTM step, parameters, parameter count | 02–06 |
  * | `plot.ts` | line charts and heatmaps that display in Jupyter | all |
+ * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
  *
  * @module
