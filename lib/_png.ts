@@ -60,6 +60,9 @@ function zlibStored(raw: Uint8Array): Uint8Array {
   return new Uint8Array(out);
 }
 
+/** The 8 bytes every PNG file starts with (PNG spec, 5.2). */
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
 /** Encodes `rgba` (width·height·4 bytes, row-major) as a PNG file. */
 export function encodePng(width: number, height: number, rgba: Uint8Array): Uint8Array {
   const raw = new Uint8Array(height * (1 + width * 4));
@@ -69,14 +72,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
   }
   const header = new Uint8Array([...u32(width), ...u32(height), 8, 6, 0, 0, 0]); // 8-bit RGBA
   return new Uint8Array([
-    137,
-    80,
-    78,
-    71,
-    13,
-    10,
-    26,
-    10,
+    ...PNG_SIGNATURE,
     ...chunk("IHDR", header),
     ...chunk("IDAT", zlibStored(raw)),
     ...chunk("IEND", new Uint8Array(0)),

@@ -12,6 +12,7 @@
 
 import { Chart } from "./plot.ts";
 import { createDocument } from "./_dom.ts";
+import { escapeHtml } from "./_html.ts";
 
 /** The parts of the diagram that can be highlighted. */
 export type DiagramPart = "forget" | "input" | "output" | "cell" | "pointwise" | "layers";
@@ -145,8 +146,9 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
     `<text x="388" y="344" font-size="12">pointwise operation (no weights)</text>`,
   ].join("");
 
-  const title = options.title === undefined ? "" : `<title>${options.title}</title>`;
-  const heading = options.title === undefined ? "" : `<h3 style="margin:0 0 6px">${options.title}</h3>`;
+  const titleText = options.title === undefined ? undefined : escapeHtml(options.title);
+  const title = titleText === undefined ? "" : `<title>${titleText}</title>`;
+  const heading = titleText === undefined ? "" : `<h3 style="margin:0 0 6px">${titleText}</h3>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 690 360" width="690" height="360" ` +
     `font-family="system-ui, sans-serif" fill="${INK}" style="background:white;max-width:100%;height:auto" ` +
     `role="img" aria-label="LSTM cell diagram">${title}` +

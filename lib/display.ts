@@ -7,6 +7,7 @@
  * @module
  */
 
+import { escapeHtml } from "./_html.ts";
 import { formatNumber, formatVector } from "./tensor.ts";
 
 /** A table cell: text, a number, or a vector (printed the lecture's way, `[4 10 18]`). */
@@ -94,8 +95,4 @@ function formatCell(value: TableValue, digits: number): string {
   if (typeof value === "string") return value;
   if (typeof value === "boolean") return String(value);
   return formatVector(value, digits);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

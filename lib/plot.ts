@@ -144,6 +144,8 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     ys.forEach((y, k) => data.push({ x: xs[k], y, series: name }));
   }
   const many = names.length > 1;
+  // Name each line at its right end too, where the ends are far enough apart not to collide.
+  const endLabels = many && endsApart(data, names, options.yType === "log");
   return plot({
     title: options.title,
     subtitle: options.subtitle,
@@ -158,13 +160,12 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
       type: options.yType ?? "linear",
       tickFormat: options.yType === "log" ? powerOfTen : undefined,
     },
-    marginRight: many ? 16 + 7 * Math.max(...names.map((n) => n.length)) : 20,
+    marginRight: endLabels ? 16 + 7 * Math.max(...names.map((n) => n.length)) : 20,
     color: many ? { legend: true, domain: names, range: SERIES_COLORS as string[] } : undefined,
     marks: [
       options.yType === "log" ? null : Plot.ruleY([0], { stroke: "#999" }), // log axes have no 0
       Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : SERIES_COLORS[0], strokeWidth: 2 }),
-      // Name each line at its right end too, where the ends are far enough apart not to collide.
-      many && endsApart(data, names, options.yType === "log")
+      endLabels
         ? Plot.text(
           data,
           Plot.selectLast({ x: "x", y: "y", z: "series", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
@@ -178,10 +179,20 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
 /** Whether the series' last values are at least 6 % of the y range apart (so end labels will not overlap). */
 function endsApart(data: { y: number; series: string }[], names: string[], log: boolean): boolean {
   const scale = (y: number) => (log ? Math.log10(y) : y);
-  const all = data.map((d) => scale(d.y)).filter(Number.isFinite);
-  const range = Math.max(...all) - Math.min(...all) || 1;
+  const [lo, hi] = extent(data.map((d) => scale(d.y)).filter(Number.isFinite));
+  const range = hi - lo || 1;
   const ends = names.map((name) => scale(data.findLast((d) => d.series === name)!.y)).sort((a, b) => a - b);
   return ends.every((y, k) => k === 0 || (y - ends[k - 1]) / range > 0.06);
+}
+
+/** [min, max] of the values, by a loop: `Math.min(...values)` overflows the call stack past ~100k values. */
+function extent(values: readonly number[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 const SUPERSCRIPT: Record<string, string> = {
@@ -290,7 +301,7 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
   const data = vectors.flatMap((v, t) =>
     Array.from(v, (value, k) => ({ col: colLabels[t], row: rowLabels[k], value }))
   );
-  let [lo, hi] = options.domain ?? [Math.min(...data.map((d) => d.value)), Math.max(...data.map((d) => d.value))];
+  let [lo, hi] = options.domain ?? extent(data.map((d) => d.value));
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
   const diverging = options.scheme === undefined && lo < 0 && hi > 0;
   const limit = Math.max(-lo, hi);

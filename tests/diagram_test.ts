@@ -29,3 +29,9 @@ Deno.test("lstmDiagram: a title, and text/html for Jupyter", () => {
   assert.match(bundle["text/html"], /<svg[^>]+viewBox="0 0 690 360"/);
   assert.deepEqual(opacity(d.html, "forget"), ["1"]);
 });
+
+Deno.test("lstmDiagram: the title is escaped, so it cannot break the markup", () => {
+  const d = lstmDiagram({ title: "a < b & c" });
+  assert.equal(d.element.querySelector("h3")?.textContent, "a < b & c");
+  assert.match(d.html, /<title>a &lt; b &amp; c<\/title>/);
+});

@@ -95,3 +95,17 @@ Deno.test("lineChart: a log y axis spans orders of magnitude and draws no zero l
   );
   assert.deepEqual(labels.filter((l) => l !== ""), ["10⁻³", "10⁻²", "10⁻¹", "1"]); // powers of ten only
 });
+
+Deno.test("heatmap: 400 steps × 400 units (160,000 cells) draw without overflowing the call stack", () => {
+  const columns = Array.from({ length: 400 }, (_, t) => Array.from({ length: 400 }, (_, k) => Math.sin(t + k)));
+  const chart = heatmap(columns);
+  assert.equal(marks(chart, "cell")[0].querySelectorAll("rect").length, 160_000);
+});
+
+Deno.test("lineChart: end labels name each line only where the ends are apart", () => {
+  const x = [0, 1, 2];
+  const apart = lineChart(x, { up: [0, 1, 2], down: [0, -1, -2] });
+  assert.equal(marks(apart, "text").length, 1);
+  const together = lineChart(x, { a: [0, 1, 2], b: [1, 1.5, 2] }); // both end at 2
+  assert.equal(marks(together, "text").length, 0);
+});

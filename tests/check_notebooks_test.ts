@@ -1,0 +1,25 @@
+// Joining notebook cells for `deno check`, and mapping errors back to notebook, cell and line.
+import assert from "node:assert/strict";
+import { joinCells, mapLocations } from "../tools/check_notebooks.ts";
+
+Deno.test("joinCells keeps code cells only and remembers where each line came from", () => {
+  const { text, origins } = joinCells("03-x.ipynb", [
+    { cell_type: "markdown", source: "# title" },
+    { cell_type: "code", source: "const a = 1;\nconst b = a;" },
+  ]);
+  const lines = text.split("\n");
+  assert.equal(lines[2], "const a = 1;");
+  assert.deepEqual(origins[3], { notebook: "03-x.ipynb", cell: 2, line: 2 });
+  assert.ok(!text.includes("# title"));
+  assert.match(text, /export \{\};\n$/);
+});
+
+Deno.test("mapLocations rewrites file:line:col of joined files into notebook, cell and line", () => {
+  const { origins } = joinCells("03-x.ipynb", [{ cell_type: "code", source: "a\nb" }]);
+  const maps = new Map([["03-x", origins]]);
+  assert.equal(
+    mapLocations("at file:///repo/build/nbcheck/03-x.ts:4:7", maps),
+    "at notebooks/03-x.ipynb, cell 1, line 2:7",
+  );
+  assert.equal(mapLocations("at lib/plot.ts:4:7", maps), "at lib/plot.ts:4:7");
+});
