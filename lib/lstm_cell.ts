@@ -26,8 +26,14 @@
 import { add, mul, sigmoid, tanh } from "./pointwise.ts";
 import { type Rng, seededRng, uniformMatrix } from "./random.ts";
 import {
+  type ArrayOf,
   concat,
+  copyOf,
+  type DType,
+  expectFinite,
   expectLength,
+  type FloatArray,
+  floatArray,
   type Matrix,
   matrixFromRows,
   matVec,
@@ -36,28 +42,31 @@ import {
   zeros,
 } from "./tensor.ts";
 
-/** The weights and biases of one LSTM cell with input size X and hidden size H. */
-export interface LSTMParams {
+/**
+ * The weights and biases of one LSTM cell with input size X and hidden size H.
+ * Float32 unless `F` says otherwise (float64 for gradient checks: {@linkcode castLSTMParams}).
+ */
+export interface LSTMParams<F extends FloatArray = Float32Array> {
   /** X: the length of each input vector x_t. */
   readonly inputSize: number;
   /** H: the number of units, the length of h_t, c_t and of every gate vector. */
   readonly hiddenSize: number;
   /** Forget-gate weights, `[H, H+X]`. */
-  readonly Wf: Matrix;
+  readonly Wf: Matrix<F>;
   /** Input-gate weights, `[H, H+X]`. */
-  readonly Wi: Matrix;
+  readonly Wi: Matrix<F>;
   /** Candidate-memory weights, `[H, H+X]`. */
-  readonly Wc: Matrix;
+  readonly Wc: Matrix<F>;
   /** Output-gate weights, `[H, H+X]`. */
-  readonly Wo: Matrix;
+  readonly Wo: Matrix<F>;
   /** Forget-gate bias, `[H]`. */
-  readonly bf: Float32Array;
+  readonly bf: F;
   /** Input-gate bias, `[H]`. */
-  readonly bi: Float32Array;
+  readonly bi: F;
   /** Candidate-memory bias, `[H]`. */
-  readonly bc: Float32Array;
+  readonly bc: F;
   /** Output-gate bias, `[H]`. */
-  readonly bo: Float32Array;
+  readonly bo: F;
 }
 
 /** Every intermediate of one step, for plots and for the backward pass. All vectors are `[H]` but `hx`. */
@@ -82,10 +91,10 @@ export interface LSTMStepResult {
 
 /** Weights as the lectures write them: matrices as lists of rows (or `Matrix`), biases as vectors. */
 export interface LSTMWeights {
-  Wf: Matrix | readonly VectorLike[];
-  Wi: Matrix | readonly VectorLike[];
-  Wc: Matrix | readonly VectorLike[];
-  Wo: Matrix | readonly VectorLike[];
+  Wf: Matrix<FloatArray> | readonly VectorLike[];
+  Wi: Matrix<FloatArray> | readonly VectorLike[];
+  Wc: Matrix<FloatArray> | readonly VectorLike[];
+  Wo: Matrix<FloatArray> | readonly VectorLike[];
   bf: VectorLike;
   bi: VectorLike;
   bc: VectorLike;
@@ -162,7 +171,7 @@ export function lstmParams(weights: LSTMWeights): LSTMParams {
     bc: Float32Array.from(toVector(weights.bc, "bc", context)),
     bo: Float32Array.from(toVector(weights.bo, "bo", context)),
   };
-  checkParams(params, context);
+  checkLSTMParams(params, context);
   return params;
 }
 
@@ -180,6 +189,8 @@ export interface InitLSTMOptions {
    * Keras's `unitForgetBias` does the same.
    */
   forgetBias?: number;
+  /** The float type of the weights (default `"float32"`). */
+  dtype?: DType;
 }
 
 /**
@@ -198,14 +209,33 @@ export interface InitLSTMOptions {
  * assert.deepEqual(p.Wc.data, initLSTMParams(4, 3, { seed: 1 }).Wc.data); // seeded
  * ```
  */
-export function initLSTMParams(inputSize: number, hiddenSize: number, options: InitLSTMOptions = {}): LSTMParams {
+export function initLSTMParams(
+  inputSize: number,
+  hiddenSize: number,
+  options?: InitLSTMOptions & { dtype?: "float32" },
+): LSTMParams;
+export function initLSTMParams(
+  inputSize: number,
+  hiddenSize: number,
+  options: InitLSTMOptions & { dtype: "float64" },
+): LSTMParams<Float64Array>;
+export function initLSTMParams(
+  inputSize: number,
+  hiddenSize: number,
+  options?: InitLSTMOptions,
+): LSTMParams<FloatArray>;
+export function initLSTMParams(
+  inputSize: number,
+  hiddenSize: number,
+  options: InitLSTMOptions = {},
+): LSTMParams<FloatArray> {
   lstmParamCount(inputSize, hiddenSize); // validates the sizes
-  const { forgetBias = 1 } = options;
+  const { forgetBias = 1, dtype = "float32" } = options;
   const rng = options.rng ?? seededRng(options.seed ?? 0);
   const H = hiddenSize, X = inputSize;
   const k = 1 / Math.sqrt(H);
   const W = () => uniformMatrix(H, H + X, k, rng); // [H, H+X]
-  return {
+  const params: LSTMParams = {
     inputSize: X,
     hiddenSize: H,
     Wf: W(),
@@ -217,6 +247,81 @@ export function initLSTMParams(inputSize: number, hiddenSize: number, options: I
     bc: zeros(H),
     bo: zeros(H),
   };
+  // Draw in float32 and widen, so that a float64 cell holds exactly the float32 cell's weights.
+  return dtype === "float32" ? params : castLSTMParams(params, dtype);
+}
+
+/**
+ * A copy of `params` in another float type. Widening float32 to float64 is exact, so a gradient
+ * check in float64 tests the very cell the float32 code runs.
+ *
+ * @example
+ * ```ts
+ * import { castLSTMParams, initLSTMParams } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const p64 = castLSTMParams(initLSTMParams(2, 3), "float64");
+ * assert.ok(p64.Wf.data instanceof Float64Array);
+ * ```
+ */
+export function castLSTMParams<D extends DType>(params: LSTMParams<FloatArray>, dtype: D): LSTMParams<ArrayOf<D>> {
+  const like = floatArray(dtype, 0);
+  const W = (m: Matrix<FloatArray>): Matrix<ArrayOf<D>> => ({ rows: m.rows, cols: m.cols, data: copyOf(like, m.data) });
+  return {
+    inputSize: params.inputSize,
+    hiddenSize: params.hiddenSize,
+    Wf: W(params.Wf),
+    Wi: W(params.Wi),
+    Wc: W(params.Wc),
+    Wo: W(params.Wo),
+    bf: copyOf(like, params.bf),
+    bi: copyOf(like, params.bi),
+    bc: copyOf(like, params.bc),
+    bo: copyOf(like, params.bo),
+  };
+}
+
+/** The eight tensors of an LSTM cell by name, in a fixed order: what optimizers update. */
+export type LSTMTensorName = "Wf" | "Wi" | "Wc" | "Wo" | "bf" | "bi" | "bc" | "bo";
+
+/**
+ * The cell's eight tensors as flat arrays by name (`Wf` is `Wf.data`, row-major `[H, H+X]`).
+ * The arrays are the parameters' own, so an optimizer that writes into them trains the cell.
+ * Works on gradients too, which have the same shape.
+ *
+ * @example
+ * ```ts
+ * import { initLSTMParams, lstmTensors } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const p = initLSTMParams(4, 3);
+ * const tensors = lstmTensors(p);
+ * assert.equal(tensors.Wf, p.Wf.data); // the same array, not a copy
+ * assert.equal(Object.values(tensors).reduce((n, t) => n + t.length, 0), 96);
+ * ```
+ */
+export function lstmTensors<F extends FloatArray>(params: LSTMParams<F>): Record<LSTMTensorName, F> {
+  const { Wf, Wi, Wc, Wo, bf, bi, bc, bo } = params;
+  return { Wf: Wf.data, Wi: Wi.data, Wc: Wc.data, Wo: Wo.data, bf, bi, bc, bo };
+}
+
+/**
+ * Throws unless `params` is a well-formed LSTM cell: four `[H, H+X]` matrices, four `[H]` biases,
+ * one float type, and no NaN or ±Infinity anywhere.
+ *
+ * @param context what was being attempted, for the message (`"run LSTM"` gives `Cannot run LSTM: …`)
+ * @throws {RangeError} naming the tensor whose shape is wrong or the first non-finite entry
+ * @throws {TypeError} if the tensors mix float types
+ */
+export function checkLSTMParams(params: LSTMParams<FloatArray>, context = "use LSTM parameters"): void {
+  checkParams(params, context);
+  const Float = params.bf.constructor;
+  for (const [name, t] of Object.entries(lstmTensors(params))) {
+    if (t.constructor !== Float) {
+      throw new TypeError(`Cannot ${context}: ${name} is a ${t.constructor.name} but bf is a ${Float.name}`);
+    }
+    expectFinite(t, name, context);
+  }
 }
 
 /**
@@ -269,16 +374,16 @@ export function lstmStep(
   return { hx, f, i, cTilde, o, c, tanhC, h };
 }
 
-function asMatrix(m: Matrix | readonly VectorLike[], what: string): Matrix {
+function asMatrix(m: Matrix<FloatArray> | readonly VectorLike[], what: string): Matrix {
   if (Array.isArray(m)) return matrixFromRows(m as readonly VectorLike[]);
-  const W = m as Matrix;
-  if (!(W.data instanceof Float32Array) || W.data.length !== W.rows * W.cols) {
+  const W = m as Matrix<FloatArray>;
+  if (!ArrayBuffer.isView(W.data) || W.data.length !== W.rows * W.cols) {
     throw new TypeError(`Cannot build LSTM parameters: ${what} must be a list of rows or a Matrix`);
   }
   return { rows: W.rows, cols: W.cols, data: Float32Array.from(W.data) };
 }
 
-function checkParams(p: LSTMParams, context: string): void {
+function checkParams(p: LSTMParams<FloatArray>, context: string): void {
   const H = p.hiddenSize, X = p.inputSize;
   for (const name of ["Wf", "Wi", "Wc", "Wo"] as const) {
     const W = p[name];

@@ -28,3 +28,6 @@ export * from "./lstm_cell.ts";
 export * from "./plot.ts";
 export * from "./display.ts";
 export * from "./diagram.ts";
+export * from "./lstm.ts";
+export * from "./rnn.ts";
+export * from "./gradcheck.ts";

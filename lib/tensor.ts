@@ -11,17 +11,30 @@
  * @module
  */
 
-/** What the library accepts where it expects a vector: a `Float32Array` or a plain array of numbers. */
-export type VectorLike = Float32Array | readonly number[];
+/**
+ * The two float types the library computes in. Float32 is the default (what tfjs and PyTorch use);
+ * float64 exists for gradient checks, where finite differences need the extra digits
+ * (see `gradcheck.ts`).
+ */
+export type FloatArray = Float32Array | Float64Array;
 
-/** A row-major matrix of shape `[rows, cols]`. */
-export interface Matrix {
+/** The name of a float type: `"float32"` (the default everywhere) or `"float64"`. */
+export type DType = "float32" | "float64";
+
+/** The array type of a {@linkcode DType}: `ArrayOf<"float64">` is `Float64Array`. */
+export type ArrayOf<D extends DType> = D extends "float64" ? Float64Array : Float32Array;
+
+/** What the library accepts where it expects a vector: a float array or a plain array of numbers. */
+export type VectorLike = FloatArray | readonly number[];
+
+/** A row-major matrix of shape `[rows, cols]`, float32 unless `F` says otherwise. */
+export interface Matrix<F extends FloatArray = Float32Array> {
   /** Number of rows (for an LSTM weight matrix: the hidden size H). */
   readonly rows: number;
   /** Number of columns (for an LSTM weight matrix: H + X). */
   readonly cols: number;
   /** The entries, row after row: `data[r * cols + k]`; length `rows * cols`. */
-  readonly data: Float32Array;
+  readonly data: F;
 }
 
 /**
@@ -44,6 +57,7 @@ export interface Matrix {
  */
 export function toVector(x: VectorLike, what = "vector", context = "use vector"): Float32Array {
   if (x instanceof Float32Array) return x;
+  if (x instanceof Float64Array) return Float32Array.from(x);
   if (!Array.isArray(x)) {
     throw new TypeError(
       `Cannot ${context}: ${what} must be a number[] or Float32Array, got ${describe(x)}`,
@@ -264,6 +278,80 @@ export function formatNumber(value: number, digits = 4): string {
   const fixed = value.toFixed(digits);
   const text = fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
   return text === "-0" ? "0" : text;
+}
+
+/**
+ * A new zero-filled array of length `n` of the given float type.
+ *
+ * @example
+ * ```ts
+ * import { floatArray } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(floatArray("float64", 3) instanceof Float64Array);
+ * ```
+ */
+export function floatArray<D extends DType>(dtype: D, n: number): ArrayOf<D> {
+  expectSize(n, "n", "make float array");
+  return (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)) as ArrayOf<D>;
+}
+
+/** The {@linkcode DType} of a float array. */
+export function dtypeOf(a: FloatArray): DType {
+  return a instanceof Float64Array ? "float64" : "float32";
+}
+
+/**
+ * Returns `x` as an array of the same float type as `like`: `x` itself when it already is one,
+ * else a copy. Used where a float64 model must not round its inputs to float32.
+ *
+ * @throws {TypeError} if `x` is not an array of numbers
+ * @throws {RangeError} if `x` holds NaN or ±Infinity
+ */
+export function toFloats<F extends FloatArray>(x: VectorLike, like: F, what: string, context: string): F {
+  let out: F;
+  if (x instanceof like.constructor) out = x as F;
+  else if (ArrayBuffer.isView(x)) out = copyOf(like, x);
+  else out = copyOf(like, toVector(x, what, context)); // checks every entry is a number
+  expectFinite(out, what, context);
+  return out;
+}
+
+/** A new array of the same float type as `like`, holding `values` (rounded to that type). */
+export function copyOf<F extends FloatArray>(like: F, values: ArrayLike<number>): F {
+  const out = emptyLike(like, values.length);
+  for (let k = 0; k < values.length; k++) out[k] = values[k];
+  return out;
+}
+
+/** A new zero-filled array of the same float type as `like`, of length `n` (default: `like.length`). */
+export function emptyLike<F extends FloatArray>(like: F, n = like.length): F {
+  return (like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)) as F;
+}
+
+/**
+ * Throws a `RangeError` naming the first entry of `v` that is NaN or ±Infinity.
+ *
+ * A NaN weight turns every later number into NaN without an error; catching it where it
+ * enters says where it came from.
+ *
+ * @example
+ * ```ts
+ * import { expectFinite } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => expectFinite([1, NaN], "Wf", "run LSTM"), {
+ *   name: "RangeError",
+ *   message: "Cannot run LSTM: Wf[1] is NaN, expected a finite number",
+ * });
+ * ```
+ */
+export function expectFinite(v: ArrayLike<number>, what: string, context: string): void {
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k])) {
+      throw new RangeError(`Cannot ${context}: ${what}[${k}] is ${v[k]}, expected a finite number`);
+    }
+  }
 }
 
 function expectSize(n: number, what: string, context: string): void {
