@@ -189,6 +189,16 @@ export interface InitLSTMOptions {
    * Keras's `unitForgetBias` does the same.
    */
   forgetBias?: number;
+  /**
+   * Chrono initialisation for dependencies up to about `chrono` steps long (Tallec & Ollivier 2018,
+   * "Can recurrent neural networks warp time?"): each unit's forget bias is drawn as
+   * `b_f = log(u)`, u uniform in [1, chrono - 1], and its input bias is `b_i = -b_f`. A unit with
+   * forget bias b keeps a fraction σ(b) = u/(1+u) of its memory per step, so it forgets over about
+   * u steps: the units cover time scales from 1 to `chrono` steps instead of all forgetting within a
+   * few. The negative input bias keeps every step from writing noise into the memory. Overrides
+   * `forgetBias`. Use it when the lags to learn are long (notebook 09 shows the difference at 50 steps).
+   */
+  chrono?: number;
   /** The float type of the weights (default `"float32"`). */
   dtype?: DType;
 }
@@ -230,7 +240,10 @@ export function initLSTMParams(
   options: InitLSTMOptions = {},
 ): LSTMParams<FloatArray> {
   lstmParamCount(inputSize, hiddenSize); // validates the sizes
-  const { forgetBias = 1, dtype = "float32" } = options;
+  const { forgetBias = 1, dtype = "float32", chrono } = options;
+  if (chrono !== undefined && !(chrono > 2)) {
+    throw new RangeError(`Cannot initialise LSTM: chrono must be a number of steps > 2, got ${chrono}`);
+  }
   const rng = options.rng ?? seededRng(options.seed ?? 0);
   const H = hiddenSize, X = inputSize;
   const k = 1 / Math.sqrt(H);
@@ -247,6 +260,12 @@ export function initLSTMParams(
     bc: zeros(H),
     bo: zeros(H),
   };
+  if (chrono !== undefined) {
+    for (let r = 0; r < H; r++) {
+      params.bf[r] = Math.log(rng.uniform(1, chrono - 1));
+      params.bi[r] = -params.bf[r];
+    }
+  }
   // Draw in float32 and widen, so that a float64 cell holds exactly the float32 cell's weights.
   return dtype === "float32" ? params : castLSTMParams(params, dtype);
 }

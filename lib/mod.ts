@@ -31,3 +31,8 @@ export * from "./diagram.ts";
 export * from "./lstm.ts";
 export * from "./rnn.ts";
 export * from "./gradcheck.ts";
+export * from "./dense.ts";
+export * from "./loss.ts";
+export * from "./optim.ts";
+export * from "./tasks.ts";
+export * from "./train.ts";
