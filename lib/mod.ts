@@ -36,3 +36,4 @@ export * from "./loss.ts";
 export * from "./optim.ts";
 export * from "./tasks.ts";
 export * from "./train.ts";
+export * from "./interop.ts";

@@ -312,7 +312,18 @@ export function toFloats<F extends FloatArray>(x: VectorLike, like: F, what: str
   let out: F;
   if (x instanceof like.constructor) out = x as F;
   else if (ArrayBuffer.isView(x)) out = copyOf(like, x);
-  else out = copyOf(like, toVector(x, what, context)); // checks every entry is a number
+  else {
+    // Not through toVector: that would round a float64 model's inputs to float32.
+    if (!Array.isArray(x)) {
+      throw new TypeError(`Cannot ${context}: ${what} must be a number[] or float array, got ${describe(x)}`);
+    }
+    x.forEach((value, k) => {
+      if (typeof value !== "number") {
+        throw new TypeError(`Cannot ${context}: ${what}[${k}] must be a number, got ${describe(value)}`);
+      }
+    });
+    out = copyOf(like, x);
+  }
   expectFinite(out, what, context);
   return out;
 }
