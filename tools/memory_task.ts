@@ -11,7 +11,7 @@
  * - a vanilla RNN of the same width;
  * - an LSTM with the usual forget bias 1, to show why the initialisation matters at 50 steps.
  *
- * Usage: deno task memory [--distractors 50] [--epochs 30] [--hidden 16]
+ * Usage: deno task memory [--distractors 50] [--epochs 30] [--hidden 16] [--seed 0]
  */
 
 import { parseArgs } from "node:util";
@@ -29,9 +29,11 @@ const { values } = parseArgs({
     distractors: { type: "string", default: "50" },
     epochs: { type: "string", default: "30" },
     hidden: { type: "string", default: "16" },
+    seed: { type: "string", default: "0" },
   },
 });
 const T = Number(values.distractors), epochs = Number(values.epochs), H = Number(values.hidden);
+const seed = Number(values.seed); // weights; the data's seeds are fixed
 const K = 8, noise = 8, perEpoch = 2000;
 
 const task = (count: number, seed: number) => recallTask({ distractors: T, count, symbols: K, noise, seed });
@@ -42,9 +44,9 @@ const { inputSize, chance } = task(1, 0);
 const models: { name: string; model: SequenceClassifier }[] = [
   {
     name: "LSTM, chrono init",
-    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K, chrono: T }),
+    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K, chrono: T, seed }),
   },
-  { name: "vanilla RNN", model: initSequenceClassifier({ kind: "rnn", inputSize, hiddenSize: H, classes: K }) },
+  { name: "vanilla RNN", model: initSequenceClassifier({ kind: "rnn", inputSize, hiddenSize: H, classes: K, seed }) },
   {
     name: "LSTM, forget bias 1",
     model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K }),
