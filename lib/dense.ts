@@ -165,7 +165,19 @@ export function denseBackward<F extends FloatArray>(
   return dx;
 }
 
-/** A zero-filled dense layer of the same shape and float type as `params`, to collect gradients in. */
+/**
+ * A zero-filled dense layer of the same shape and float type as `params`, to collect gradients in.
+ *
+ * @example
+ * ```ts
+ * import { denseGradsLike, initDense } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const grads = denseGradsLike(initDense(3, 2));
+ * assert.ok(grads.W.data.every((g) => g === 0));
+ * assert.equal(grads.W.rows, 2); // [Y, X]
+ * ```
+ */
 export function denseGradsLike<F extends FloatArray>(params: DenseParams<F>): DenseParams<F> {
   const { inputSize, outputSize } = params;
   return {
@@ -176,12 +188,35 @@ export function denseGradsLike<F extends FloatArray>(params: DenseParams<F>): De
   };
 }
 
-/** The layer's two tensors by name (its own arrays). */
+/**
+ * The layer's two tensors by name (its own arrays, so an optimizer writing into them trains the layer).
+ *
+ * @example
+ * ```ts
+ * import { denseTensors, initDense } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = initDense(3, 2);
+ * assert.equal(denseTensors(layer).W, layer.W.data);
+ * ```
+ */
 export function denseTensors<F extends FloatArray>(params: DenseParams<F>): Record<"W" | "b", F> {
   return { W: params.W.data, b: params.b };
 }
 
-/** Throws unless `params` is a well-formed dense layer with finite numbers. */
+/**
+ * Throws unless `params` is a well-formed dense layer with finite numbers.
+ *
+ * @example
+ * ```ts
+ * import { checkDenseParams, initDense } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = initDense(3, 2);
+ * layer.b[1] = NaN;
+ * assert.throws(() => checkDenseParams(layer), { message: "Cannot use dense layer: b[1] is NaN, expected a finite number" });
+ * ```
+ */
 export function checkDenseParams(params: DenseParams<FloatArray>, context = "use dense layer"): void {
   const { W, b, inputSize: X, outputSize: Y } = params;
   if (W.rows !== Y || W.cols !== X || W.data.length !== X * Y) {

@@ -23,7 +23,18 @@ export interface TableOptions {
   digits?: number;
 }
 
-/** A displayable table. */
+/**
+ * A displayable table: `text/html` for Jupyter, and plain text elsewhere. Made by {@linkcode table}.
+ *
+ * @example
+ * ```ts
+ * import { table } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const t = table([{ gate: "f", value: 0.5 }]);
+ * assert.ok(t.html.includes("<table"));
+ * ```
+ */
 export class Table {
   /** Column names, in order. */
   readonly columns: readonly string[];

@@ -79,6 +79,17 @@ export function numericalGradient(loss: () => number, values: Float64Array, eps 
  * @param loss computes the loss from the current contents of the tensors
  * @param tensors for each name, the float64 values `loss` reads and the analytic gradient to check
  * @param eps the finite-difference step (default 1e-6)
+ *
+ * @example
+ * ```ts
+ * import { gradCheck } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const w = new Float64Array([1, 2]);
+ * const loss = () => w[0] * w[1]; // dL/dw = [w1, w0] = [2, 1]
+ * assert.ok(gradCheck(loss, { w: { values: w, grad: [2, 1] } }).worst < 1e-9);
+ * assert.ok(gradCheck(loss, { w: { values: w, grad: [2, -1] } }).worst > 0.1); // a sign error shows
+ * ```
  */
 export function gradCheck(
   loss: () => number,

@@ -92,7 +92,17 @@ export function softmaxCrossEntropy<F extends FloatArray>(logits: F, target: num
   return { loss: logSumExp - logits[target], probs, dLogits };
 }
 
-/** The index of the largest entry (the first one on ties): the predicted class. */
+/**
+ * The index of the largest entry (the first one on ties): the predicted class.
+ *
+ * @example
+ * ```ts
+ * import { argmax } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(argmax([0.1, 0.7, 0.2]), 1);
+ * ```
+ */
 export function argmax(v: VectorLike): number {
   if (v.length === 0) throw new RangeError("Cannot take argmax: the vector has length 0, expected at least 1");
   let best = 0;

@@ -331,6 +331,16 @@ export function lstmTensors<F extends FloatArray>(params: LSTMParams<F>): Record
  * @param context what was being attempted, for the message (`"run LSTM"` gives `Cannot run LSTM: …`)
  * @throws {RangeError} naming the tensor whose shape is wrong or the first non-finite entry
  * @throws {TypeError} if the tensors mix float types
+ *
+ * @example
+ * ```ts
+ * import { checkLSTMParams, initLSTMParams } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const params = initLSTMParams(4, 3);
+ * params.Wi.data[2] = Infinity;
+ * assert.throws(() => checkLSTMParams(params, "run LSTM"), { message: "Cannot run LSTM: Wi[2] is Infinity, expected a finite number" });
+ * ```
  */
 export function checkLSTMParams(params: LSTMParams<FloatArray>, context = "use LSTM parameters"): void {
   checkParams(params, context);

@@ -5,7 +5,7 @@
  * kernel runs in:
  *
  * ```ts
- * import { lstmStep, initLSTMParams, heatmap } from "@course/lib";
+ * import { lstmStep, initLSTMParams, runLSTM, heatmap } from "@course/lib";
  * ```
  *
  * | module | what | notebook |
@@ -13,7 +13,14 @@
  * | `tensor.ts` | vectors and matrices as `Float32Array` with shapes; `matVec`, `concat` | 03 |
  * | `pointwise.ts` | ⊗, +, tanh, σ and their derivatives | 03 |
  * | `random.ts` | seeded random numbers and weight initialisers | 03 |
- * | `lstm_cell.ts` | one LSTM step, parameters, parameter count | 02–06 |
+ * | `lstm_cell.ts` | one LSTM step, parameters, parameter count, initialisation (chrono) | 02–06 |
+ * | `lstm.ts` | an LSTM over a sequence (`runLSTM`, a trace of every gate) and back (`backpropLSTM`) | 05, 09 |
+ * | `rnn.ts` | the vanilla RNN, the same way | 01 |
+ * | `interop.ts` | weights from and to PyTorch (`fromTorchLSTM`) and Keras/tfjs (`fromKerasLSTM`) | 02 |
+ * | `gradcheck.ts` | gradients against finite differences, in float64 | 09 |
+ * | `dense.ts`, `loss.ts` | dense layer; softmax cross-entropy | 07 |
+ * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
+ * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `plot.ts` | line charts and heatmaps that display in Jupyter | all |
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |

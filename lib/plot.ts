@@ -19,7 +19,18 @@ import { formatNumber, toVector, type VectorLike } from "./tensor.ts";
 
 const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
-/** A rendered chart: its HTML, and how Jupyter should display it. */
+/**
+ * A rendered chart: its HTML, and how Jupyter should display it. Made by {@linkcode plot}, {@linkcode lineChart} and {@linkcode heatmap}.
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const chart = lineChart([0, 1, 2], { h: [0, 0.5, 0.7] });
+ * assert.ok(chart.html.includes("<svg"));
+ * ```
+ */
 export class Chart {
   /** The chart's root element: an `<svg>`, or a `<figure>` holding title, legend and `<svg>`. */
   readonly element: Element;

@@ -159,7 +159,18 @@ export function tanhDerivativeFromOutput(t: VectorLike): Float32Array {
   return map(t, (v) => 1 - v * v, "apply tanh derivative from output");
 }
 
-/** σ of one number; stable for large |x| (never computes e^x for large positive x). */
+/**
+ * σ of one number; stable for large |x| (never computes e^x for large positive x).
+ *
+ * @example
+ * ```ts
+ * import { sigmoidScalar } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(sigmoidScalar(0), 0.5);
+ * assert.equal(sigmoidScalar(-1000), 0); // e^1000 would be Infinity
+ * ```
+ */
 export function sigmoidScalar(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);

@@ -296,7 +296,17 @@ export function floatArray<D extends DType>(dtype: D, n: number): ArrayOf<D> {
   return (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)) as ArrayOf<D>;
 }
 
-/** The {@linkcode DType} of a float array. */
+/**
+ * The {@linkcode DType} of a float array.
+ *
+ * @example
+ * ```ts
+ * import { dtypeOf } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(dtypeOf(new Float64Array(2)), "float64");
+ * ```
+ */
 export function dtypeOf(a: FloatArray): DType {
   return a instanceof Float64Array ? "float64" : "float32";
 }
@@ -307,6 +317,18 @@ export function dtypeOf(a: FloatArray): DType {
  *
  * @throws {TypeError} if `x` is not an array of numbers
  * @throws {RangeError} if `x` holds NaN or ±Infinity
+ *
+ * @example
+ * ```ts
+ * import { toFloats } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const x = toFloats([0.1, 0.2], new Float64Array(0), "x", "run LSTM");
+ * assert.equal(x[0], 0.1); // float64: not rounded to float32
+ * assert.throws(() => toFloats([1, Infinity], new Float32Array(0), "x", "run LSTM"), {
+ *   message: "Cannot run LSTM: x[1] is Infinity, expected a finite number",
+ * });
+ * ```
  */
 export function toFloats<F extends FloatArray>(x: VectorLike, like: F, what: string, context: string): F {
   let out: F;
@@ -328,14 +350,36 @@ export function toFloats<F extends FloatArray>(x: VectorLike, like: F, what: str
   return out;
 }
 
-/** A new array of the same float type as `like`, holding `values` (rounded to that type). */
+/**
+ * A new array of the same float type as `like`, holding `values` (rounded to that type).
+ *
+ * @example
+ * ```ts
+ * import { copyOf } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const v = copyOf(new Float32Array(0), [0.1, 2]);
+ * assert.ok(v instanceof Float32Array);
+ * assert.equal(v[0], Math.fround(0.1)); // rounded to float32
+ * ```
+ */
 export function copyOf<F extends FloatArray>(like: F, values: ArrayLike<number>): F {
   const out = emptyLike(like, values.length);
   for (let k = 0; k < values.length; k++) out[k] = values[k];
   return out;
 }
 
-/** A new zero-filled array of the same float type as `like`, of length `n` (default: `like.length`). */
+/**
+ * A new zero-filled array of the same float type as `like`, of length `n` (default: `like.length`).
+ *
+ * @example
+ * ```ts
+ * import { emptyLike } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(emptyLike(new Float64Array([1, 2]), 3), new Float64Array(3));
+ * ```
+ */
 export function emptyLike<F extends FloatArray>(like: F, n = like.length): F {
   return (like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n)) as F;
 }
@@ -371,7 +415,18 @@ function expectSize(n: number, what: string, context: string): void {
   }
 }
 
-/** A short description of a value for error messages: its type, and its value when short. */
+/**
+ * A short description of a value for error messages: its type, and its value when short.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(describe([1, 2]), "an array of length 2");
+ * assert.equal(describe(new Float64Array(1)), "a Float64Array");
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of length ${value.length}`;

@@ -128,7 +128,19 @@ export interface ExampleGradients {
 
 /**
  * Loss and gradients for one example: forwards through time, softmax cross-entropy on the last
- * step, and back.
+ * step, and back. The gradients are named like {@linkcode classifierTensors}, ready for an optimizer.
+ *
+ * @example
+ * ```ts
+ * import { exampleGradients, initSequenceClassifier, recallTask } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const task = recallTask({ distractors: 2, count: 1 });
+ * const model = initSequenceClassifier({ kind: "lstm", inputSize: task.inputSize, hiddenSize: 4, classes: task.classes });
+ * const { loss, grads } = exampleGradients(model, task.examples[0]);
+ * assert.ok(loss > 0);
+ * assert.equal(grads["cell.Wf"].length, 4 * (4 + 8)); // like the parameter: [H, H+X]
+ * ```
  */
 export function exampleGradients(model: SequenceClassifier, example: SequenceExample): ExampleGradients {
   const { xs, target } = example;
