@@ -18,11 +18,14 @@ export function readInputs<F extends FloatArray>(
 ): F[] {
   if (!Array.isArray(xs)) throw new TypeError(`Cannot ${context}: xs must be a list of input vectors`);
   if (xs.length === 0) throw new RangeError(`Cannot ${context}: xs has length 0, expected at least 1 step`);
-  return xs.map((x, t) => {
+  // Always copied: the trace keeps the inputs, and must not change if the caller reuses its arrays.
+  const out = views(like, xs.length, X);
+  xs.forEach((x, t) => {
     const v = toFloats(x, like, `xs[${t}]`, context);
     expectLength(v, X, `xs[${t}]`, context);
-    return v;
+    out[t].set(v);
   });
+  return out;
 }
 
 /** A state vector `[H]` in the parameters' float type: a copy of `v`, or zeros when `v` is undefined. */

@@ -104,6 +104,7 @@ export function initDense(
  */
 export function dense<F extends FloatArray>(params: DenseParams<F>, x: VectorLike): F {
   const context = "apply dense layer";
+  checkDenseParams(params, context);
   const { inputSize: X, outputSize: Y } = params;
   const v = toFloats(x, params.b, "x", context);
   expectLength(v, X, "x", context);
@@ -146,7 +147,13 @@ export function denseBackward<F extends FloatArray>(
   grads: DenseParams<F>,
 ): F {
   const context = "backpropagate dense layer";
+  checkDenseParams(params, context);
   const { inputSize: X, outputSize: Y } = params;
+  if (grads?.W?.rows !== Y || grads.W.cols !== X || grads.W.data.length !== X * Y || grads.b?.length !== Y) {
+    throw new RangeError(
+      `Cannot ${context}: grads must be shaped like the layer, W ${Y}×${X} and b [${Y}] (make them with denseGradsLike)`,
+    );
+  }
   const v = toFloats(x, params.b, "x", context);
   expectLength(v, X, "x", context);
   const d = toFloats(dy, params.b, "dy", context);

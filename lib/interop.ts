@@ -46,7 +46,11 @@ export interface TorchLSTMState {
   bias_hh_l0: number[];
 }
 
-/** The weights of a Keras or tfjs `LSTM` layer, as `layer.getWeights()` (tfjs) or `layer.get_weights()` (Keras) give them. */
+/**
+ * The weights of a Keras or tfjs `LSTM` layer as plain arrays: in tfjs
+ * `layer.getWeights().map((w) => w.arraySync())`, in Keras `[w.tolist() for w in layer.get_weights()]`
+ * (both give the list `[kernel, recurrentKernel, bias]`, which {@linkcode fromKerasLSTM} also takes).
+ */
 export interface KerasLSTMWeights {
   /** Input weights, `[X, 4H]`, column blocks in gate order i, f, c, o. */
   kernel: number[][];
@@ -99,8 +103,10 @@ export function fromTorchLSTM(state: TorchLSTMState, options: ImportOptions = {}
   const context = "import PyTorch LSTM";
   if (state === null || typeof state !== "object") throw new TypeError(`Cannot ${context}: state must be an object`);
   for (const key of Object.keys(state)) {
-    if (/_l[1-9]|_reverse/.test(key)) {
-      throw new TypeError(`Cannot ${context}: found ${key}; only a one-layer, one-direction nn.LSTM is supported`);
+    if (/_l[1-9]|_reverse|_hr_/.test(key)) {
+      throw new TypeError(
+        `Cannot ${context}: found ${key}; only a one-layer, one-direction nn.LSTM without proj_size is supported`,
+      );
     }
   }
   const bih = vector(state.bias_ih_l0, "bias_ih_l0", context);
@@ -113,11 +119,10 @@ export function fromTorchLSTM(state: TorchLSTMState, options: ImportOptions = {}
     throw new RangeError(`Cannot ${context}: bias_hh_l0 has length ${bhh.length}, expected ${4 * H} (4H)`);
   }
   const wih = rows(state.weight_ih_l0, "weight_ih_l0", context);
-  const X = wih[0]?.length ?? 0;
-  shape(wih, 4 * H, X, "weight_ih_l0", "[4H, X]", context);
-  if (X < 1) throw new RangeError(`Cannot ${context}: weight_ih_l0 has no columns, expected X >= 1`);
+  shape(wih, 4 * H, null, "weight_ih_l0", "[4H, X]", H, context);
+  const X = wih[0].length;
   const whh = rows(state.weight_hh_l0, "weight_hh_l0", context);
-  shape(whh, 4 * H, H, "weight_hh_l0", "[4H, H]", context);
+  shape(whh, 4 * H, H, "weight_hh_l0", "[4H, H]", H, context);
 
   const params = emptyParams(options.dtype ?? "float32", X, H);
   GATES.forEach(([W, b], gate) => {
@@ -219,11 +224,10 @@ export function fromKerasLSTM(
   }
   const H = bias.length / 4;
   const kernel = rows(w.kernel, "kernel", context);
+  shape(kernel, null, 4 * H, "kernel", "[X, 4H]", H, context);
   const X = kernel.length;
-  if (X < 1) throw new RangeError(`Cannot ${context}: kernel has no rows, expected X >= 1`);
-  shape(kernel, X, 4 * H, "kernel", "[X, 4H]", context);
   const recurrent = rows(w.recurrentKernel, "recurrentKernel", context);
-  shape(recurrent, H, 4 * H, "recurrentKernel", "[H, 4H]", context);
+  shape(recurrent, H, 4 * H, "recurrentKernel", "[H, 4H]", H, context);
 
   const params = emptyParams(options.dtype ?? "float32", X, H);
   GATES.forEach(([W, b], gate) => {
@@ -305,17 +309,32 @@ function rows(m: unknown, what: string, context: string): ArrayLike<number>[] {
   return m.map((row, r) => vector(row, `${what}[${r}]`, context));
 }
 
+/**
+ * Checks a matrix's shape; `null` for a size still unknown (X, read from this very matrix).
+ * H always comes from the bias, so the message says so.
+ */
 function shape(
   m: ArrayLike<number>[],
-  rows: number,
-  cols: number,
+  rows: number | null,
+  cols: number | null,
   what: string,
   layout: string,
+  H: number,
   context: string,
 ): void {
-  const bad = m.length !== rows || m.some((row) => row.length !== cols);
-  if (bad) {
-    const got = m.length === 0 ? "0 rows" : `${m.length}×${m.find((row) => row.length !== cols)?.length ?? cols}`;
-    throw new RangeError(`Cannot ${context}: ${what} is ${got}, expected ${rows}×${cols} (${layout})`);
+  const width = m[0]?.length ?? 0;
+  const ragged = m.findIndex((row) => row.length !== width);
+  if (ragged !== -1) {
+    throw new RangeError(
+      `Cannot ${context}: ${what}[${ragged}] has length ${m[ragged].length}, expected ${width} like ${what}[0]`,
+    );
+  }
+  const fits = (r: number, c: number) => (rows === null || r === rows) && (cols === null || c === cols) && r * c > 0;
+  if (!fits(m.length, width)) {
+    const hint = fits(width, m.length) ? "; it looks transposed" : "";
+    throw new RangeError(
+      `Cannot ${context}: ${what} is ${m.length}×${width}, expected ${rows ?? "X"}×${cols ?? "X"} ` +
+        `(${layout} with H = ${H} from the bias)${hint}`,
+    );
   }
 }

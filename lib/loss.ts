@@ -7,7 +7,8 @@
  * dL/dz = p - onehot(target)          the gradient is "what we said minus what was true"
  * ```
  *
- * Introduced in notebook 07 (the next-word predictor); perplexity, `e^L` averaged over words, in notebook 08.
+ * Introduced in notebook 07 (the next-word predictor); perplexity, e to the power of the mean loss per
+ * word, in notebook 08.
  *
  * @module
  */
@@ -105,6 +106,7 @@ export function softmaxCrossEntropy<F extends FloatArray>(logits: F, target: num
  */
 export function argmax(v: VectorLike): number {
   if (v.length === 0) throw new RangeError("Cannot take argmax: the vector has length 0, expected at least 1");
+  expectFinite(v, "v", "take argmax");
   let best = 0;
   for (let k = 1; k < v.length; k++) if (v[k] > v[best]) best = k;
   return best;

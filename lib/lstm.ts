@@ -7,14 +7,16 @@
  * backward pass undoes one line of the forward pass:
  *
  * ```text
- * forward (step t)                         backward (step t, from dL/dh_t and dL/dc_t)
- * f = σ(z_f)                               dz_f = dc ⊗ c_{t-1} ⊗ f(1 - f)      σ' = s(1 - s)
- * i = σ(z_i)                               dz_i = dc ⊗ c̃ ⊗ i(1 - i)
- * c̃ = tanh(z_c)                            dz_c = dc ⊗ i ⊗ (1 - c̃²)           tanh' = 1 - t²
- * o = σ(z_o)                               dz_o = dh ⊗ tanh(c_t) ⊗ o(1 - o)
- * c_t = f ⊗ c_{t-1} + i ⊗ c̃                dc  += dh ⊗ o ⊗ (1 - tanh²(c_t)),   dc_{t-1} = dc ⊗ f
- * h_t = o ⊗ tanh(c_t)                      dW_g += dz_g · [h_{t-1}, x_t]ᵀ,     d[h_{t-1}, x_t] = Σ_g W_gᵀ · dz_g
- * z_g = W_g·[h_{t-1}, x_t] + b_g
+ * forward, step t                        backward, step t (read bottom to top on the left, top to bottom here)
+ * z_g = W_g·[h_{t-1}, x_t] + b_g         dh = dL/dh_t (from the loss at t, plus from step t+1)
+ * f = σ(z_f), i = σ(z_i), o = σ(z_o)     dc = dL/dc_t from step t+1  +  dh ⊗ o ⊗ (1 - tanh²(c_t))
+ * c̃ = tanh(z_c)                          dz_o = dh ⊗ tanh(c_t) ⊗ o(1 - o)           σ' = s(1 - s)
+ * c_t = f ⊗ c_{t-1} + i ⊗ c̃              dz_f = dc ⊗ c_{t-1} ⊗ f(1 - f)
+ * h_t = o ⊗ tanh(c_t)                    dz_i = dc ⊗ c̃ ⊗ i(1 - i)
+ *                                        dz_c = dc ⊗ i ⊗ (1 - c̃²)                  tanh' = 1 - t²
+ *                                        dL/dc_{t-1} = dc ⊗ f
+ *                                        dW_g += dz_g · [h_{t-1}, x_t]ᵀ,  db_g += dz_g
+ *                                        dL/d[h_{t-1}, x_t] = Σ_g W_gᵀ · dz_g
  * ```
  *
  * Every derivative is computed from outputs the forward pass saved (σ' = s(1 - s), tanh' = 1 - t²),
@@ -203,7 +205,7 @@ export function backpropLSTM<F extends FloatArray>(
   const context = "backpropagate LSTM";
   checkLSTMParams(params, context);
   const { hiddenSize: H, inputSize: X } = params;
-  checkTrace(trace, H, X, context);
+  checkTrace(trace, params.bf, H, X, context);
   const T = trace.steps;
   if (!Array.isArray(dh)) throw new TypeError(`Cannot ${context}: dh must be a list of ${T} vectors`);
   expectLength(dh, T, "dh", context);
@@ -304,40 +306,54 @@ function backwardStep<F extends FloatArray>(
   const { dhTotal: dh, dzf, dzi, dzc, dzo, dhx } = work;
   for (let r = 0; r < H; r++) {
     // h_t = o ⊗ tanh(c_t): to o, and through tanh (tanh' = 1 - tanh²) into c_t.
-    const dcr = dc[r] + dh[r] * o[r] * (1 - tanhC[r] * tanhC[r]);
+    const dct = dc[r] + dh[r] * o[r] * (1 - tanhC[r] * tanhC[r]); // all of dL/dc_t, unit r
     dzo[r] = dh[r] * tanhC[r] * o[r] * (1 - o[r]); // σ' = o(1 - o)
     // c_t = f ⊗ c_{t-1} + i ⊗ c̃: to each factor, then through its σ or tanh.
-    dzf[r] = dcr * cPrev[r] * f[r] * (1 - f[r]);
-    dzi[r] = dcr * cTilde[r] * i[r] * (1 - i[r]);
-    dzc[r] = dcr * i[r] * (1 - cTilde[r] * cTilde[r]);
-    dc[r] = dcr * f[r]; // dL/dc_{t-1}: the constant error carousel, scaled only by f
+    dzf[r] = dct * cPrev[r] * f[r] * (1 - f[r]);
+    dzi[r] = dct * cTilde[r] * i[r] * (1 - i[r]);
+    dzc[r] = dct * i[r] * (1 - cTilde[r] * cTilde[r]);
+    dc[r] = dct * f[r]; // dL/dc_{t-1}: the constant error carousel, scaled only by f
   }
   dhx.fill(0);
   const Wf = p.Wf.data, Wi = p.Wi.data, Wc = p.Wc.data, Wo = p.Wo.data; // [H, H+X]
   const gWf = g.Wf.data, gWi = g.Wi.data, gWc = g.Wc.data, gWo = g.Wo.data; // [H, H+X]
   for (let r = 0; r < H; r++) {
     const row = r * N;
-    const df = dzf[r], di = dzi[r], dcc = dzc[r], dout = dzo[r];
+    const zf = dzf[r], zi = dzi[r], zc = dzc[r], zo = dzo[r]; // dL/dz of each gate, unit r
     for (let k = 0; k < N; k++) {
       const v = hx[k];
-      gWf[row + k] += df * v; // dW = dz · [h_{t-1}, x_t]ᵀ
-      gWi[row + k] += di * v;
-      gWc[row + k] += dcc * v;
-      gWo[row + k] += dout * v;
-      dhx[k] += Wf[row + k] * df + Wi[row + k] * di + Wc[row + k] * dcc + Wo[row + k] * dout; // Σ Wᵀ·dz
+      gWf[row + k] += zf * v; // dW = dz · [h_{t-1}, x_t]ᵀ
+      gWi[row + k] += zi * v;
+      gWc[row + k] += zc * v;
+      gWo[row + k] += zo * v;
+      dhx[k] += Wf[row + k] * zf + Wi[row + k] * zi + Wc[row + k] * zc + Wo[row + k] * zo; // Σ Wᵀ·dz
     }
-    g.bf[r] += df;
-    g.bi[r] += di;
-    g.bc[r] += dcc;
-    g.bo[r] += dout;
+    g.bf[r] += zf;
+    g.bi[r] += zi;
+    g.bc[r] += zc;
+    g.bo[r] += zo;
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function checkTrace(trace: LSTMTrace<FloatArray>, H: number, X: number, context: string): void {
+function checkTrace(trace: LSTMTrace<FloatArray>, like: FloatArray, H: number, X: number, context: string): void {
   if (trace === null || typeof trace !== "object" || !Array.isArray(trace.h)) {
     throw new TypeError(`Cannot ${context}: trace must be what runLSTM returned`);
+  }
+  for (const name of ["hx", "f", "i", "cTilde", "o", "c", "tanhC", "h", "xs"] as const) {
+    if (trace[name]?.length !== trace.steps) {
+      throw new RangeError(
+        `Cannot ${context}: trace.${name} has length ${trace[name]?.length}, expected ${trace.steps} steps`,
+      );
+    }
+  }
+  if (trace.h[0].constructor !== like.constructor) {
+    throw new TypeError(
+      `Cannot ${context}: the trace holds ${
+        trace.h[0].constructor.name
+      }s but the parameters are ${like.constructor.name}s`,
+    );
   }
   if (trace.hiddenSize !== H || trace.inputSize !== X) {
     throw new RangeError(

@@ -17,8 +17,8 @@
  *
  * Layouts elsewhere: tfjs/Keras keep one kernel `[X, 4H]` and one recurrent kernel `[H, 4H]`
  * with gate order i, f, c, o, and PyTorch keeps `weight_ih [4H, X]` and `weight_hh [4H, H]` with
- * gate order i, f, g, o. Our `W_f` is PyTorch's forget rows `[H, X]` and `[H, H]` side by side,
- * hidden part first: `W_f = [W_hh_f | W_ih_f]`.
+ * gate order i, f, g, o. Our `W_f` is PyTorch's forget-gate rows of `weight_hh` `[H, H]` and of
+ * `weight_ih` `[H, X]` side by side, hidden part first: `W_f = [W_hh_f | W_ih_f]` (see `interop.ts`).
  *
  * @module
  */
@@ -205,7 +205,8 @@ export interface InitLSTMOptions {
 
 /**
  * Fresh LSTM parameters: every weight uniform in ±1/√H (PyTorch's `nn.LSTM` default), every bias 0
- * except the forget-gate bias (see {@linkcode InitLSTMOptions.forgetBias}).
+ * except the forget-gate bias (see {@linkcode InitLSTMOptions.forgetBias}), and with `chrono` the
+ * input-gate bias too.
  *
  * @example
  * ```ts
@@ -392,6 +393,7 @@ export function lstmStep(
   const c0 = cPrev === undefined ? zeros(H) : toVector(cPrev, "cPrev", context);
   expectLength(c0, H, "cPrev", context);
 
+  for (const [what, v] of [["x", xt], ["hPrev", h0], ["cPrev", c0]] as const) expectFinite(v, what, context);
   const hx = concat([h0, xt]); // [H+X]
   const f = sigmoid(add(matVec(params.Wf, hx), params.bf)); // [H]
   const i = sigmoid(add(matVec(params.Wi, hx), params.bi)); // [H]
@@ -421,6 +423,7 @@ function checkParams(p: LSTMParams<FloatArray>, context: string): void {
         `Cannot ${context}: ${name} is ${W.rows}×${W.cols}, expected ${H}×${H + X} ([H, H+X] with H = ${H}, X = ${X})`,
       );
     }
+    expectLength(W.data ?? [], H * (H + X), `${name}.data`, context); // a ${H}×${H + X} matrix holds H·(H+X) numbers
   }
   for (const name of ["bf", "bi", "bc", "bo"] as const) expectLength(p[name], H, name, context);
 }

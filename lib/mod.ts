@@ -10,7 +10,7 @@
  *
  * | module | what | notebook |
  * | --- | --- | --- |
- * | `tensor.ts` | vectors and matrices as `Float32Array` with shapes; `matVec`, `concat` | 03 |
+ * | `tensor.ts` | vectors and matrices as float arrays with shapes; `matVec`, `concat` | 03 |
  * | `pointwise.ts` | ⊗, +, tanh, σ and their derivatives | 03 |
  * | `random.ts` | seeded random numbers and weight initialisers | 03 |
  * | `lstm_cell.ts` | one LSTM step, parameters, parameter count, initialisation (chrono) | 02–06 |

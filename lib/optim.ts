@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { FloatArray } from "./tensor.ts";
+import { expectFinite, type FloatArray } from "./tensor.ts";
 
 /** Tensors by name, as flat arrays: a model's parameters, or their gradients. */
 export type Tensors = Readonly<Record<string, FloatArray>>;
@@ -133,7 +133,8 @@ export interface AdamOptions {
 /**
  * Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"): each weight gets its own step
  * size from running means of its gradient (m) and squared gradient (v), with bias correction for the
- * first steps, where m and v are still near their initial zeros.
+ * first steps, where m and v are still near their initial zeros. It keeps state per tensor name, so use
+ * one `Adam` per model.
  *
  * ```text
  * m ← β₁m + (1-β₁)g     v ← β₂v + (1-β₂)g²     m̂ = m/(1-β₁ᵗ)     v̂ = v/(1-β₂ᵗ)     w ← w - α·m̂/(√v̂ + ε)
@@ -156,8 +157,8 @@ export class Adam implements Optimizer {
   readonly eps: number;
   /** How many steps have been taken (t in the paper). */
   steps = 0;
-  #m = new Map<string, Float64Array>();
-  #v = new Map<string, Float64Array>();
+  /** Per tensor: running means m and v, and its own step count (a tensor seen later starts at t = 1). */
+  #state = new Map<string, { m: Float64Array; v: Float64Array; t: number }>();
 
   constructor(options: AdamOptions = {}) {
     this.lr = positive(options.lr ?? 0.001, "lr", "make Adam");
@@ -172,9 +173,20 @@ export class Adam implements Optimizer {
   step(params: Tensors, grads: Tensors): void {
     this.steps++;
     const { lr, beta1, beta2, eps } = this;
-    const correction1 = 1 - beta1 ** this.steps, correction2 = 1 - beta2 ** this.steps;
     for (const [name, w, g] of pairs(params, grads, "take Adam step")) {
-      const m = state(this.#m, name, w.length), v = state(this.#v, name, w.length);
+      let s = this.#state.get(name);
+      if (s === undefined) {
+        this.#state.set(name, s = { m: new Float64Array(w.length), v: new Float64Array(w.length), t: 0 });
+      }
+      if (s.m.length !== w.length) {
+        throw new RangeError(
+          `Cannot take Adam step: ${name} has length ${w.length}, but this optimizer has been updating a ${name} ` +
+            `of length ${s.m.length}; use one optimizer per model`,
+        );
+      }
+      const { m, v } = s;
+      s.t++;
+      const correction1 = 1 - beta1 ** s.t, correction2 = 1 - beta2 ** s.t;
       for (let k = 0; k < w.length; k++) {
         m[k] = beta1 * m[k] + (1 - beta1) * g[k];
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
@@ -192,17 +204,26 @@ function pairs(params: Tensors, grads: Tensors, context: string): [string, Float
     if (g.length !== w.length) {
       throw new RangeError(`Cannot ${context}: the gradient of ${name} has length ${g.length}, expected ${w.length}`);
     }
+    expectFinite(g, `the gradient of ${name}`, context); // one NaN would silently turn every weight into NaN
     out.push([name, w, g]);
   }
   for (const name of Object.keys(grads)) {
-    if (!(name in params)) throw new RangeError(`Cannot ${context}: a gradient for ${name}, which is not a parameter`);
+    if (!(name in params)) {
+      throw new RangeError(`Cannot ${context}: got a gradient for ${name}, which is not a parameter`);
+    }
   }
   return out;
 }
 
 function state(store: Map<string, Float64Array>, name: string, n: number): Float64Array {
   let s = store.get(name);
-  if (s === undefined || s.length !== n) store.set(name, s = new Float64Array(n));
+  if (s === undefined) store.set(name, s = new Float64Array(n));
+  if (s.length !== n) {
+    throw new RangeError(
+      `Cannot take SGD step: ${name} has length ${n}, but this optimizer has been updating a ${name} of length ${s.length}; ` +
+        `use one optimizer per model`,
+    );
+  }
   return s;
 }
 

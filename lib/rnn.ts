@@ -7,7 +7,8 @@
  *
  * It is the LSTM's baseline: the same reading of `[h_{t-1}, x_t]`, but no separate long-term memory,
  * so whatever must be remembered has to survive being squashed through tanh and multiplied by W at
- * every step. Backwards, each step multiplies the gradient by `Wᵀ · diag(1 - h_t²)`; over many steps
+ * every step. Backwards, each step multiplies the gradient by `W_hᵀ · diag(1 - h_t²)`, where `W_h = W[:, :H]`
+ * is the block of W that reads h_{t-1}; over many steps
  * that product shrinks (or explodes) geometrically, which is why a vanilla RNN cannot learn to use
  * what it saw 50 steps ago (Bengio, Simard & Frasconi 1994, "Learning long-term dependencies with
  * gradient descent is difficult").
@@ -267,7 +268,7 @@ export function runRNN<F extends FloatArray>(
 
 /**
  * Backpropagation through time for the vanilla RNN. Each step back multiplies the gradient by
- * `diag(1 - h_t²)` (tanh' from the saved output) and then by `Wᵀ`.
+ * `diag(1 - h_t²)` (tanh' from the saved output) and then by `W_hᵀ`, the transpose of W's first H columns.
  *
  * @param params the parameters the trace was computed with
  * @param trace what {@linkcode runRNN} returned

@@ -49,7 +49,7 @@ export function oneHot(index: number, n: number): Float32Array {
 
 /** Options for {@linkcode recallTask}. */
 export interface RecallTaskOptions {
-  /** T, the number of distractor steps between the symbol and the question (the memory span). */
+  /** The number of distractor steps after the symbol; a sequence has distractors + 1 steps. */
   distractors: number;
   /** How many examples (default 1000). */
   count?: number;
@@ -66,7 +66,7 @@ export interface RecallTaskOptions {
 /**
  * The long-range memory task: see one of K symbols, then T random distractors, then name the symbol.
  *
- * Each sequence has T + 1 steps. x_1 is the one-hot code of the symbol s (one of the first K slots);
+ * Each sequence has T + 1 steps (T = `distractors`). x_1 is the one-hot code of the symbol s (one of the first K slots);
  * x_2 … x_{T+1} are one-hot codes of random distractors (the last `noise` slots), which carry no
  * information. The target is s. Nothing but memory helps: a model that forgot s can only guess,
  * with accuracy 1/K. Hochreiter & Schmidhuber (1997) used tasks of this kind to show the LSTM bridging

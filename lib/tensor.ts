@@ -1,7 +1,7 @@
 /**
  * Vectors and matrices as `Float32Array`s with explicit shapes.
  *
- * A vector of length n is a plain `Float32Array` (shape `[n]`). A matrix is a
+ * A vector of length n is a plain `Float32Array` (shape `[n]`; `Float64Array` in float64 mode). A matrix is a
  * row-major `Float32Array` together with its shape (`rows × cols`), so
  * `W.data[r * W.cols + k]` is the entry in row r, column k. This is the
  * layout the lectures draw: `W_f` has one row per hidden unit, `[H, H+X]`.
@@ -60,7 +60,7 @@ export function toVector(x: VectorLike, what = "vector", context = "use vector")
   if (x instanceof Float64Array) return Float32Array.from(x);
   if (!Array.isArray(x)) {
     throw new TypeError(
-      `Cannot ${context}: ${what} must be a number[] or Float32Array, got ${describe(x)}`,
+      `Cannot ${context}: ${what} must be a number[] or a float array, got ${describe(x)}`,
     );
   }
   const out = new Float32Array(x.length);

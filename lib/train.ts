@@ -27,7 +27,7 @@ import {
 import { argmax, softmax, softmaxCrossEntropy } from "./loss.ts";
 import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
-import { Adam, clipGradNorm, type Optimizer, type Tensors } from "./optim.ts";
+import { Adam, clipGradNorm, gradNorm, type Optimizer, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
@@ -263,6 +263,13 @@ export function trainSequenceClassifier(
       throw new RangeError(`Cannot train classifier: ${what} must be a whole number >= 1, got ${n}`);
     }
   }
+  if (!(clipNorm > 0)) {
+    throw new RangeError(`Cannot train classifier: clipNorm must be > 0 (Infinity for no clipping), got ${clipNorm}`);
+  }
+  const { stopAtAccuracy } = options;
+  if (stopAtAccuracy !== undefined && !(stopAtAccuracy > 0 && stopAtAccuracy <= 1)) {
+    throw new RangeError(`Cannot train classifier: stopAtAccuracy is a fraction in (0, 1], got ${stopAtAccuracy}`);
+  }
   const optimizer = options.optimizer ?? new Adam({ lr: 0.01 });
   const rng = seededRng(seed);
   const params = classifierTensors(model);
@@ -288,7 +295,7 @@ export function trainSequenceClassifier(
         }
       }
       for (const g of Object.values(sum)) for (let k = 0; k < g.length; k++) g[k] /= batch.length; // mean over the batch
-      norms += Number.isFinite(clipNorm) ? clipGradNorm(sum, clipNorm) : 0;
+      norms += Number.isFinite(clipNorm) ? clipGradNorm(sum, clipNorm) : gradNorm(sum);
       batches++;
       optimizer.step(params, sum);
     }
@@ -303,7 +310,7 @@ export function trainSequenceClassifier(
     history.push(stats);
     options.onEpoch?.(stats);
     const watched = stats.valAccuracy ?? stats.accuracy;
-    if (options.stopAtAccuracy !== undefined && watched >= options.stopAtAccuracy) break;
+    if (stopAtAccuracy !== undefined && watched >= stopAtAccuracy) break;
   }
   return history;
 }

@@ -24,6 +24,7 @@ Deno.test("gradCheck catches a wrong gradient: a missing term gives a large rela
 Deno.test("gradCheck refuses float32 values, where finite differences drown in rounding", () => {
   assert.throws(() => gradCheck(() => 0, { W: { values: new Float32Array(2) as never, grad: [0, 0] } }), {
     name: "TypeError",
-    message: "Cannot check gradients: W must be a Float64Array, got a Float32Array",
+    message:
+      'Cannot check gradients: W must be a Float64Array, got a Float32Array; run the model in float64 (castLSTMParams(params, "float64"))',
   });
 });

@@ -116,7 +116,7 @@ Deno.test("fromTorchLSTM: clear errors for wrong shapes, missing tensors, NaN an
   const bad = (patch: Partial<Record<string, unknown>>) => ({ ...torch.state, ...patch }) as TorchLSTMState;
   assert.throws(() => fromTorchLSTM(bad({ weight_hh_l0: torch.state.weight_hh_l0.slice(1) })), {
     name: "RangeError",
-    message: "Cannot import PyTorch LSTM: weight_hh_l0 is 15×4, expected 16×4 ([4H, H])",
+    message: "Cannot import PyTorch LSTM: weight_hh_l0 is 15×4, expected 16×4 ([4H, H] with H = 4 from the bias)",
   });
   assert.throws(() => fromTorchLSTM(bad({ bias_ih_l0: [1, 2, 3] })), {
     name: "RangeError",
@@ -134,7 +134,8 @@ Deno.test("fromTorchLSTM: clear errors for wrong shapes, missing tensors, NaN an
   });
   assert.throws(() => fromTorchLSTM(bad({ weight_ih_l1: [[0]] })), {
     name: "TypeError",
-    message: "Cannot import PyTorch LSTM: found weight_ih_l1; only a one-layer, one-direction nn.LSTM is supported",
+    message:
+      "Cannot import PyTorch LSTM: found weight_ih_l1; only a one-layer, one-direction nn.LSTM without proj_size is supported",
   });
 });
 
@@ -147,7 +148,19 @@ Deno.test("fromKerasLSTM/toKerasLSTM: round trip, list form, and errors", () => 
   assert.equal(count, lstmParamCount(3, 4)); // the same 4·(H·(H+X)+H) numbers, packed differently
   assert.throws(() => fromKerasLSTM({ ...w, recurrentKernel: w.kernel }), {
     name: "RangeError",
-    message: "Cannot import Keras LSTM: recurrentKernel is 3×16, expected 4×16 ([H, 4H])",
+    message: "Cannot import Keras LSTM: recurrentKernel is 3×16, expected 4×16 ([H, 4H] with H = 4 from the bias)",
+  });
+  const ragged = structuredClone(w);
+  ragged.kernel[1].pop();
+  assert.throws(() => fromKerasLSTM(ragged), {
+    name: "RangeError",
+    message: "Cannot import Keras LSTM: kernel[1] has length 15, expected 16 like kernel[0]",
+  });
+  const transposed = { ...w, kernel: w.kernel[0].map((_, c) => w.kernel.map((row) => row[c])) }; // [4H, X]
+  assert.throws(() => fromKerasLSTM(transposed), {
+    name: "RangeError",
+    message:
+      "Cannot import Keras LSTM: kernel is 16×3, expected X×16 ([X, 4H] with H = 4 from the bias); it looks transposed",
   });
   assert.throws(() => fromKerasLSTM([w.kernel, w.bias]), {
     name: "RangeError",

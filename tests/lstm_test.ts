@@ -93,6 +93,14 @@ Deno.test("backpropLSTM: float32 agrees with float64 within 1e-5; no upstream gr
 });
 
 Deno.test("backpropLSTM: clear errors for a wrong dh or a trace of another cell", () => {
+  // The types already forbid this; plain JavaScript (or a cast) still gets a clear error.
+  assert.throws(
+    () => backpropLSTM(castLSTMParams(params, "float64"), runLSTM(params, xs) as never, xs.map(() => null)),
+    {
+      name: "TypeError",
+      message: "Cannot backpropagate LSTM: the trace holds Float32Arrays but the parameters are Float64Arrays",
+    },
+  );
   const trace = runLSTM(params, xs);
   assert.throws(() => backpropLSTM(params, trace, [null]), {
     name: "RangeError",

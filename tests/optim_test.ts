@@ -50,3 +50,19 @@ Deno.test("optimizers name the tensor when params and grads do not match", () =>
     message: "Cannot make SGD: lr must be a finite number > 0, got -1",
   });
 });
+
+Deno.test("optimizers refuse NaN gradients and a second model's tensors of another size", () => {
+  const w = new Float32Array(2);
+  assert.throws(() => new SGD().step({ w }, { w: new Float32Array([1, NaN]) }), {
+    name: "RangeError",
+    message: "Cannot take SGD step: the gradient of w[1] is NaN, expected a finite number",
+  });
+  assert.deepEqual([...w], [0, 0]);
+  const adam = new Adam();
+  adam.step({ W: new Float32Array(2) }, { W: new Float32Array(2) });
+  assert.throws(() => adam.step({ W: new Float32Array(3) }, { W: new Float32Array(3) }), {
+    name: "RangeError",
+    message:
+      "Cannot take Adam step: W has length 3, but this optimizer has been updating a W of length 2; use one optimizer per model",
+  });
+});

@@ -50,7 +50,7 @@ Deno.test("toVector keeps a Float32Array and copies an array", () => {
   assert.ok(toVector([1, 2]) instanceof Float32Array);
   assert.throws(() => toVector({} as unknown as number[], "x", "run LSTM step"), {
     name: "TypeError",
-    message: "Cannot run LSTM step: x must be a number[] or Float32Array, got an object (Object)",
+    message: "Cannot run LSTM step: x must be a number[] or a float array, got an object (Object)",
   });
 });
 

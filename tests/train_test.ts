@@ -32,7 +32,7 @@ Deno.test("exampleGradients: one parameter's gradient through dense, softmax and
 Deno.test("trainSequenceClassifier: an LSTM learns to recall a symbol over 20 distractors (>= 99 %)", () => {
   const T = 20;
   const fresh = (seed: number) => recallTask({ distractors: T, count: 500, symbols: 4, noise: 4, seed }).examples;
-  const model = initSequenceClassifier({ kind: "lstm", inputSize: 8, hiddenSize: 8, classes: 4, chrono: T });
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 8, hiddenSize: 8, classes: 4, chrono: T + 1 });
   const history = trainSequenceClassifier(model, (epoch) => fresh(100 + epoch), {
     epochs: 15,
     optimizer: new Adam({ lr: 0.01 }),

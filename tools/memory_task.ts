@@ -44,7 +44,7 @@ const { inputSize, chance } = task(1, 0);
 const models: { name: string; model: SequenceClassifier }[] = [
   {
     name: "LSTM, chrono init",
-    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K, chrono: T, seed }),
+    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K, chrono: T + 1, seed }),
   },
   { name: "vanilla RNN", model: initSequenceClassifier({ kind: "rnn", inputSize, hiddenSize: H, classes: K, seed }) },
   {
