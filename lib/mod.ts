@@ -21,6 +21,7 @@
  * | `dense.ts`, `loss.ts` | dense layer; softmax cross-entropy | 07 |
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
+ * | `story.ts` | the story task (who is it about now?) and its trained LSTM | 04–06 |
  * | `plot.ts` | line charts and heatmaps that display in Jupyter | all |
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
@@ -44,3 +45,4 @@ export * from "./optim.ts";
 export * from "./tasks.ts";
 export * from "./train.ts";
 export * from "./interop.ts";
+export * from "./story.ts";
