@@ -93,9 +93,20 @@ const DEFAULTS: Plot.PlotOptions = {
  */
 export function plot(options: Plot.PlotOptions): Chart {
   const style = { ...(DEFAULTS.style as object), ...(typeof options.style === "object" ? options.style : {}) };
-  const element = Plot.plot({ ...DEFAULTS, ...options, style, document: createDocument() });
-  return new Chart(element as Element);
+  const element = Plot.plot({ ...DEFAULTS, ...options, style, document: createDocument() }) as Element;
+  // Plot puts the title and subtitle in <h2> and <h3>, which a notebook styles as section headings:
+  // far too large above a chart. Inline styles win over the notebook's stylesheet.
+  for (const [selector, css] of Object.entries(HEADING_STYLES)) {
+    for (const heading of element.querySelectorAll(selector)) heading.setAttribute("style", css);
+  }
+  return new Chart(element);
 }
+
+const HEADING_STYLES: Record<string, string> = {
+  "figure > h2": "font: 600 15px/1.35 system-ui, sans-serif; margin: 0 0 2px; padding: 0; color: #222;",
+  "figure > h3": "font: 400 13px/1.35 system-ui, sans-serif; margin: 0 0 8px; padding: 0; color: #555;",
+  "figure > figcaption": "font: 400 12px/1.35 system-ui, sans-serif; color: #555; margin-top: 4px;",
+};
 
 /** Options for {@linkcode lineChart}. */
 export interface LineChartOptions {

@@ -124,6 +124,11 @@ export interface ExampleGradients {
   readonly correct: boolean;
   /** dL/d(every tensor), named as in {@linkcode classifierTensors}. */
   readonly grads: Tensors;
+  /**
+   * dL/dx_t for every step, `[T][X]`: how strongly the loss at the end reaches back to each input.
+   * For a vanilla RNN it shrinks geometrically with the distance from the end (notebook 01).
+   */
+  readonly dxs: readonly Float32Array[];
 }
 
 /**
@@ -145,16 +150,22 @@ export interface ExampleGradients {
 export function exampleGradients(model: SequenceClassifier, example: SequenceExample): ExampleGradients {
   const { xs, target } = example;
   checkDenseParams(model.out, "train sequence classifier");
-  let cellGrads: (dh: (Float32Array | null)[]) => Tensors;
+  let cellGrads: (dh: (Float32Array | null)[]) => { tensors: Tensors; dxs: readonly Float32Array[] };
   let hT: Float32Array; // [H]
   if (model.kind === "lstm") {
     const trace = runLSTM(model.cell, xs);
     hT = trace.h[trace.steps - 1];
-    cellGrads = (dh) => lstmTensors(backpropLSTM(model.cell, trace, dh));
+    cellGrads = (dh) => {
+      const g = backpropLSTM(model.cell, trace, dh);
+      return { tensors: lstmTensors(g), dxs: g.dxs };
+    };
   } else {
     const trace = runRNN(model.cell, xs);
     hT = trace.h[trace.steps - 1];
-    cellGrads = (dh) => rnnTensors(backpropRNN(model.cell, trace, dh));
+    cellGrads = (dh) => {
+      const g = backpropRNN(model.cell, trace, dh);
+      return { tensors: rnnTensors(g), dxs: g.dxs };
+    };
   }
   const z = dense(model.out, hT); // [K]
   const { loss, dLogits } = softmaxCrossEntropy(z, target);
@@ -162,10 +173,12 @@ export function exampleGradients(model: SequenceClassifier, example: SequenceExa
   const dhT = denseBackward(model.out, hT, dLogits, outGrads); // dL/dh_T = Wᵀ·(p - onehot)
   const dh: (Float32Array | null)[] = Array(xs.length).fill(null);
   dh[xs.length - 1] = dhT; // the loss reads only the last hidden state
+  const cell = cellGrads(dh);
   return {
     loss,
     correct: argmax(z) === target,
-    grads: { ...prefixed("cell", cellGrads(dh)), ...prefixed("out", denseTensors(outGrads)) },
+    grads: { ...prefixed("cell", cell.tensors), ...prefixed("out", denseTensors(outGrads)) },
+    dxs: cell.dxs,
   };
 }
 
