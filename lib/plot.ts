@@ -102,6 +102,21 @@ export function plot(options: Plot.PlotOptions): Chart {
   return new Chart(element);
 }
 
+/** Plot's diverging colour schemes (https://observablehq.com/plot/features/scales#color-scale-options). */
+const DIVERGING_SCHEMES = new Set([
+  "brbg",
+  "prgn",
+  "piyg",
+  "puor",
+  "rdbu",
+  "rdgy",
+  "rdylbu",
+  "rdylgn",
+  "spectral",
+  "burd",
+  "buylrd",
+]);
+
 const HEADING_STYLES: Record<string, string> = {
   "figure > h2": "font: 600 15px/1.35 system-ui, sans-serif; margin: 0 0 2px; padding: 0; color: #222;",
   "figure > h3": "font: 400 13px/1.35 system-ui, sans-serif; margin: 0 0 8px; padding: 0; color: #555;",
@@ -325,7 +340,10 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
   );
   let [lo, hi] = options.domain ?? extent(data.map((d) => d.value));
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
-  const diverging = options.scheme === undefined && lo < 0 && hi > 0;
+  // A diverging picture puts 0 in the middle of the colours: the default when values have both signs,
+  // and whenever a diverging scheme (red-blue and the like) is asked for.
+  const divergingScheme = options.scheme === undefined || DIVERGING_SCHEMES.has(options.scheme.toLowerCase());
+  const diverging = divergingScheme && lo < 0 && hi > 0;
   const limit = Math.max(-lo, hi);
 
   const withText = options.digits !== undefined;

@@ -109,3 +109,11 @@ Deno.test("lineChart: end labels name each line only where the ends are apart", 
   const together = lineChart(x, { a: [0, 1, 2], b: [1, 1.5, 2] }); // both end at 2
   assert.equal(marks(together, "text").length, 0);
 });
+
+Deno.test("heatmap: with an explicit diverging scheme, text is white only on strong colours", () => {
+  const chart = heatmap([[0.12, -0.9, 0.8]], { scheme: "rdbu", domain: [-1, 1], digits: 2 });
+  const fills = [...chart.element.querySelectorAll("text")]
+    .filter((t) => ["0.12", "-0.9", "0.8"].includes(t.textContent ?? ""))
+    .map((t) => [t.textContent, t.getAttribute("fill")]);
+  assert.deepEqual(fills, [["0.12", "black"], ["-0.9", "white"], ["0.8", "white"]]);
+});
