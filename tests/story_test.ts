@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
+  dense,
   encodeStory,
   evaluateClassifier,
   runLSTM,
+  softmax,
   STORY_EXAMPLE,
   STORY_NAMES,
   STORY_VOCABULARY,
@@ -43,4 +45,20 @@ Deno.test("the trained forget gate drops at a new name: mean f at names is far b
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   assert.equal(atNames.length, 2); // Asha and Ravi take over from Vikram and Asha
   assert.ok(avg(atNames) < avg(elsewhere) - 0.3, `f at names ${avg(atNames)}, elsewhere ${avg(elsewhere)}`);
+});
+
+Deno.test("the story model writes hardest at names, and its answer read from h_t switches at each new name", () => {
+  const trace = runLSTM(story.cell, encodeStory(STORY_EXAMPLE));
+  const writeSize = trace.i.map((gate, t) => Math.hypot(...gate.map((v, k) => v * trace.cTilde[t][k])));
+  const avg = (ts: number[]) => ts.reduce((a, t) => a + writeSize[t], 0) / ts.length;
+  const names = STORY_EXAMPLE.flatMap((w, t) => isName(w) ? [t] : []);
+  const others = STORY_EXAMPLE.flatMap((w, t) => isName(w) ? [] : [t]);
+  assert.ok(avg(names) > avg(others) + 0.3, `writes at names ${avg(names)}, elsewhere ${avg(others)}`);
+
+  const answers = trace.h.map((h) => {
+    const p = softmax(dense(story.out, h));
+    return STORY_NAMES[p.indexOf(Math.max(...p))];
+  });
+  const current = STORY_EXAMPLE.map((_, t) => STORY_EXAMPLE.slice(0, t + 1).findLast(isName));
+  assert.deepEqual(answers, current);
 });
