@@ -42,7 +42,7 @@ function execute(ws: WebSocket, code: string, session: string): Promise<string> 
   return new Promise((resolvePromise, reject) => {
     let result: string | undefined;
     let replied = false;
-    const timer = setTimeout(() => reject(new Error(`no reply to ${JSON.stringify(code)} within 20 s`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no reply to ${JSON.stringify(code)} within 60 s`)), 60_000);
     const finish = () => {
       if (replied && result !== undefined) {
         clearTimeout(timer);
@@ -68,6 +68,43 @@ function execute(ws: WebSocket, code: string, session: string): Promise<string> 
       buffers: [],
     }));
   });
+}
+
+/**
+ * Waits until the kernel answers a kernel_info_request, asking again every second. A request sent
+ * before the kernel's sockets are connected is silently lost (ZeroMQ's "slow joiner"), which on a
+ * loaded machine made the first execute_request hang; Jupyter's own clients wait the same way.
+ */
+async function waitForKernel(ws: WebSocket, session: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let ready = false;
+  const onMessage = (event: MessageEvent) => {
+    if (JSON.parse(event.data as string).msg_type === "kernel_info_reply") ready = true;
+  };
+  ws.addEventListener("message", onMessage);
+  try {
+    while (!ready) {
+      if (Date.now() > deadline) throw new Error(`the kernel did not answer kernel_info_request within ${ms} ms`);
+      ws.send(JSON.stringify({
+        header: {
+          msg_id: crypto.randomUUID(),
+          username: "test",
+          session,
+          msg_type: "kernel_info_request",
+          version: "5.3",
+          date: "",
+        },
+        parent_header: {},
+        metadata: {},
+        content: {},
+        channel: "shell",
+        buffers: [],
+      }));
+      for (let k = 0; k < 10 && !ready; k++) await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    ws.removeEventListener("message", onMessage);
+  }
 }
 
 Deno.test({
@@ -111,6 +148,7 @@ Deno.test({
       });
       try {
         const sessionId = crypto.randomUUID();
+        await waitForKernel(ws, sessionId, 60_000);
         const cwd = await execute(ws, "Deno.cwd()", sessionId);
         assert.match(cwd, /notebooks"?$/, "the kernel runs in the notebooks folder");
         const product = await execute(
