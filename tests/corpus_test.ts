@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { brownCorpus, buildVocabulary, EOS, parseTagged, splitByTokens, UNK, Vocabulary } from "@course/lib";
+
+Deno.test("parseTagged strips tags at the last slash and lowercases", () => {
+  assert.deepEqual(parseTagged("\tThe/at 3/4-inch/jj ``/`` Bob's/np$ ./.\n\n\tA/at\n"), [
+    ["the", "3/4-inch", "``", "bob's", "."],
+    ["a"],
+  ]);
+});
+
+Deno.test("splitByTokens cuts a sentence at a boundary and loses no token", () => {
+  const sentences = [["a", "b", "c", "d"], ["e"], ["f", "g"]];
+  const { train, valid, test } = splitByTokens(sentences, { train: 3, valid: 3 });
+  assert.deepEqual(train, [["a", "b", "c"]]);
+  assert.deepEqual(valid, [["d"], ["e"], ["f"]]);
+  assert.deepEqual(test, [["g"]]);
+});
+
+Deno.test("buildVocabulary ranks by count, breaks ties alphabetically, and maps the rest to <unk>", () => {
+  const vocab = buildVocabulary([["b", "c", "a"], ["c", "b", "d"]], 4);
+  assert.deepEqual(vocab.words, [UNK, EOS, "b", "c"]); // b and c twice; a and d once, left out
+  assert.deepEqual([...vocab.encode([["a", "B"]])], [0, 2, 1]);
+  assert.deepEqual(vocab.decode([3, 1]), ["c", EOS]);
+  assert.throws(() => new Vocabulary(["the", UNK]), { name: "RangeError" });
+});
+
+Deno.test("the Brown split matches the committed manifest (counts and SHA-256)", async () => {
+  const corpus = await brownCorpus();
+  const committed = JSON.parse(await Deno.readTextFile(new URL("../data/brown/manifest.json", import.meta.url)));
+  assert.deepEqual(corpus.manifest, committed);
+  const { train, valid, test } = corpus.manifest.splits;
+  assert.deepEqual([train.tokens, valid.tokens, test.tokens], [800_000, 200_000, 161_192]);
+  assert.equal(train.tokens + valid.tokens + test.tokens, 1_161_192); // the whole corpus
+  assert.equal(corpus.vocabulary.size, 10_000);
+  assert.equal(corpus.ids.train.length, train.streamTokens);
+});
