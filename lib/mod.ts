@@ -47,3 +47,4 @@ export * from "./train.ts";
 export * from "./interop.ts";
 export * from "./story.ts";
 export * from "./corpus.ts";
+export * from "./ngram.ts";
