@@ -1,0 +1,51 @@
+// The WASM kernels registered by initTfjs, checked against plain loops.
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initTfjs } from "@course/lib/tfjs.ts";
+import { seededRng } from "@course/lib";
+import { assertAllClose } from "./_assert.ts";
+
+await initTfjs();
+
+function randomMatrix(rows: number, cols: number, seed: number): number[][] {
+  const rng = seededRng(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.uniform(-1, 1)));
+}
+const T = (m: number[][]) => m[0].map((_, c) => m.map((row) => row[c]));
+const product = (a: number[][], b: number[][]) =>
+  a.map((row) => b[0].map((_, c) => row.reduce((s, v, k) => s + v * b[k][c], 0)));
+
+Deno.test("matMul with transposeA/transposeB gives the same numbers as plain loops (float32, 1e-5)", () => {
+  const a = randomMatrix(5, 7, 1), b = randomMatrix(5, 3, 2), c = randomMatrix(4, 7, 3);
+  const before = tf.memory().numTensors;
+  const got = tf.tidy(() => [
+    tf.matMul(tf.tensor2d(a), tf.tensor2d(b), true, false).arraySync() as number[][], // aᵀ·b, [7, 3]
+    tf.matMul(tf.tensor2d(a), tf.tensor2d(c), false, true).arraySync() as number[][], // a·cᵀ, [5, 4]
+    tf.fused.matMul({
+      a: tf.tensor2d(a),
+      b: tf.tensor2d(b),
+      transposeA: true,
+      bias: tf.tensor1d([1, 2, 3]),
+      activation: "relu",
+    })
+      .arraySync() as number[][],
+  ]);
+  assertAllClose(got[0].flat(), product(T(a), b).flat(), 1e-5, "aᵀ·b");
+  assertAllClose(got[1].flat(), product(a, T(c)).flat(), 1e-5, "a·cᵀ");
+  const fused = product(T(a), b).map((row) => row.map((v, k) => Math.max(0, v + [1, 2, 3][k])));
+  assertAllClose(got[2].flat(), fused.flat(), 1e-5, "relu(aᵀ·b + bias)");
+  assert.equal(tf.memory().numTensors, before, "no tensors leaked");
+});
+
+Deno.test("an embedding's gradient (gather → UnsortedSegmentSum) adds up the rows of repeated ids", () => {
+  const table = tf.variable(tf.tensor2d(randomMatrix(6, 3, 4))); // [V = 6, E = 3]
+  const ids = tf.tensor1d([2, 5, 2, 0], "int32");
+  const upstream = randomMatrix(4, 3, 5);
+  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.gather(table, ids), tf.tensor2d(upstream))) as tf.Scalar, [
+    table,
+  ]);
+  const expected = Array.from({ length: 6 }, () => [0, 0, 0]);
+  [2, 5, 2, 0].forEach((id, i) => upstream[i].forEach((v, k) => expected[id][k] += v));
+  assertAllClose((grads[table.name].arraySync() as number[][]).flat(), expected.flat(), 1e-6, "dL/dtable");
+  tf.dispose([table, ids, ...Object.values(grads)]);
+});
