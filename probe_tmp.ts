@@ -1,0 +1,14 @@
+import { brownCorpus } from "@course/lib";
+import { initTfjs } from "@course/lib/tfjs.ts";
+import { evaluateNextWord, nextWordModel, predictNext, trainNextWord, generateText } from "@course/lib/nextword.ts";
+await initTfjs();
+const c = await brownCorpus();
+const E = Number(Deno.args[0] ?? 64), H = Number(Deno.args[1] ?? 128), secs = Number(Deno.args[2] ?? 30);
+const model = nextWordModel({ vocabularySize: c.vocabulary.size, embeddingSize: E, hiddenSize: H });
+const t0 = performance.now();
+const hist = trainNextWord(model, c.ids.train, { maxSeconds: secs, learningRate: Number(Deno.args[3] ?? 0.003), batchSize: Number(Deno.args[4] ?? 32), onBatch: (p) => { if (p.step % 20 === 0) console.log(p.step, p.loss.toFixed(3), p.tokensPerSecond.toFixed(0)); } });
+console.log("trained", hist.length, "steps", ((performance.now() - t0) / 1000).toFixed(1), "s");
+const t1 = performance.now();
+console.log(evaluateNextWord(model, c.ids.valid, { maxTokens: 20000 }), ((performance.now() - t1) / 1000).toFixed(1));
+console.log(predictNext(model, c.vocabulary, ["the", "president", "of", "the"]));
+console.log(generateText(model, c.vocabulary, ["the"], 15, { kind: "topK", k: 10 }).join(" "));
