@@ -89,6 +89,154 @@ export function nextWordParamCounts(config: NextWordConfig) {
   return { embedding, lstm, dense, total: embedding + lstm + dense };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The lecture's strategy: every prefix of every sentence is an example, padded in front.
+
+/** Training examples in the lecture's form: padded prefixes and the word that follows each. */
+export interface PrefixExamples {
+  /** One input per example, each of the same length L − 1, padded at the front. */
+  readonly inputs: readonly Int32Array[];
+  /** The next word of each example. */
+  readonly labels: Int32Array;
+}
+
+/**
+ * The classic strategy for a next-word predictor: for a sentence w₁ … wₙ, the examples are
+ * (w₁ → w₂), (w₁ w₂ → w₃), …, (w₁ … wₙ₋₁ → wₙ); every input is padded at the front with `pad` to
+ * the length of the longest one, so that they stack into one matrix.
+ *
+ * @param sentences sentences as ids
+ * @param pad the id to pad with (notebook 07 uses `<eos>`, which is also what comes before a
+ *   sentence in the running text)
+ *
+ * @example
+ * ```ts
+ * import { prefixExamples } from "@course/lib/nextword.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { inputs, labels } = prefixExamples([[5, 6, 7], [8, 9]], 1);
+ * assert.deepEqual(inputs.map((x) => [...x]), [[1, 5], [5, 6], [1, 8]]);
+ * assert.deepEqual([...labels], [6, 7, 9]);
+ * ```
+ */
+export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: number): PrefixExamples {
+  const longest = Math.max(0, ...sentences.map((s) => s.length));
+  const width = longest - 1; // the longest input: all but the last word
+  const inputs: Int32Array[] = [];
+  const labels: number[] = [];
+  for (const sentence of sentences) {
+    for (let end = 1; end < sentence.length; end++) {
+      const input = new Int32Array(width).fill(pad);
+      for (let k = 0; k < end; k++) input[width - end + k] = sentence[k];
+      inputs.push(input);
+      labels.push(sentence[end]);
+    }
+  }
+  return { inputs, labels: Int32Array.from(labels) };
+}
+
+/**
+ * The lecture's model: `Embedding(V, E)`, `LSTM(H)` returning only its last hidden state, `Dense(V)`:
+ * one prediction per (padded) prefix. Same initialisation as {@linkcode nextWordModel}.
+ */
+export function lectureModel(config: NextWordConfig): tf.Sequential {
+  const { vocabularySize: V, embeddingSize: E, hiddenSize: H, seed = 0 } = config;
+  return tf.sequential({
+    layers: [
+      tf.layers.embedding({
+        inputDim: V,
+        outputDim: E,
+        inputShape: [null] as unknown as number[],
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+      }),
+      tf.layers.lstm({
+        units: H,
+        recurrentActivation: "sigmoid",
+        unitForgetBias: true,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+        recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+      }),
+      tf.layers.dense({ units: V, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) }),
+    ],
+  });
+}
+
+/**
+ * Trains the lecture's model on prefix examples (Adam, shuffled each epoch, clipped) and returns the
+ * mean loss and accuracy of every epoch, measured on the batches as they were trained.
+ */
+export function trainPrefixModel(
+  model: tf.LayersModel,
+  examples: PrefixExamples,
+  options: {
+    epochs?: number;
+    batchSize?: number;
+    learningRate?: number;
+    seed?: number;
+    onEpoch?: (e: { epoch: number; loss: number; accuracy: number }) => void;
+  } = {},
+): { epoch: number; loss: number; accuracy: number }[] {
+  const { epochs = 10, batchSize = 64, learningRate = 0.01, seed = 0 } = options;
+  const V = outputSize(model);
+  const n = examples.inputs.length;
+  if (n === 0) throw new RangeError("Cannot train: there are no examples");
+  const width = examples.inputs[0].length;
+  const optimizer = tf.train.adam(learningRate);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = seededRng(seed);
+  const history: { epoch: number; loss: number; accuracy: number }[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = shuffle(Array.from({ length: n }, (_, k) => k), rng);
+    let loss = 0, correct = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const batch = order.slice(start, start + batchSize);
+      const [l, c] = tf.tidy(() => {
+        const xData = new Int32Array(batch.length * width);
+        batch.forEach((k, b) => xData.set(examples.inputs[k], b * width));
+        const x = tf.tensor2d(xData, [batch.length, width], "int32");
+        const y = tf.tensor1d(Int32Array.from(batch, (k) => examples.labels[k]), "int32");
+        let hits = 0;
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.apply(x, { training: true }) as tf.Tensor2D; // [B, V]
+          hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")).dataSync()[0];
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(y, V), logits) as tf.Scalar;
+        }, variables);
+        const names = Object.keys(grads);
+        const norm = tf.sqrt(tf.addN(names.map((name) => tf.sum(tf.square(grads[name])))));
+        const scale = tf.minimum(1, tf.div(5, tf.add(norm, 1e-6)));
+        optimizer.applyGradients(Object.fromEntries(names.map((name) => [name, tf.mul(grads[name], scale)])));
+        return [value.dataSync()[0] * batch.length, hits];
+      });
+      loss += l;
+      correct += c;
+    }
+    const stats = { epoch, loss: loss / n, accuracy: correct / n };
+    history.push(stats);
+    options.onEpoch?.(stats);
+  }
+  optimizer.dispose();
+  return history;
+}
+
+/** How often the model's most probable word is the label, over prefix examples. */
+export function prefixAccuracy(model: tf.LayersModel, examples: PrefixExamples, batchSize = 256): number {
+  const n = examples.inputs.length;
+  if (n === 0) throw new RangeError("Cannot measure accuracy: there are no examples");
+  const width = examples.inputs[0].length;
+  let correct = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    correct += tf.tidy(() => {
+      const xData = new Int32Array((end - start) * width);
+      for (let k = start; k < end; k++) xData.set(examples.inputs[k], (k - start) * width);
+      const logits = model.apply(tf.tensor2d(xData, [end - start, width], "int32")) as tf.Tensor2D;
+      const y = tf.tensor1d(examples.labels.subarray(start, end), "int32");
+      return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")).dataSync()[0];
+    });
+  }
+  return correct / n;
+}
+
 /** Windows of T + 1 consecutive tokens, cut from `ids` without overlap: `[count][T + 1]`. */
 export function windows(ids: Int32Array, seqLength: number): Int32Array[] {
   if (!Number.isInteger(seqLength) || seqLength < 1) {
@@ -324,8 +472,10 @@ function nextProbabilities(model: tf.LayersModel, vocabulary: Vocabulary, ids: r
     throw new RangeError(`Cannot predict: the model scores ${V} words but the vocabulary has ${vocabulary.size}`);
   }
   return tf.tidy(() => {
-    const logits = model.apply(tf.tensor2d(Int32Array.from(ids), [1, ids.length], "int32")) as tf.Tensor3D; // [1, T, V]
-    return tf.softmax(logits.slice([0, ids.length - 1, 0], [1, 1, V]).reshape([V])).dataSync() as Float32Array;
+    const out = model.apply(tf.tensor2d(Int32Array.from(ids), [1, ids.length], "int32")) as tf.Tensor;
+    // [1, T, V] from a model that predicts at every step, [1, V] from the lecture's model
+    const last = out.rank === 3 ? out.slice([0, ids.length - 1, 0], [1, 1, V]) : out;
+    return tf.softmax(last.reshape([V])).dataSync() as Float32Array;
   });
 }
 

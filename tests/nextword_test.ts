@@ -4,12 +4,16 @@ import { Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import {
   evaluateNextWord,
+  lectureModel,
   loadNextWord,
   nextWordModel,
   nextWordParamCounts,
   predictNext,
+  prefixAccuracy,
+  prefixExamples,
   saveNextWord,
   trainNextWord,
+  trainPrefixModel,
   windows,
 } from "@course/lib/nextword.ts";
 
@@ -117,5 +121,20 @@ Deno.test("no tensors leak from training, evaluation and prediction", () => {
   evaluateNextWord(model, stream, { seqLength: 8 });
   predictNext(model, vocabulary, ["the"]);
   assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+Deno.test("the prefix strategy's example table, and the lecture's model learning it", () => {
+  const sentences = [[2, 3, 4], [2, 5, 4, 1]];
+  const { inputs, labels } = prefixExamples(sentences, 1);
+  assert.deepEqual(inputs.map((x) => [...x]), [[1, 1, 2], [1, 2, 3], [1, 1, 2], [1, 2, 5], [2, 5, 4]]);
+  assert.deepEqual([...labels], [3, 4, 5, 4, 1]);
+  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16 });
+  const history = trainPrefixModel(model, { inputs: inputs.slice(1), labels: labels.slice(1) }, {
+    epochs: 40,
+    batchSize: 4,
+  });
+  assert.equal(history.length, 40);
+  assert.equal(prefixAccuracy(model, { inputs: inputs.slice(1), labels: labels.slice(1) }), 1);
   model.dispose();
 });
