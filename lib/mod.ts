@@ -22,6 +22,12 @@
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `story.ts` | the story task (who is it about now?) and its trained LSTM | 04–06 |
+ * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
+ * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
+ * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07, 08 |
+ * | `nextword.ts` | the tfjs next-word model (import `@course/lib/nextword.ts`) | 07, 08 |
+ *
+ * The last two are not re-exported here: they load tfjs, which the other notebooks do not need.
  * | `plot.ts` | line charts and heatmaps that display in Jupyter | all |
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |

@@ -280,8 +280,11 @@ export interface TrainNextWordOptions {
   maxSeconds?: number;
   /** Seed for the order of windows (default 0). */
   seed?: number;
-  /** Called after every batch. */
-  onBatch?: (progress: TrainProgress) => void;
+  /**
+   * Called after every batch. If it returns a promise, training waits for it: that gives a notebook
+   * the chance to redraw a live chart between batches.
+   */
+  onBatch?: (progress: TrainProgress) => void | Promise<void>;
 }
 
 /** Where training stands after a batch. */
@@ -303,11 +306,11 @@ export interface TrainProgress {
  * Trains the model in place with Adam on windows of the id stream, shuffled every epoch, gradients
  * clipped by global norm. Returns the progress after every batch.
  */
-export function trainNextWord(
+export async function trainNextWord(
   model: tf.LayersModel,
   ids: Int32Array,
   options: TrainNextWordOptions = {},
-): TrainProgress[] {
+): Promise<TrainProgress[]> {
   const { batchSize = 32, seqLength = 35, learningRate = 0.003, clipNorm = 5, epochs = 1, seed = 0 } = options;
   const maxSeconds = options.maxSeconds ?? Infinity;
   checkIds(ids, outputSize(model), "train next-word model");
@@ -340,7 +343,7 @@ export function trainNextWord(
       const seconds = (performance.now() - started) / 1000;
       const progress = { epoch, step, stepsPerEpoch, tokens, loss, seconds, tokensPerSecond: tokens / seconds };
       history.push(progress);
-      options.onBatch?.(progress);
+      await options.onBatch?.(progress);
       if (seconds >= maxSeconds) break training;
     }
   }

@@ -46,6 +46,14 @@ export class Chart {
 
   /** What Jupyter shows: the HTML, and a one-line text fallback for consoles. */
   [JUPYTER_DISPLAY](): Record<string, string> {
+    return this.bundle();
+  }
+
+  /**
+   * The chart as a Jupyter MIME bundle, `{ "text/html": …, "text/plain": … }`: what a notebook passes
+   * to `Deno.jupyter.broadcast("update_display_data", …)` to redraw a chart in place (notebook 08).
+   */
+  bundle(): Record<string, string> {
     return { "text/html": this.html, "text/plain": this.toString() };
   }
 

@@ -39,7 +39,7 @@ Deno.test("windows cut T + 1 tokens without overlap", () => {
 
 Deno.test("training learns an obvious pattern, and a saved model reloads with exactly the same predictions", async () => {
   const model = nextWordModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16, seed: 3 });
-  trainNextWord(model, stream, { epochs: 20, batchSize: 8, seqLength: 8, learningRate: 0.02 });
+  await trainNextWord(model, stream, { epochs: 20, batchSize: 8, seqLength: 8, learningRate: 0.02 });
   const score = evaluateNextWord(model, stream, { seqLength: 8 });
   assert.ok(score.top1 > 0.95, `top-1 ${score.top1}`);
   const before = predictNext(model, vocabulary, ["the"], 3);
@@ -113,11 +113,11 @@ Deno.test("deno task nextword: bad input gets a one-line error and exit code 1",
   for (const dir of [good, corrupt, mismatch]) await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("no tensors leak from training, evaluation and prediction", () => {
+Deno.test("no tensors leak from training, evaluation and prediction", async () => {
   const model = nextWordModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 });
-  trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 }); // builds the optimizer's slots
+  await trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 }); // builds the optimizer's slots
   const before = tf.memory().numTensors;
-  trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 });
+  await trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 });
   evaluateNextWord(model, stream, { seqLength: 8 });
   predictNext(model, vocabulary, ["the"]);
   assert.equal(tf.memory().numTensors, before);

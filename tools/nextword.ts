@@ -71,7 +71,7 @@ async function train(values: Record<string, string | boolean | undefined>) {
       `${epochs} epoch(s)${Number.isFinite(minutes) ? `, at most ${minutes} min` : ""}`,
   );
   let lastPrint = 0;
-  const history = trainNextWord(model, corpus.ids.train, {
+  const history = await trainNextWord(model, corpus.ids.train, {
     ...options,
     onBatch: (p) => {
       if (p.seconds - lastPrint < 10 && p.step % p.stepsPerEpoch !== 0) return;
