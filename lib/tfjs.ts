@@ -43,7 +43,7 @@ let ready: Promise<void> | undefined;
  *
  * @example
  * ```ts
- * import { initTfjs } from "@course/lib";
+ * import { initTfjs } from "@course/lib/tfjs.ts";
  * import * as tf from "@tensorflow/tfjs";
  * import assert from "node:assert/strict";
  *
