@@ -23,6 +23,7 @@
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `story.ts` | the story task (who is it about now?) and its trained LSTM | 04–06 |
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
+ * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
  * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07, 08 |
  * | `nextword.ts` | the tfjs next-word model (import `@course/lib/nextword.ts`) | 07, 08 |
@@ -54,3 +55,4 @@ export * from "./interop.ts";
 export * from "./story.ts";
 export * from "./corpus.ts";
 export * from "./ngram.ts";
+export * from "./lm.ts";

@@ -10,8 +10,10 @@
  *   paths ran about 15 times slower than the plain one, and backprop uses them at every layer. The
  *   wrappers transpose first and call the fast path; results are identical.
  *
- * Both were measured in `../shared/deno-jupyter.md`; `tests/tfjs_test.ts` checks them against the
- * stock kernels.
+ * Both were measured in `../shared/deno-jupyter.md`. On top of them, when the machine has a native
+ * BLAS (OpenBLAS, Accelerate) and FFI is allowed, large matrix products go to its `cblas_sgemm`, which
+ * uses every core: see {@linkcode tfjsEngine} for what is in use. `tests/tfjs_test.ts` checks every
+ * replaced kernel against the stock one.
  *
  * Introduced in notebook 07 (the first tfjs model of the course).
  *
@@ -20,6 +22,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { type Blas, loadBlas } from "./_blas.ts";
 
 // The parts of the WASM backend the kernels below use.
 interface TensorInfo {
@@ -36,6 +39,13 @@ type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; at
 type KernelFunc = (args: KernelArgs) => TensorInfo;
 
 let ready: Promise<void> | undefined;
+let blasInUse: Blas | null = null;
+
+/** Options for {@linkcode initTfjs}. */
+export interface InitTfjsOptions {
+  /** Use a native BLAS for large matrix products when one is found (default true). */
+  blas?: boolean;
+}
 
 /**
  * Makes tfjs ready: WASM backend, the two kernel fixes, no "running in Node.js" banner. Safe to
@@ -51,16 +61,115 @@ let ready: Promise<void> | undefined;
  * assert.equal(tf.getBackend(), "wasm");
  * ```
  */
-export function initTfjs(): Promise<void> {
+export function initTfjs(options: InitTfjsOptions = {}): Promise<void> {
   ready ??= (async () => {
     tf.enableProdMode();
     if (!(await tf.setBackend("wasm"))) throw new Error("Cannot start tfjs: the WASM backend did not load");
     await tf.ready();
     registerUnsortedSegmentSum();
-    wrapTransposedMatMul("BatchMatMul");
-    wrapTransposedMatMul("_FusedMatMul");
+    // COURSE_STOCK_MATMUL=1 keeps tfjs's own transposed products: only for measuring what the fix buys.
+    if (!envFlag("COURSE_STOCK_MATMUL")) {
+      wrapTransposedMatMul("BatchMatMul");
+      wrapTransposedMatMul("_FusedMatMul");
+    }
+    const blas = options.blas === false ? null : loadBlas();
+    if (blas !== null) {
+      useBlas(blas, "BatchMatMul");
+      useBlas(blas, "_FusedMatMul");
+      blasInUse = blas;
+    }
   })();
   return ready;
+}
+
+/**
+ * What tfjs computes with, for progress lines and benchmarks: `"tfjs-wasm"`, or
+ * `"tfjs-wasm + OpenBLAS (libopenblas.so.0)"` when large products go to a native BLAS.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await initTfjs();
+ * assert.match(tfjsEngine(), /^tfjs-wasm/);
+ * ```
+ */
+export function tfjsEngine(): string {
+  return blasInUse === null ? "tfjs-wasm" : `tfjs-wasm + BLAS (${blasInUse.library})`;
+}
+
+/** Whether an environment variable is "1" (false without env permission). */
+function envFlag(name: string): boolean {
+  try {
+    return Deno.env.get(name) === "1";
+  } catch {
+    return false;
+  }
+}
+
+/** Below this many multiply-adds a product stays in WASM: the FFI call costs more than it saves. */
+const BLAS_MIN_WORK = 64 * 64 * 64;
+
+/**
+ * Re-registers a matmul kernel to call cblas_sgemm for large float32 products (transposes are passed
+ * to BLAS, not copied). Anything it does not handle (small products, batch broadcasting other than
+ * 1-to-many, fused activations other than linear and relu, PReLU) goes to the previous kernel.
+ */
+function useBlas(blas: Blas, kernelName: "BatchMatMul" | "_FusedMatMul"): void {
+  const previous = tf.getKernel(kernelName, "wasm")!;
+  const fallback = previous.kernelFunc as unknown as KernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b } = inputs;
+    const bias = inputs.bias, activation = (attrs.activation as string | undefined) ?? "linear";
+    const ra = a.shape.length, rb = b.shape.length;
+    if (a.dtype !== "float32" || b.dtype !== "float32" || ra < 2 || rb < 2) return fallback(args);
+    if (inputs.preluActivationWeights != null || (activation !== "linear" && activation !== "relu")) {
+      return fallback(args);
+    }
+    const transA = Boolean(attrs.transposeA), transB = Boolean(attrs.transposeB);
+    const M = transA ? a.shape[ra - 1] : a.shape[ra - 2], K = transA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const N = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+    if (M * N * K < BLAS_MIN_WORK) return fallback(args);
+    const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1),
+      batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    if (batchA !== batchB && batchA !== 1 && batchB !== 1) return fallback(args);
+    if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== N)) return fallback(args);
+    const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
+    const out = backend.makeOutput([...batchShape, M, N], "float32");
+    // Views are taken after makeOutput: allocating may grow the WASM memory and detach older views.
+    const A = backend.typedArrayFromHeap(a) as Float32Array, B = backend.typedArrayFromHeap(b) as Float32Array;
+    const C = backend.typedArrayFromHeap(out) as Float32Array;
+    const batches = Math.max(batchA, batchB);
+    for (let i = 0; i < batches; i++) {
+      const offA = (batchA === 1 ? 0 : i) * M * K, offB = (batchB === 1 ? 0 : i) * K * N, offC = i * M * N;
+      blas.sgemm(
+        transA,
+        transB,
+        M,
+        N,
+        K,
+        A.subarray(offA, offA + M * K),
+        B.subarray(offB, offB + K * N),
+        C.subarray(offC, offC + M * N),
+      );
+    }
+    if (bias != null || activation === "relu") {
+      const beta = bias == null ? null : backend.typedArrayFromHeap(bias) as Float32Array;
+      for (let r = 0; r < batches * M; r++) {
+        const row = r * N;
+        for (let c = 0; c < N; c++) {
+          let v = C[row + c] + (beta === null ? 0 : beta[c]);
+          if (activation === "relu" && v < 0) v = 0;
+          C[row + c] = v;
+        }
+      }
+    }
+    return out;
+  };
+  tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({ ...previous, kernelFunc: kernelFunc as never });
 }
 
 /** Scatter-add: out[segmentIds[i]] += x[i], rows of x.shape.slice(1); ids outside [0, numSegments) are dropped. */

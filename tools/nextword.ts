@@ -12,7 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import {
   evaluateNextWord,
   loadNextWord,
@@ -64,7 +64,7 @@ async function train(values: Record<string, string | boolean | undefined>) {
   await initTfjs();
   const model = nextWordModel({ vocabularySize: corpus.vocabulary.size, ...config });
   console.log(
-    `training E = ${config.embeddingSize}, H = ${config.hiddenSize}, V = ${corpus.vocabulary.size} ` +
+    `training with ${tfjsEngine()}: E = ${config.embeddingSize}, H = ${config.hiddenSize}, V = ${corpus.vocabulary.size} ` +
       `(${model.countParams().toLocaleString("en-US")} parameters) on ${
         corpus.ids.train.length.toLocaleString("en-US")
       } tokens, ` +
@@ -82,7 +82,9 @@ async function train(values: Record<string, string | boolean | undefined>) {
       );
       console.log(
         `epoch ${p.epoch}/${epochs}  batch ${p.step - (p.epoch - 1) * p.stepsPerEpoch}/${p.stepsPerEpoch}  ` +
-          `loss ${p.loss.toFixed(3)}  ${p.tokensPerSecond.toFixed(0)} tokens/s  ${(p.seconds / 60).toFixed(1)} min, ` +
+          `loss ${p.loss.toFixed(3)}  ${p.tokensPerSecond.toFixed(0)} tokens/s (${tfjsEngine()})  ${
+            (p.seconds / 60).toFixed(1)
+          } min, ` +
           `about ${(Math.max(0, left) / 60).toFixed(1)} min left`,
       );
     },
