@@ -44,10 +44,15 @@ export interface NextWordConfig {
  * tfjs builds slowly for large H.
  */
 export function nextWordModel(config: NextWordConfig): tf.Sequential {
+  return buildModel(config, true, "make next-word model");
+}
+
+/** Embedding → LSTM → Dense, the LSTM returning every step (`returnSequences`) or only its last. */
+function buildModel(config: NextWordConfig, returnSequences: boolean, context: string): tf.Sequential {
   const { vocabularySize: V, embeddingSize: E, hiddenSize: H, seed = 0 } = config;
   for (const [what, n] of [["vocabularySize", V], ["embeddingSize", E], ["hiddenSize", H]] as const) {
     if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot make next-word model: ${what} must be a whole number >= 1, got ${n}`);
+      throw new RangeError(`Cannot ${context}: ${what} must be a whole number >= 1, got ${n}`);
     }
   }
   return tf.sequential({
@@ -60,7 +65,7 @@ export function nextWordModel(config: NextWordConfig): tf.Sequential {
       }),
       tf.layers.lstm({
         units: H,
-        returnSequences: true,
+        returnSequences,
         recurrentActivation: "sigmoid",
         unitForgetBias: true,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
@@ -140,25 +145,7 @@ export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: num
  * one prediction per (padded) prefix. Same initialisation as {@linkcode nextWordModel}.
  */
 export function lectureModel(config: NextWordConfig): tf.Sequential {
-  const { vocabularySize: V, embeddingSize: E, hiddenSize: H, seed = 0 } = config;
-  return tf.sequential({
-    layers: [
-      tf.layers.embedding({
-        inputDim: V,
-        outputDim: E,
-        inputShape: [null] as unknown as number[],
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
-      }),
-      tf.layers.lstm({
-        units: H,
-        recurrentActivation: "sigmoid",
-        unitForgetBias: true,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-        recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
-      }),
-      tf.layers.dense({ units: V, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) }),
-    ],
-  });
+  return buildModel(config, false, "make the lecture's model");
 }
 
 /**
