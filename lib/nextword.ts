@@ -266,6 +266,11 @@ export interface TrainNextWordOptions {
   epochs?: number;
   /** Stop after this many seconds of training, at the end of a batch (default: no limit). */
   maxSeconds?: number;
+  /**
+   * Stop after this many batches (default: no limit). Unlike `maxSeconds`, the result does not depend
+   * on the machine's speed: notebooks use it, so that they show the same numbers on every run.
+   */
+  maxSteps?: number;
   /** Seed for the order of windows (default 0). */
   seed?: number;
   /**
@@ -300,7 +305,7 @@ export async function trainNextWord(
   options: TrainNextWordOptions = {},
 ): Promise<TrainProgress[]> {
   const { batchSize = 32, seqLength = 35, learningRate = 0.003, clipNorm = 5, epochs = 1, seed = 0 } = options;
-  const maxSeconds = options.maxSeconds ?? Infinity;
+  const maxSeconds = options.maxSeconds ?? Infinity, maxSteps = options.maxSteps ?? Infinity;
   checkIds(ids, outputSize(model), "train next-word model");
   const all = windows(ids, seqLength);
   if (all.length === 0) {
@@ -332,7 +337,7 @@ export async function trainNextWord(
       const progress = { epoch, step, stepsPerEpoch, tokens, loss, seconds, tokensPerSecond: tokens / seconds };
       history.push(progress);
       await options.onBatch?.(progress);
-      if (seconds >= maxSeconds) break training;
+      if (seconds >= maxSeconds || step >= maxSteps) break training;
     }
   }
   optimizer.dispose();
