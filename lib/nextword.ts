@@ -224,7 +224,7 @@ export function prefixAccuracy(model: tf.LayersModel, examples: PrefixExamples, 
   return correct / n;
 }
 
-/** Windows of T + 1 consecutive tokens, cut from `ids` without overlap: `[count][T + 1]`. */
+/** Windows of T + 1 consecutive tokens, each starting T after the previous (so neighbours share one token): `[count][T + 1]`. */
 export function windows(ids: Int32Array, seqLength: number): Int32Array[] {
   if (!Number.isInteger(seqLength) || seqLength < 1) {
     throw new RangeError(`Cannot cut windows: seqLength must be a whole number >= 1, got ${seqLength}`);

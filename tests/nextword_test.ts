@@ -33,7 +33,7 @@ Deno.test("nextWordModel: parameter counts match notebook 02's formulas, layer b
   model.dispose();
 });
 
-Deno.test("windows cut T + 1 tokens without overlap", () => {
+Deno.test("windows of T + 1 tokens advance by T", () => {
   assert.deepEqual(windows(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3).map((w) => [...w]), [[0, 1, 2, 3], [3, 4, 5, 6]]);
 });
 
