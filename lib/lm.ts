@@ -17,7 +17,7 @@ import { dense, denseBackward, denseGradsLike, type DenseParams, denseTensors, i
 import { softmaxCrossEntropy } from "./loss.ts";
 import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
-import { Adam, clipGradNorm, type Optimizer, type Tensors } from "./optim.ts";
+import { Adam, clipGradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
 import type { Matrix } from "./tensor.ts";
 
@@ -60,11 +60,10 @@ export function initScratchLM(
 
 /** The model's tensors by name (its own arrays), for an optimizer. */
 export function scratchLMTensors(model: ScratchLM): Tensors {
-  const prefix = (p: string, t: Tensors) => Object.fromEntries(Object.entries(t).map(([k, v]) => [`${p}.${k}`, v]));
   return {
     embedding: model.embedding.data,
-    ...prefix("cell", lstmTensors(model.cell)),
-    ...prefix("out", denseTensors(model.out)),
+    ...prefixTensors("cell", lstmTensors(model.cell)),
+    ...prefixTensors("out", denseTensors(model.out)),
   };
 }
 

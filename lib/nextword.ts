@@ -188,10 +188,7 @@ export function trainPrefixModel(
           hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")).dataSync()[0];
           return tf.losses.softmaxCrossEntropy(tf.oneHot(y, V), logits) as tf.Scalar;
         }, variables);
-        const names = Object.keys(grads);
-        const norm = tf.sqrt(tf.addN(names.map((name) => tf.sum(tf.square(grads[name])))));
-        const scale = tf.minimum(1, tf.div(5, tf.add(norm, 1e-6)));
-        optimizer.applyGradients(Object.fromEntries(names.map((name) => [name, tf.mul(grads[name], scale)])));
+        applyClipped(optimizer, grads, 5);
         return [value.dataSync()[0] * batch.length, hits];
       });
       loss += l;
@@ -325,10 +322,7 @@ export async function trainNextWord(
       const loss = tf.tidy(() => {
         const { x, y } = batchTensors(batch);
         const { value, grads } = tf.variableGrads(() => lossOf(model, x, y, true), variables);
-        const names = Object.keys(grads);
-        const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-        const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6))); // Pascanu et al. (2013)
-        optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
+        applyClipped(optimizer, grads, clipNorm);
         return value.dataSync()[0];
       });
       step++;
@@ -500,6 +494,14 @@ function pick(probs: Float32Array, sampling: Sampling, rng: Rng): number {
 function topK(values: ArrayLike<number>, k: number): number[] {
   const ids = Array.from({ length: values.length }, (_, i) => i);
   return ids.sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
+}
+
+/** One optimizer step with the gradients scaled down to a global norm of at most `clipNorm` (Pascanu et al. 2013). */
+function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
+  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
 }
 
 function outputSize(model: tf.LayersModel): number {

@@ -16,6 +16,21 @@ import { expectFinite, type FloatArray } from "./tensor.ts";
 /** Tensors by name, as flat arrays: a model's parameters, or their gradients. */
 export type Tensors = Readonly<Record<string, FloatArray>>;
 
+/**
+ * The same tensors with `prefix.` in front of each name, to combine a model's parts into one record.
+ *
+ * @example
+ * ```ts
+ * import { prefixTensors } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(Object.keys(prefixTensors("out", { W: new Float32Array(1) })), ["out.W"]);
+ * ```
+ */
+export function prefixTensors(prefix: string, tensors: Tensors): Tensors {
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [`${prefix}.${name}`, t]));
+}
+
 /** Something that updates parameters from their gradients. */
 export interface Optimizer {
   /** Updates every tensor of `params` in place from the tensor of the same name in `grads`. */

@@ -27,7 +27,7 @@ import {
 import { argmax, softmax, softmaxCrossEntropy } from "./loss.ts";
 import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
-import { Adam, clipGradNorm, gradNorm, type Optimizer, type Tensors } from "./optim.ts";
+import { Adam, clipGradNorm, gradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
@@ -96,7 +96,7 @@ export function initSequenceClassifier(options: InitClassifierOptions): Sequence
  */
 export function classifierTensors(model: SequenceClassifier): Tensors {
   const cell = model.kind === "lstm" ? lstmTensors(model.cell) : rnnTensors(model.cell);
-  return { ...prefixed("cell", cell), ...prefixed("out", denseTensors(model.out)) };
+  return { ...prefixTensors("cell", cell), ...prefixTensors("out", denseTensors(model.out)) };
 }
 
 /**
@@ -177,7 +177,7 @@ export function exampleGradients(model: SequenceClassifier, example: SequenceExa
   return {
     loss,
     correct: argmax(z) === target,
-    grads: { ...prefixed("cell", cell.tensors), ...prefixed("out", denseTensors(outGrads)) },
+    grads: { ...prefixTensors("cell", cell.tensors), ...prefixTensors("out", denseTensors(outGrads)) },
     dxs: cell.dxs,
   };
 }
@@ -338,8 +338,4 @@ function logits(model: SequenceClassifier, xs: readonly VectorLike[]): Float32Ar
   checkDenseParams(model.out, "run sequence classifier");
   const trace = model.kind === "lstm" ? runLSTM(model.cell, xs) : runRNN(model.cell, xs);
   return dense(model.out, trace.h[trace.steps - 1]);
-}
-
-function prefixed(prefix: string, tensors: Tensors): Tensors {
-  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [`${prefix}.${name}`, t]));
 }

@@ -48,18 +48,9 @@ const { values } = parseArgs({
 
 function configsOf(engine: EngineName): ConfigName[] {
   if (engine === "tfjs-cpu") return values.quick ? [] : ["small"];
-  if (engine === "tfjs-wasm" && values.quick && blasAvailable()) return []; // --quick: the default engine only
+  if (engine === "tfjs-wasm" && values.quick && loadBlas() !== null) return []; // --quick: the default engine only
   if (engine === "scratch") return ["small"];
   return ["brown-base", "small"];
-}
-
-/** Whether the default engine has a native BLAS (then plain tfjs-wasm is the slower, non-default path). */
-function blasAvailable(): boolean {
-  try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted" && loadBlas() !== null;
-  } catch {
-    return false;
-  }
 }
 
 function median(xs: number[]): number {
