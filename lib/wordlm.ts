@@ -1,0 +1,669 @@
+/**
+ * A configurable word-level language model written in tfjs operations, for the experiments of
+ * notebook 09: every knob the lecture's "how to improve performance?" names can be turned here.
+ *
+ * ```text
+ * ids [B, T] ─Embedding(V → E)─▶ dropout ─▶ LSTM or GRU (H) ×L ─▶ dropout ─▶ output (H → V) ─▶ scores [B·T, V]
+ *                                            state (h, c) carried from one window to the next
+ * ```
+ *
+ * What `nextword.ts`'s `tf.layers` model cannot do, and this one can:
+ * - **tied embeddings**: the output layer reuses the embedding matrix, scores = h · Embᵀ + b
+ *   (Press & Wolf 2017; Inan et al. 2017), which needs E = H;
+ * - **state carried between windows**: the text is cut into B long streams read side by side, and
+ *   the state at the end of one window starts the next (Zaremba et al. 2014), so a word can be
+ *   predicted from more than T words of context while gradients still stop after T steps;
+ * - **dropout on the non-recurrent connections** (Zaremba et al. 2014) and **variational recurrent
+ *   dropout**, one mask on h_{t−1} for a whole window (Gal & Ghahramani 2016).
+ *
+ * Weights follow the Keras layout (kernel `[X, 4H]`, recurrent kernel `[H, 4H]`, bias `[4H]`, gate
+ * order i, f, c̃, o), so `fromKerasLSTM` brings a trained layer into the library's `runLSTM`.
+ *
+ * Needs {@linkcode initTfjs} first. Not re-exported by `mod.ts` (it loads tfjs): import
+ * `@course/lib/wordlm.ts`. Introduced in notebook 09; used by `deno task experiments` and
+ * `deno task fullrun`.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { Vocabulary } from "./corpus.ts";
+import { seededRng, shuffle } from "./random.ts";
+
+/** The architecture of a {@linkcode WordLM}. */
+export interface WordLMConfig {
+  /** V, the number of words. */
+  vocabularySize: number;
+  /** E, the length of a word vector. */
+  embeddingSize: number;
+  /** H, the number of units of each recurrent layer. */
+  hiddenSize: number;
+  /** L, recurrent layers stacked (default 1). */
+  layers?: number;
+  /** The recurrent cell (default "lstm"). */
+  cell?: "lstm" | "gru";
+  /** Output layer = the embedding matrix transposed (default false); needs E = H. */
+  tied?: boolean;
+  /** Dropout rate on the embedding output, between layers and before the output layer (default 0). */
+  dropout?: number;
+  /** Dropout rate on h_{t−1} where it enters the recurrence, one mask per window (default 0). */
+  recurrentDropout?: number;
+  /** Initial forget-gate bias of an LSTM (default 1, Jozefowicz et al. 2015). */
+  forgetBias?: number;
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+}
+
+/** A model: its config (defaults filled in) and its variables, by name. */
+export interface WordLM {
+  readonly config: Readonly<Required<WordLMConfig>>;
+  /** `embedding` [V, E]; per layer l: `kernel_l` [X, gH], `recurrent_l` [H, gH], `bias_l` [gH] (g = 4 for an LSTM, 3 for a GRU); `outputKernel` [H, V] unless tied; `outputBias` [V]. */
+  readonly variables: Readonly<Record<string, tf.Variable>>;
+}
+
+/** The recurrent state of every layer: `h[l]`, `c[l]` are `[B, H]` (`c` is empty for a GRU). */
+export interface WordLMState {
+  readonly h: tf.Tensor2D[];
+  readonly c: tf.Tensor2D[];
+}
+
+function fill(config: WordLMConfig): Required<WordLMConfig> {
+  const full = {
+    layers: 1,
+    cell: "lstm" as const,
+    tied: false,
+    dropout: 0,
+    recurrentDropout: 0,
+    forgetBias: 1,
+    seed: 0,
+    ...config,
+  };
+  const context = "make word language model";
+  for (const key of ["vocabularySize", "embeddingSize", "hiddenSize", "layers"] as const) {
+    const n = full[key];
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`Cannot ${context}: ${key} must be a whole number >= 1, got ${n}`);
+    }
+  }
+  for (const key of ["dropout", "recurrentDropout"] as const) {
+    const r = full[key];
+    if (!(r >= 0 && r < 1)) throw new RangeError(`Cannot ${context}: ${key} must be in [0, 1), got ${r}`);
+  }
+  if (full.cell !== "lstm" && full.cell !== "gru") {
+    throw new RangeError(`Cannot ${context}: cell must be "lstm" or "gru", got ${JSON.stringify(full.cell)}`);
+  }
+  if (full.tied && full.embeddingSize !== full.hiddenSize) {
+    throw new RangeError(
+      `Cannot ${context}: tied embeddings need embeddingSize = hiddenSize, got E = ${full.embeddingSize}, H = ${full.hiddenSize}`,
+    );
+  }
+  return full;
+}
+
+/** Gates per cell: an LSTM has 4 (i, f, c̃, o), a GRU 3 (z, r, n). */
+function gatesOf(cell: "lstm" | "gru"): number {
+  return cell === "lstm" ? 4 : 3;
+}
+
+/**
+ * Parameter counts: embedding V·E; each recurrent layer g·(H·(X + H) + H) with g = 4 gates for an
+ * LSTM, 3 for a GRU; output H·V + V, or only the V biases when tied.
+ */
+export function wordLMParamCounts(config: WordLMConfig) {
+  const c = fill(config);
+  const g = gatesOf(c.cell), H = c.hiddenSize;
+  const embedding = c.vocabularySize * c.embeddingSize;
+  let recurrent = 0;
+  for (let l = 0; l < c.layers; l++) {
+    const X = l === 0 ? c.embeddingSize : H;
+    recurrent += g * (H * (X + H) + H);
+  }
+  const output = (c.tied ? 0 : H * c.vocabularySize) + c.vocabularySize;
+  return { embedding, recurrent, output, total: embedding + recurrent + output };
+}
+
+/**
+ * A fresh model. Weights are uniform in ±1/√H (PyTorch's default for recurrent layers), the
+ * embedding in ±0.1; an LSTM's forget-gate biases start at `forgetBias`, all other biases at 0.
+ */
+export function initWordLM(config: WordLMConfig): WordLM {
+  const c = fill(config);
+  const { vocabularySize: V, embeddingSize: E, hiddenSize: H } = c;
+  const g = gatesOf(c.cell), k = 1 / Math.sqrt(H);
+  let seed = c.seed * 1000;
+  const uniform = (shape: number[], limit: number) => tf.randomUniform(shape, -limit, limit, "float32", seed++);
+  const variables: Record<string, tf.Variable> = {};
+  const add = (name: string, value: tf.Tensor) => {
+    variables[name] = tf.variable(value, true, `wordlm_${uniqueId}_${name}`);
+    value.dispose();
+  };
+  const uniqueId = nextModelId++;
+  add("embedding", uniform([V, E], 0.1));
+  for (let l = 0; l < c.layers; l++) {
+    const X = l === 0 ? E : H;
+    add(`kernel_${l}`, uniform([X, g * H], k));
+    add(`recurrent_${l}`, uniform([H, g * H], k));
+    const bias = new Float32Array(g * H);
+    if (c.cell === "lstm") bias.fill(c.forgetBias, H, 2 * H); // gate order i, f, c̃, o
+    add(`bias_${l}`, tf.tensor1d(bias));
+  }
+  if (!c.tied) add("outputKernel", uniform([H, V], k));
+  add("outputBias", tf.zeros([V]));
+  return { config: c, variables };
+}
+
+let nextModelId = 0;
+
+/** A zero state for a batch of B. */
+export function zeroState(model: WordLM, batchSize: number): WordLMState {
+  const { layers, hiddenSize: H, cell } = model.config;
+  return {
+    h: Array.from({ length: layers }, () => tf.zeros([batchSize, H]) as tf.Tensor2D),
+    c: cell === "lstm" ? Array.from({ length: layers }, () => tf.zeros([batchSize, H]) as tf.Tensor2D) : [],
+  };
+}
+
+/** Disposes every tensor of a state. */
+export function disposeState(state: WordLMState): void {
+  for (const t of [...state.h, ...state.c]) t.dispose();
+}
+
+/** Where dropout masks come from during training; absent at evaluation (no dropout). */
+export interface DropoutSeeds {
+  /** A fresh seed for each mask. */
+  next(): number;
+}
+
+/** Inverted dropout: keep each entry with probability 1 − rate and scale kept ones by 1/(1 − rate). */
+function dropoutMask(shape: number[], rate: number, seeds: DropoutSeeds): tf.Tensor {
+  const keep = tf.step(tf.sub(tf.randomUniform(shape, 0, 1, "float32", seeds.next()), rate)); // 1 where u > rate
+  return tf.mul(keep, 1 / (1 - rate));
+}
+
+/**
+ * Runs the model over a batch of windows: scores for every position, and the state after the last
+ * step. With `seeds` (training) dropout is on; without, off.
+ *
+ * @param x ids, `[B, T]` int32
+ * @returns `logits` `[B·T, V]` (row b·T + t scores the word after x[b, t]) and the final state
+ */
+export function wordLMForward(
+  model: WordLM,
+  x: tf.Tensor2D,
+  state: WordLMState,
+  seeds?: DropoutSeeds,
+): { logits: tf.Tensor2D; state: WordLMState } {
+  const { config: c, variables: v } = model;
+  const [B, T] = x.shape;
+  const H = c.hiddenSize, g = gatesOf(c.cell);
+  const drop = (t: tf.Tensor, rate: number) => seeds && rate > 0 ? tf.mul(t, dropoutMask(t.shape, rate, seeds)) : t;
+  let input: tf.Tensor = drop(tf.gather(v.embedding, x), c.dropout); // [B, T, E]
+  const h: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [];
+  for (let l = 0; l < c.layers; l++) {
+    const X = input.shape[2] as number;
+    // All T input projections in one product: [B·T, X] × [X, gH]
+    const xw = tf.add(tf.matMul(input.reshape([B * T, X]), v[`kernel_${l}`]), v[`bias_${l}`]).reshape([B, T, g * H]);
+    const steps = tf.unstack(xw, 1) as tf.Tensor2D[]; // T × [B, gH]
+    const R = v[`recurrent_${l}`]; // [H, gH]
+    const mask = seeds && c.recurrentDropout > 0 ? dropoutMask([B, H], c.recurrentDropout, seeds) : null;
+    let hPrev = state.h[l], cPrev = state.c[l];
+    const hs: tf.Tensor2D[] = [];
+    for (let t = 0; t < T; t++) {
+      const hIn = mask ? tf.mul(hPrev, mask) : hPrev;
+      if (c.cell === "lstm") {
+        const z = tf.add(steps[t], tf.matMul(hIn, R)); // [B, 4H]
+        const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+        const i = tf.sigmoid(zi), f = tf.sigmoid(zf), cTilde = tf.tanh(zc), o = tf.sigmoid(zo);
+        const cNew = tf.add(tf.mul(f, cPrev), tf.mul(i, cTilde)) as tf.Tensor2D;
+        hPrev = tf.mul(o, tf.tanh(cNew)) as tf.Tensor2D;
+        cPrev = cNew;
+      } else {
+        // GRU (Cho et al. 2014), reset applied after the product as in cuDNN and Keras' reset_after:
+        // z = σ(x Wz + h Uz + bz), r = σ(x Wr + h Ur + br), n = tanh(x Wn + bn + r ⊙ (h Un)),
+        // h = (1 − z) ⊙ n + z ⊙ h_{t−1}
+        const [xz, xr, xn] = tf.split(steps[t], 3, 1);
+        const [hz, hr, hn] = tf.split(tf.matMul(hIn, R), 3, 1);
+        const z = tf.sigmoid(tf.add(xz, hz)), r = tf.sigmoid(tf.add(xr, hr));
+        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+        hPrev = tf.add(n, tf.mul(z, tf.sub(hPrev, n))) as tf.Tensor2D; // (1 − z)·n + z·h
+      }
+      hs.push(hPrev);
+    }
+    h.push(hPrev);
+    if (c.cell === "lstm") cs.push(cPrev);
+    input = drop(tf.stack(hs, 1), c.dropout); // [B, T, H]
+  }
+  const out = input.reshape([B * T, H]);
+  const logits = (c.tied
+    ? tf.add(tf.matMul(out, v.embedding, false, true), v.outputBias) // [B·T, H] × [H, V]
+    : tf.add(tf.matMul(out, v.outputKernel), v.outputBias)) as tf.Tensor2D;
+  return { logits, state: { h, c: cs } };
+}
+
+/**
+ * Mean cross-entropy of `logits` `[N, V]` against `targets` `[N]`, with the gradient written out:
+ * ∂loss/∂logits = (softmax − one-hot)/N. Measured about 15 % faster per training step than letting
+ * tfjs differentiate `losses.softmaxCrossEntropy` through its log-softmax.
+ */
+const crossEntropy = tf.customGrad(
+  ((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
+    const logp = tf.logSoftmax(logits);
+    const oneHot = tf.oneHot(targets as tf.Tensor1D, logits.shape[1] as number);
+    save([logp, oneHot]);
+    const N = logits.shape[0] as number;
+    return {
+      value: tf.div(tf.neg(tf.sum(tf.mul(logp, oneHot))), N),
+      gradFunc: (
+        dy: tf.Tensor,
+        [lp, oh]: tf.Tensor[],
+      ) => [tf.mul(tf.sub(tf.exp(lp), oh), tf.div(dy, N)), tf.zerosLike(targets)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0],
+) as unknown as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Scalar;
+
+/** `tf.tidy` for a result holding tensors among other values (tidy keeps every tensor it finds in it). */
+function tidy<T>(f: () => T): T {
+  return tf.tidy(f as unknown as () => tf.TensorContainer) as unknown as T;
+}
+
+/**
+ * The stream cut into B rows read side by side (Zaremba et al. 2014's batching): row b holds tokens
+ * [b·L, (b + 1)·L] of the stream, L = ⌊(n − 1)/B⌋, so that window k of every row continues window
+ * k − 1 and a carried state makes sense.
+ */
+export function streamRows(ids: Int32Array, batchSize: number): { rows: Int32Array[]; length: number } {
+  const L = Math.floor((ids.length - 1) / batchSize);
+  if (L < 1) {
+    throw new RangeError(`Cannot cut ${ids.length} tokens into ${batchSize} rows: need at least ${batchSize + 1}`);
+  }
+  return { rows: Array.from({ length: batchSize }, (_, b) => ids.subarray(b * L, b * L + L + 1)), length: L };
+}
+
+/** Inputs and targets of window [s, s + n) of every row: `x` [B, n], `y` [B·n]. */
+function rowWindow(rows: Int32Array[], s: number, n: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  const B = rows.length;
+  const x = new Int32Array(B * n), y = new Int32Array(B * n);
+  rows.forEach((r, b) => {
+    x.set(r.subarray(s, s + n), b * n);
+    y.set(r.subarray(s + 1, s + n + 1), b * n);
+  });
+  return { x: tf.tensor2d(x, [B, n], "int32"), y: tf.tensor1d(y, "int32") };
+}
+
+/** Options for {@linkcode trainWordLM}. */
+export interface TrainWordLMOptions {
+  /** B, rows read side by side (default 32). */
+  batchSize?: number;
+  /** T, steps per window: how far back gradients flow (truncated BPTT, default 35). */
+  seqLength?: number;
+  /** Carry the state from one window to the next (default true); false: every window starts at zero, in shuffled order. */
+  carryState?: boolean;
+  /** "adam" (default) or plain "sgd". */
+  optimizer?: "adam" | "sgd";
+  /** Step size (default 0.002 for Adam, 1 for SGD). */
+  learningRate?: number;
+  /** "constant" (default) or "linear": decays to 10 % of the rate over the planned tokens (or seconds, whichever ends first). */
+  schedule?: "constant" | "linear";
+  /** Clip the gradients' global norm to this (default 5; Infinity: no clipping). */
+  clipNorm?: number;
+  /** Passes over the training stream (default 1). */
+  epochs?: number;
+  /** Stop after this many training tokens (default: no limit). Deterministic, unlike maxSeconds. */
+  maxTokens?: number;
+  /** Stop after this many seconds, at the end of a batch (default: no limit). */
+  maxSeconds?: number;
+  /** Seed for dropout masks, the window order (without carried state) and the rows' offset each epoch (default 0). */
+  seed?: number;
+  /** Measure validation perplexity every `every` training tokens (and at the end) on `ids` (its first `maxTokens`). */
+  validation?: { ids: Int32Array; every: number; maxTokens?: number };
+  /** With validation: stop when validation perplexity has not improved `patience` times in a row, and keep the best weights. */
+  earlyStopping?: { patience: number };
+  /** Called after every batch; training waits if it returns a promise. */
+  onBatch?: (p: WordLMProgress) => void | Promise<void>;
+  /** Called after every validation. */
+  onValidation?: (v: WordLMValidation) => void | Promise<void>;
+}
+
+/** Where training stands after a batch. */
+export interface WordLMProgress {
+  readonly epoch: number;
+  readonly step: number;
+  readonly tokens: number;
+  /** This batch's mean cross-entropy, nats per token. */
+  readonly loss: number;
+  readonly seconds: number;
+  readonly learningRate: number;
+}
+
+/** A validation measurement during training. */
+export interface WordLMValidation {
+  readonly tokens: number;
+  /** Training seconds so far (validation time not counted). */
+  readonly seconds: number;
+  readonly epoch: number;
+  readonly perplexity: number;
+  /** Mean training loss since the previous validation, as a perplexity. */
+  readonly trainPerplexity: number;
+}
+
+/** What {@linkcode trainWordLM} returns. */
+export interface WordLMHistory {
+  readonly batches: WordLMProgress[];
+  readonly validations: WordLMValidation[];
+  /** Training tokens and seconds at the end (validation time not counted). */
+  readonly tokens: number;
+  readonly seconds: number;
+  /** Why training ended: "epochs", "maxTokens", "maxSeconds" or "earlyStopping". */
+  readonly stopped: string;
+  /** With early stopping: the validation whose weights were kept. */
+  readonly best?: WordLMValidation;
+}
+
+/** Trains the model in place on a stream of ids. */
+export async function trainWordLM(
+  model: WordLM,
+  ids: Int32Array,
+  options: TrainWordLMOptions = {},
+): Promise<WordLMHistory> {
+  const {
+    batchSize: B = 32,
+    seqLength: T = 35,
+    carryState = true,
+    optimizer: kind = "adam",
+    schedule = "constant",
+    clipNorm = 5,
+    epochs = 1,
+    seed = 0,
+  } = options;
+  const lr0 = options.learningRate ?? (kind === "adam" ? 0.002 : 1);
+  const maxTokens = options.maxTokens ?? Infinity, maxSeconds = options.maxSeconds ?? Infinity;
+  checkIds(ids, model.config.vocabularySize, "train word language model");
+  if (!Number.isInteger(T) || T < 1) {
+    throw new RangeError(`Cannot train: seqLength must be a whole number >= 1, got ${T}`);
+  }
+  const optimizer = kind === "adam" ? tf.train.adam(lr0) : tf.train.sgd(lr0);
+  const setRate = (lr: number) => {
+    if (kind === "sgd") (optimizer as tf.SGDOptimizer).setLearningRate(lr);
+    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  };
+  const names = Object.keys(model.variables), vars = names.map((n) => model.variables[n]);
+  const rng = seededRng(seed);
+  const seeds: DropoutSeeds = { next: () => Math.floor(rng.next() * 2 ** 31) };
+  const plannedTokens = Math.min(maxTokens, epochs * (ids.length - 1));
+  const batches: WordLMProgress[] = [], validations: WordLMValidation[] = [];
+  let tokens = 0, step = 0, seconds = 0, stopped = "epochs";
+  let sinceLoss = 0, sinceTokens = 0, nextValidation = options.validation?.every ?? Infinity;
+  let best: { v: WordLMValidation; weights: tf.Tensor[] } | undefined, worse = 0;
+  const validate = async (epoch: number) => {
+    const val = options.validation!;
+    const score = evaluateWordLM(model, val.ids, { maxTokens: val.maxTokens, batchSize: B, seqLength: T });
+    const v = {
+      tokens,
+      seconds,
+      epoch,
+      perplexity: score.perplexity,
+      trainPerplexity: Math.exp(sinceLoss / Math.max(1, sinceTokens)),
+    };
+    sinceLoss = 0;
+    sinceTokens = 0;
+    validations.push(v);
+    await options.onValidation?.(v);
+    if (options.earlyStopping) {
+      if (best === undefined || v.perplexity < best.v.perplexity) {
+        best?.weights.forEach((w) => w.dispose());
+        best = { v, weights: vars.map((w) => w.clone()) };
+        worse = 0;
+      } else if (++worse >= options.earlyStopping.patience) {
+        return true;
+      }
+    }
+    return false;
+  };
+  let started = performance.now();
+  training: for (let epoch = 1; epoch <= epochs; epoch++) {
+    // Windows: with a carried state, in order along B rows (a random offset each epoch varies where
+    // windows begin); without, shuffled windows of T + 1 tokens each starting from zero.
+    const offset = carryState && epoch > 1 ? Math.floor(rng.next() * T) : 0;
+    const { rows, length } = streamRows(ids.subarray(offset), B);
+    const starts: number[] = [];
+    for (let s = 0; s + 1 <= length; s += T) starts.push(s);
+    const order = carryState ? starts : shuffle(starts, rng);
+    let state = zeroState(model, B);
+    for (const s of order) {
+      const n = Math.min(T, length - s);
+      const fraction = Math.max(tokens / plannedTokens, seconds / maxSeconds);
+      const lr = schedule === "linear" ? lr0 * (1 - 0.9 * Math.min(1, fraction)) : lr0;
+      setRate(lr);
+      const [loss, next] = tidy(() => {
+        const { x, y } = rowWindow(rows, s, n);
+        const start = carryState ? state : zeroState(model, B);
+        let after: WordLMState | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const out = wordLMForward(model, x, start, seeds);
+          // variableGrads disposes everything its function made except the loss: keep the state.
+          after = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
+          return crossEntropy(out.logits, y);
+        }, vars);
+        applyClipped(optimizer, grads, clipNorm);
+        return [value.dataSync()[0], after!] as const;
+      });
+      disposeState(state);
+      state = next;
+      step++;
+      tokens += B * n;
+      sinceLoss += loss * B * n;
+      sinceTokens += B * n;
+      seconds += (performance.now() - started) / 1000;
+      started = performance.now();
+      const p = { epoch, step, tokens, loss, seconds, learningRate: lr };
+      batches.push(p);
+      await options.onBatch?.(p);
+      const last = tokens >= maxTokens || seconds >= maxSeconds;
+      if (options.validation && (tokens >= nextValidation || last)) {
+        nextValidation += options.validation.every;
+        const stop = await validate(epoch);
+        started = performance.now(); // validation time is not training time
+        if (stop) {
+          stopped = "earlyStopping";
+          disposeState(state);
+          break training;
+        }
+      }
+      if (last) {
+        stopped = tokens >= maxTokens ? "maxTokens" : "maxSeconds";
+        disposeState(state);
+        break training;
+      }
+    }
+    disposeState(state);
+    if (options.validation && epoch === epochs && validations.at(-1)?.tokens !== tokens) await validate(epoch);
+  }
+  optimizer.dispose();
+  let bestValidation: WordLMValidation | undefined;
+  if (best !== undefined) {
+    const b = best as { v: WordLMValidation; weights: tf.Tensor[] };
+    vars.forEach((w, k) => w.assign(b.weights[k]));
+    b.weights.forEach((w) => w.dispose());
+    bestValidation = b.v;
+  }
+  return { batches, validations, tokens, seconds, stopped, best: bestValidation };
+}
+
+/** One optimizer step with the gradients scaled down to a global norm of at most `clipNorm` (Pascanu et al. 2013). */
+function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
+  if (!Number.isFinite(clipNorm)) {
+    optimizer.applyGradients(grads);
+    return;
+  }
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
+  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
+}
+
+/** What {@linkcode evaluateWordLM} measures. */
+export interface WordLMScore {
+  /** exp(mean cross-entropy). */
+  readonly perplexity: number;
+  readonly meanLoss: number;
+  /** How many tokens were scored. */
+  readonly tokens: number;
+  /** With `accuracy`: how often the most probable word was right, and how often it was among the 5 most probable. */
+  readonly top1?: number;
+  readonly top5?: number;
+  /**
+   * With `perToken`: ln P(ids[t] | ids[0..t)) at position t, NaN where not scored (position 0 and the
+   * few tokens after the last full row).
+   */
+  readonly logProbs?: Float64Array;
+}
+
+/**
+ * Perplexity on a stream read as B rows side by side with the state carried across windows (as in
+ * training), without dropout. `maxTokens` reads only the start of the stream.
+ */
+export function evaluateWordLM(
+  model: WordLM,
+  ids: Int32Array,
+  options: { batchSize?: number; seqLength?: number; maxTokens?: number; accuracy?: boolean; perToken?: boolean } = {},
+): WordLMScore {
+  const { batchSize: B = 32, seqLength: T = 35 } = options;
+  checkIds(ids, model.config.vocabularySize, "evaluate word language model");
+  const stream = options.maxTokens === undefined ? ids : ids.subarray(0, options.maxTokens + 1);
+  const { rows, length: L } = streamRows(stream, B);
+  const logProbs = options.perToken ? new Float64Array(stream.length).fill(NaN) : undefined;
+  let state = zeroState(model, B);
+  let loss = 0, top1 = 0, top5 = 0;
+  for (let s = 0; s < L; s += T) {
+    const n = Math.min(T, L - s);
+    const [picked, hits, next] = tidy(() => {
+      const { x, y } = rowWindow(rows, s, n);
+      const out = wordLMForward(model, x, state);
+      const logp = tf.logSoftmax(out.logits);
+      const V = out.logits.shape[1];
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(y, V)), 1).dataSync() as Float32Array; // [B·n]
+      let hits: [number, number] = [0, 0];
+      if (options.accuracy) {
+        const { indices } = tf.topk(out.logits, 5);
+        const eq = tf.cast(tf.equal(indices, y.expandDims(1)), "float32"); // [B·n, 5]
+        hits = [tf.sum(eq.slice([0, 0], [-1, 1])).dataSync()[0], tf.sum(eq).dataSync()[0]];
+      }
+      const kept = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
+      return [picked, hits, kept] as const;
+    });
+    disposeState(state);
+    state = next;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < n; t++) {
+        const lp = picked[b * n + t];
+        loss -= lp;
+        if (logProbs) logProbs[b * L + s + t + 1] = lp;
+      }
+    }
+    top1 += hits[0];
+    top5 += hits[1];
+  }
+  disposeState(state);
+  const tokens = B * L;
+  return {
+    perplexity: Math.exp(loss / tokens),
+    meanLoss: loss / tokens,
+    tokens,
+    ...(options.accuracy ? { top1: top1 / tokens, top5: top5 / tokens } : {}),
+    ...(logProbs ? { logProbs } : {}),
+  };
+}
+
+function checkIds(ids: Int32Array, V: number, context: string): void {
+  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
+  for (let t = 0; t < ids.length; t++) {
+    if (ids[t] < 0 || ids[t] >= V) {
+      throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);
+    }
+  }
+}
+
+/** Frees the model's variables. */
+export function disposeWordLM(model: WordLM): void {
+  for (const v of Object.values(model.variables)) v.dispose();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving and loading: config.json, weights.bin (float32, little-endian, in config order), vocab.json.
+
+/** Saves the model and its vocabulary to `dir` (created if needed). */
+export async function saveWordLM(model: WordLM, vocabulary: Vocabulary, dir: string): Promise<void> {
+  if (vocabulary.size !== model.config.vocabularySize) {
+    throw new RangeError(
+      `Cannot save: the model scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary.size}`,
+    );
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const names = Object.keys(model.variables);
+  const arrays = names.map((n) => model.variables[n].dataSync() as Float32Array);
+  const bytes = new Uint8Array(arrays.reduce((s, a) => s + a.byteLength, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += a.byteLength;
+  }
+  const weights = names.map((name) => ({ name, shape: model.variables[name].shape }));
+  await Deno.writeTextFile(
+    `${dir}/config.json`,
+    JSON.stringify({ format: "wordlm-1", config: model.config, weights }, null, 1),
+  );
+  await Deno.writeFile(`${dir}/weights.bin`, bytes);
+  await Deno.writeTextFile(`${dir}/vocab.json`, JSON.stringify({ size: vocabulary.size, words: vocabulary.words }));
+}
+
+/**
+ * Loads what {@linkcode saveWordLM} saved.
+ *
+ * @throws {Error} with a one-line message naming the file if a file is missing or does not fit
+ */
+export async function loadWordLM(dir: string): Promise<{ model: WordLM; vocabulary: Vocabulary }> {
+  const read = async (name: string) => {
+    try {
+      return name.endsWith(".bin") ? await Deno.readFile(`${dir}/${name}`) : await Deno.readTextFile(`${dir}/${name}`);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) throw new Error(`Cannot load model: ${dir}/${name} does not exist`);
+      throw e;
+    }
+  };
+  const parse = (name: string, text: string) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error(`Cannot load model: ${dir}/${name} is not valid JSON`);
+    }
+  };
+  const json = parse("config.json", await read("config.json") as string);
+  const vocab = parse("vocab.json", await read("vocab.json") as string);
+  const bytes = await read("weights.bin") as Uint8Array;
+  if (json?.format !== "wordlm-1" || !Array.isArray(json.weights)) {
+    throw new Error(`Cannot load model: ${dir}/config.json is not a wordlm-1 model`);
+  }
+  const model = initWordLM(json.config);
+  const expected = Object.keys(model.variables).map((n) => ({ name: n, shape: model.variables[n].shape }));
+  if (JSON.stringify(expected) !== JSON.stringify(json.weights)) {
+    disposeWordLM(model);
+    throw new Error(`Cannot load model: ${dir}/config.json lists weights that do not fit its config`);
+  }
+  const total = expected.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  if (bytes.byteLength !== 4 * total) {
+    disposeWordLM(model);
+    throw new Error(`Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${4 * total}`);
+  }
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let offset = 0;
+  for (const { name, shape } of expected) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    model.variables[name].assign(tf.tensor(floats.subarray(offset, offset + size), shape));
+    offset += size;
+  }
+  if (!Array.isArray(vocab?.words) || vocab.words.length !== model.config.vocabularySize) {
+    disposeWordLM(model);
+    throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${model.config.vocabularySize} words`);
+  }
+  return { model, vocabulary: new Vocabulary(vocab.words) };
+}

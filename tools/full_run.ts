@@ -1,0 +1,176 @@
+/**
+ * `deno task fullrun`: trains notebook 09's best configuration on the whole Brown training split for
+ * at most 60 minutes, scores it on the validation and test splits beside the n-gram baselines, and
+ * writes everything (perplexities, time, machine, settings, the validation curve) to
+ * data/results/full_run.json, which notebook 09 and the README read.
+ *
+ *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only]
+ *
+ * `--eval-only` re-scores a model saved by an earlier run (default folder build/models/best) and
+ * keeps that run's training record.
+ */
+
+import { parseArgs } from "node:util";
+import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
+import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
+import {
+  evaluateWordLM,
+  initWordLM,
+  loadWordLM,
+  saveWordLM,
+  trainWordLM,
+  type TrainWordLMOptions,
+  type WordLMConfig,
+  wordLMParamCounts,
+} from "@course/lib/wordlm.ts";
+
+/** The best configuration found in notebook 09 (see data/results/experiments.json). */
+export const BEST_CONFIG: Omit<WordLMConfig, "vocabularySize"> = {
+  embeddingSize: 256,
+  hiddenSize: 256,
+  tied: true,
+  dropout: 0.25,
+  forgetBias: 1,
+  seed: 0,
+};
+
+/** How it is trained. */
+export const BEST_TRAINING: TrainWordLMOptions = {
+  batchSize: 32,
+  seqLength: 35,
+  optimizer: "adam",
+  learningRate: 0.003,
+  schedule: "linear",
+  clipNorm: 5,
+  carryState: true,
+  epochs: 20, // an upper bound: the time budget ends training first
+  seed: 0,
+};
+
+const RESULTS = "data/results/full_run.json";
+const VALIDATION_SLICE = 50_000; // tokens of the validation split scored for the curve during training
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { minutes: { type: "string" }, model: { type: "string" }, "eval-only": { type: "boolean" } },
+  strict: true,
+});
+const minutes = Number(values.minutes ?? 60);
+if (!(minutes > 0)) throw new RangeError(`--minutes must be a number > 0, got ${values.minutes}`);
+const dir = values.model ?? "build/models/best";
+
+const corpus = await brownCorpus();
+await initTfjs();
+const V = corpus.vocabulary.size;
+
+async function machine() {
+  let cpu = "unknown";
+  try {
+    cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  return {
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+    engine: tfjsEngine(),
+  };
+}
+
+let training: Record<string, unknown>;
+if (!values["eval-only"]) {
+  const config = { vocabularySize: V, ...BEST_CONFIG };
+  const model = initWordLM(config);
+  console.log(
+    `full run with ${tfjsEngine()}: ${JSON.stringify(BEST_CONFIG)}, ${
+      wordLMParamCounts(config).total.toLocaleString("en-US")
+    } parameters, at most ${minutes} min`,
+  );
+  let lastPrint = 0;
+  const history = await trainWordLM(model, corpus.ids.train, {
+    ...BEST_TRAINING,
+    maxSeconds: minutes * 60,
+    validation: { ids: corpus.ids.valid, every: 400_000, maxTokens: VALIDATION_SLICE },
+    onBatch: (p) => {
+      if (p.seconds - lastPrint < 60) return;
+      lastPrint = p.seconds;
+      console.log(
+        `  ${(p.seconds / 60).toFixed(1)} min, epoch ${p.epoch}, ${p.tokens.toLocaleString("en-US")} tokens, ` +
+          `loss ${p.loss.toFixed(3)}, lr ${p.learningRate.toFixed(5)}, ${(p.tokens / p.seconds).toFixed(0)} tokens/s`,
+      );
+    },
+    onValidation: (v) =>
+      console.log(
+        `  validation (first ${VALIDATION_SLICE.toLocaleString("en-US")} tokens): ${v.perplexity.toFixed(1)}`,
+      ),
+  });
+  await saveWordLM(model, corpus.vocabulary, dir);
+  training = {
+    config,
+    parameters: wordLMParamCounts(config),
+    options: { ...BEST_TRAINING, maxSeconds: minutes * 60 },
+    seconds: history.seconds,
+    tokens: history.tokens,
+    epochs: history.tokens / (corpus.ids.train.length - 1),
+    tokensPerSecond: history.tokens / history.seconds,
+    stopped: history.stopped,
+    validationSlice: VALIDATION_SLICE,
+    curve: history.validations.map((v) => ({
+      tokens: v.tokens,
+      seconds: v.seconds,
+      validPerplexity: v.perplexity,
+      trainPerplexity: v.trainPerplexity,
+    })),
+    machine: await machine(),
+    date: new Date().toISOString(),
+  };
+} else {
+  training = JSON.parse(await Deno.readTextFile(RESULTS)).training;
+}
+
+// Scoring: every model on the same tokens of each split.
+const { model } = await loadWordLM(dir);
+const kn = kneserNeyTrigram(corpus.ids.train, V), unigram = unigramModel(corpus.ids.train, V);
+const scores: Record<string, unknown> = {};
+let mixWeights: number[] | undefined, pairWeights: number[] | undefined;
+for (const split of ["valid", "test"] as const) {
+  const ids = corpus.ids[split];
+  const started = performance.now();
+  const lstm = evaluateWordLM(model, ids, { accuracy: true, perToken: true });
+  const seconds = (performance.now() - started) / 1000;
+  // Positions every model scores: from 2 (the trigram's first full context) where the LSTM scored.
+  const positions: number[] = [];
+  for (let t = 2; t < ids.length; t++) if (!Number.isNaN(lstm.logProbs![t])) positions.push(t);
+  const pLstm = Float64Array.from(positions, (t) => Math.exp(lstm.logProbs![t]));
+  const pKn = ngramProbabilities(kn, ids, positions);
+  const pCache = cacheProbabilities(ids, positions, V);
+  const components = [pLstm, pKn, pCache];
+  if (split === "valid") {
+    mixWeights = bestMixture(components);
+    pairWeights = bestMixture([pLstm, pKn]);
+  }
+  scores[split] = {
+    tokens: positions.length,
+    unigram: ngramPerplexity(unigram, ids).perplexity,
+    knTrigram: mixturePerplexity([pKn], [1]),
+    lstm: { perplexity: mixturePerplexity([pLstm], [1]), top1: lstm.top1, top5: lstm.top5, seconds },
+    lstmPlusKn: mixturePerplexity([pLstm, pKn], pairWeights!),
+    lstmPlusKnPlusCache: mixturePerplexity(components, mixWeights!),
+  };
+  console.log(split, JSON.stringify(scores[split]));
+}
+const results = {
+  command: `deno task fullrun${values.minutes ? ` --minutes ${minutes}` : ""}`,
+  training,
+  mixtures: {
+    fittedOn: "valid",
+    lstmPlusKn: { components: ["lstm", "knTrigram"], weights: pairWeights },
+    lstmPlusKnPlusCache: { components: ["lstm", "knTrigram", "unigramCache"], weights: mixWeights, cacheWindow: 500 },
+  },
+  scores,
+};
+await Deno.mkdir("data/results", { recursive: true });
+await Deno.writeTextFile(RESULTS, JSON.stringify(results, null, 1) + "\n");
+console.log(`wrote ${RESULTS}`);
