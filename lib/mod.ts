@@ -25,13 +25,16 @@
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
  * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
- * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07, 08 |
- * | `nextword.ts` | the tfjs next-word model (import `@course/lib/nextword.ts`) | 07, 08 |
- *
- * The last two are not re-exported here: they load tfjs, which the other notebooks do not need.
- * | `plot.ts` | line charts and heatmaps that display in Jupyter | all |
+ * | `mixture.ts` | mixing language models (interpolation, a unigram cache), weights fitted by EM | 09 |
+ * | `plot.ts` | line charts, heatmaps and rows of charts that display in Jupyter | all |
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
+ * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07–09 |
+ * | `nextword.ts` | the tfjs next-word model (import `@course/lib/nextword.ts`) | 07, 08 |
+ * | `wordlm.ts` | a configurable word model in tfjs ops: tied, stacked, GRU, dropout, carried state | 09 |
+ * | `experiments.ts` | notebook 09's experiments, the full run's configuration, result files | 09 |
+ *
+ * The last four are not re-exported here: they load tfjs, which most notebooks do not need.
  *
  * @module
  */
@@ -55,4 +58,5 @@ export * from "./interop.ts";
 export * from "./story.ts";
 export * from "./corpus.ts";
 export * from "./ngram.ts";
+export * from "./mixture.ts";
 export * from "./lm.ts";

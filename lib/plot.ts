@@ -110,6 +110,27 @@ export function plot(options: Plot.PlotOptions): Chart {
   return new Chart(element);
 }
 
+/**
+ * Charts side by side (wrapping on narrow screens), as one displayable {@linkcode Chart}: notebook 09
+ * puts each experiment's curves against tokens and against seconds next to each other.
+ *
+ * @example
+ * ```ts
+ * import { chartRow, plot } from "@course/lib";
+ * import * as Plot from "@observablehq/plot";
+ * import assert from "node:assert/strict";
+ *
+ * const row = chartRow([plot({ marks: [Plot.barY([1, 2])] }), plot({ marks: [Plot.barY([3])] })]);
+ * assert.equal(row.html.match(/<svg/g)?.length, 2);
+ * ```
+ */
+export function chartRow(charts: readonly Chart[]): Chart {
+  const div = createDocument().createElement("div");
+  div.setAttribute("style", "display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start;");
+  for (const chart of charts) div.appendChild(chart.element.cloneNode(true));
+  return new Chart(div as unknown as Element);
+}
+
 /** Plot's diverging colour schemes (https://observablehq.com/plot/features/scales#color-scale-options). */
 const DIVERGING_SCHEMES = new Set([
   "brbg",

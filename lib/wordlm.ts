@@ -245,7 +245,7 @@ export function wordLMForward(
  * ∂loss/∂logits = (softmax − one-hot)/N. Measured about 15 % faster per training step than letting
  * tfjs differentiate `losses.softmaxCrossEntropy` through its log-softmax.
  */
-const crossEntropy = tf.customGrad(
+export const wordLMCrossEntropy = tf.customGrad(
   ((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
     const logp = tf.logSoftmax(logits);
     const oneHot = tf.oneHot(targets as tf.Tensor1D, logits.shape[1] as number);
@@ -442,7 +442,7 @@ export async function trainWordLM(
           const out = wordLMForward(model, x, start, seeds);
           // variableGrads disposes everything its function made except the loss: keep the state.
           after = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-          return crossEntropy(out.logits, y);
+          return wordLMCrossEntropy(out.logits, y);
         }, vars);
         applyClipped(optimizer, grads, clipNorm);
         return [value.dataSync()[0], after!] as const;

@@ -15,16 +15,7 @@
 import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import {
-  disposeWordLM,
-  evaluateWordLM,
-  initWordLM,
-  trainWordLM,
-  type TrainWordLMOptions,
-  type WordLMConfig,
-  wordLMParamCounts,
-} from "@course/lib/wordlm.ts";
-import { EXPERIMENTS, RUNS, type RunSpec } from "./experiment_specs.ts";
+import { EXPERIMENTS, performRun, RUNS, type RunSpec } from "@course/lib/experiments.ts";
 
 const RESULTS = "data/results/experiments.json";
 
@@ -61,40 +52,19 @@ async function machine() {
 
 async function runOne(spec: RunSpec) {
   const corpus = await brownCorpus();
-  const V = corpus.vocabulary.size;
-  const train = spec.trainTokens ? corpus.ids.train.subarray(0, spec.trainTokens) : corpus.ids.train;
-  const config: WordLMConfig = { vocabularySize: V, ...spec.config };
-  const model = initWordLM(config);
-  const options: TrainWordLMOptions = { epochs: 1000, ...spec.options, maxTokens: spec.budgetTokens };
   const started = Date.now();
-  const history = await trainWordLM(model, train, {
-    ...options,
-    validation: { ids: corpus.ids.valid, every: spec.validEvery, maxTokens: spec.curveValidTokens },
-    onValidation: (v) =>
+  const result = await performRun(
+    spec,
+    { train: corpus.ids.train, valid: corpus.ids.valid, vocabularySize: corpus.vocabulary.size },
+    (v) =>
       console.log(
         `  ${spec.id}: ${v.tokens.toLocaleString("en-US")} tokens, ${v.seconds.toFixed(0)} s, valid ${
           v.perplexity.toFixed(1)
         }`,
       ),
-  });
-  const final = evaluateWordLM(model, corpus.ids.valid, { maxTokens: spec.finalValidTokens });
-  disposeWordLM(model);
+  );
   return {
-    ...spec,
-    parameters: wordLMParamCounts(config).total,
-    trainStreamTokens: train.length,
-    curve: history.validations.map((v) => ({
-      tokens: v.tokens,
-      seconds: v.seconds,
-      epoch: v.tokens / (train.length - 1),
-      validPerplexity: v.perplexity,
-      trainPerplexity: v.trainPerplexity,
-    })),
-    tokens: history.tokens,
-    seconds: history.seconds,
-    tokensPerSecond: history.tokens / history.seconds,
-    finalValidPerplexity: final.perplexity,
-    finalValidTokens: final.tokens,
+    ...result,
     wallSeconds: (Date.now() - started) / 1000,
     machine: await machine(),
     date: new Date().toISOString(),

@@ -14,39 +14,15 @@ import { parseArgs } from "node:util";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
 import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
+import { BEST_CONFIG, BEST_TRAINING } from "@course/lib/experiments.ts";
 import {
   evaluateWordLM,
   initWordLM,
   loadWordLM,
   saveWordLM,
   trainWordLM,
-  type TrainWordLMOptions,
-  type WordLMConfig,
   wordLMParamCounts,
 } from "@course/lib/wordlm.ts";
-
-/** The best configuration found in notebook 09 (see data/results/experiments.json). */
-export const BEST_CONFIG: Omit<WordLMConfig, "vocabularySize"> = {
-  embeddingSize: 256,
-  hiddenSize: 256,
-  tied: true,
-  dropout: 0.25,
-  forgetBias: 1,
-  seed: 0,
-};
-
-/** How it is trained. */
-export const BEST_TRAINING: TrainWordLMOptions = {
-  batchSize: 32,
-  seqLength: 35,
-  optimizer: "adam",
-  learningRate: 0.003,
-  schedule: "linear",
-  clipNorm: 5,
-  carryState: true,
-  epochs: 20, // an upper bound: the time budget ends training first
-  seed: 0,
-};
 
 const RESULTS = "data/results/full_run.json";
 const VALIDATION_SLICE = 50_000; // tokens of the validation split scored for the curve during training

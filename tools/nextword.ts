@@ -2,7 +2,7 @@
  * `deno task nextword`: train, query and evaluate the next-word predictor on the Brown corpus.
  *
  *   deno task nextword train [--quick] [--model DIR] [--epochs N] [--minutes M] [--embedding E]
- *                            [--hidden H] [--batch B] [--seq T] [--lr RATE] [--seed S]
+ *                            [--hidden H] [--batch B] [--seq T] [--lr RATE] [--seed S] [--results FILE.json]
  *   deno task nextword predict "some words" [--model DIR] [--k 5] [--json]
  *   deno task nextword eval [--model DIR] [--split test|valid] [--json]
  *
@@ -24,7 +24,7 @@ import {
 
 const USAGE = `usage:
   deno task nextword train [--quick] [--model DIR] [--epochs N] [--minutes M] [--embedding E] [--hidden H]
-                           [--batch B] [--seq T] [--lr RATE] [--seed S]
+                           [--batch B] [--seq T] [--lr RATE] [--seed S] [--results FILE.json]
   deno task nextword predict "some words" [--model DIR] [--k 5] [--json]
   deno task nextword eval [--model DIR] [--split test|valid] [--json] [--baselines]`;
 
@@ -97,6 +97,25 @@ async function train(values: Record<string, string | boolean | undefined>) {
       `validation perplexity ${valid.perplexity.toFixed(1)}, top-1 ${(100 * valid.top1).toFixed(1)} %, ` +
       `top-5 ${(100 * valid.top5).toFixed(1)} %; saved to ${dir}/`,
   );
+  if (typeof values.results === "string") {
+    // A record for notebook 09's final table (the lecture's model as the baseline to improve on).
+    const test = evaluateNextWord(model, corpus.ids.test);
+    const record = {
+      command: `deno task nextword ${Deno.args.join(" ")}`,
+      config: { vocabularySize: corpus.vocabulary.size, ...config },
+      parameters: model.countParams(),
+      options: { ...options, maxSeconds: Number.isFinite(options.maxSeconds) ? options.maxSeconds : null },
+      tokens: last.tokens,
+      seconds: last.seconds,
+      engine: tfjsEngine(),
+      cores: navigator.hardwareConcurrency,
+      valid,
+      test,
+      date: new Date().toISOString(),
+    };
+    await Deno.writeTextFile(values.results, JSON.stringify(record, null, 1) + "\n");
+    console.log(`test perplexity ${test.perplexity.toFixed(1)}; wrote ${values.results}`);
+  }
 }
 
 async function predict(values: Record<string, string | boolean | undefined>, words: string[]) {
@@ -166,6 +185,7 @@ if (import.meta.main) {
         json: { type: "boolean" },
         split: { type: "string" },
         baselines: { type: "boolean" },
+        results: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).valueOf() as { values: Record<string, string | boolean | undefined>; positionals: string[] };

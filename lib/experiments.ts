@@ -1,0 +1,264 @@
+/**
+ * Notebook 09's experiments: which runs each "how to improve performance?" idea compares, at two
+ * scales, and the function that performs a run. Every run changes one thing of a base model and
+ * trains for the same number of tokens, measuring validation perplexity as it goes.
+ *
+ * - Full scale ({@linkcode RUNS}): the whole Brown training split and vocabulary (V = 10,000), E = H = 128,
+ *   200,000 tokens per run: `deno task experiments` (about 90 minutes on one core) writes
+ *   data/results/experiments.json.
+ * - Small scale ({@linkcode smallRun}): the same runs shrunk about 10 times in every direction
+ *   (V = 2,000, E = H = 32, 20,000 tokens), for the notebook's time budget.
+ *
+ * Needs {@linkcode initTfjs} first. Not re-exported by `mod.ts` (it loads tfjs).
+ *
+ * @module
+ */
+
+import {
+  disposeWordLM,
+  evaluateWordLM,
+  initWordLM,
+  trainWordLM,
+  type TrainWordLMOptions,
+  type WordLMConfig,
+  wordLMParamCounts,
+  type WordLMValidation,
+} from "./wordlm.ts";
+
+/** One training run. */
+export interface RunSpec {
+  id: string;
+  label: string;
+  config: Omit<WordLMConfig, "vocabularySize">;
+  options: TrainWordLMOptions;
+  /** Train on the first this many tokens of the training split (default: all of it). */
+  trainTokens?: number;
+  budgetTokens: number;
+  validEvery: number;
+  /** Tokens of the validation split scored for the curve, and at the end. */
+  curveValidTokens: number;
+  finalValidTokens: number;
+}
+
+/** The base model: the lecture's architecture at a size that trains in minutes. */
+export const BASE_CONFIG = { embeddingSize: 128, hiddenSize: 128 } as const;
+export const BASE_OPTIONS: TrainWordLMOptions = {
+  batchSize: 32,
+  seqLength: 35,
+  optimizer: "adam",
+  learningRate: 0.002,
+  clipNorm: 5,
+  carryState: true,
+  seed: 0,
+};
+
+const FULL = { budgetTokens: 200_000, validEvery: 40_000, curveValidTokens: 20_000, finalValidTokens: 50_000 };
+/** Runs on an 80,000-token slice go round it 3 times: long enough to overfit. */
+const SLICE = { ...FULL, trainTokens: 80_000, budgetTokens: 240_000 };
+
+function run(
+  id: string,
+  label: string,
+  config: Partial<WordLMConfig> = {},
+  options: TrainWordLMOptions = {},
+  scale: Partial<RunSpec> = FULL,
+): RunSpec {
+  return {
+    id,
+    label,
+    config: { ...BASE_CONFIG, ...config },
+    options: { ...BASE_OPTIONS, ...options },
+    ...FULL,
+    ...scale,
+  };
+}
+
+export const RUNS: RunSpec[] = [
+  run("base", "base: E 128, H 128, Adam 0.002, clip 5, T 35"),
+  run("data50k", "first 50,000 training tokens", {}, {}, { trainTokens: 50_000 }),
+  run("data200k", "first 200,000 training tokens", {}, {}, { trainTokens: 200_000 }),
+  run("slice", "80,000-token slice, no dropout", {}, {}, SLICE),
+  run("sliceDrop3", "80,000-token slice, dropout 0.3", { dropout: 0.3 }, {}, SLICE),
+  run("sliceDrop5", "80,000-token slice, dropout 0.5", { dropout: 0.5 }, {}, SLICE),
+  run("sliceRec3", "80,000-token slice, recurrent dropout 0.3", { recurrentDropout: 0.3 }, {}, SLICE),
+  run("emb32", "E 32", { embeddingSize: 32 }),
+  run("emb256", "E 256", { embeddingSize: 256 }),
+  run("hid64", "H 64", { hiddenSize: 64 }),
+  run("hid256", "H 256", { hiddenSize: 256 }),
+  run("layers2", "2 stacked LSTM layers", { layers: 2 }),
+  run("forget0", "forget-gate bias 0", { forgetBias: 0 }),
+  run("noclip", "no gradient clipping", {}, { clipNorm: Infinity }),
+  run("lr0005", "Adam 0.0005", {}, { learningRate: 0.0005 }),
+  run("lr01", "Adam 0.01", {}, { learningRate: 0.01 }),
+  run("sgd", "SGD 1.0 (Zaremba et al. 2014)", {}, { optimizer: "sgd", learningRate: 1 }),
+  run("bptt5", "T 5", {}, { seqLength: 5 }),
+  run("bptt100", "T 100", {}, { seqLength: 100 }),
+  run("nocarry", "T 35, state not carried (windows from zero)", {}, { carryState: false }),
+  run("tied", "tied embeddings", { tied: true }),
+  run("gru", "GRU instead of LSTM", { cell: "gru" }),
+];
+
+/** One experiment: a question and the runs that answer it. */
+export interface ExperimentSpec {
+  id: string;
+  title: string;
+  runs: string[];
+}
+
+export const EXPERIMENTS: ExperimentSpec[] = [
+  { id: "data", title: "More data", runs: ["data50k", "data200k", "base"] },
+  { id: "epochs", title: "More epochs and early stopping", runs: ["slice"] },
+  { id: "embedding", title: "Embedding size E", runs: ["emb32", "base", "emb256"] },
+  { id: "hidden", title: "Hidden size H", runs: ["hid64", "base", "hid256"] },
+  { id: "layers", title: "Two stacked LSTM layers", runs: ["base", "layers2"] },
+  { id: "dropout", title: "Dropout and recurrent dropout", runs: ["slice", "sliceDrop3", "sliceDrop5", "sliceRec3"] },
+  { id: "forget", title: "Forget-gate bias", runs: ["forget0", "base"] },
+  { id: "clip", title: "Gradient clipping", runs: ["noclip", "base"] },
+  { id: "optimiser", title: "Learning rate and optimiser", runs: ["lr0005", "base", "lr01", "sgd"] },
+  { id: "bptt", title: "Truncated-BPTT length T", runs: ["bptt5", "base", "bptt100", "nocarry"] },
+  { id: "tied", title: "Tied input and output embeddings", runs: ["base", "tied"] },
+  { id: "gru", title: "GRU in place of the LSTM", runs: ["base", "gru"] },
+];
+
+/**
+ * The configuration of the full run (`deno task fullrun`): what the experiments point to, put
+ * together, at the size an hour on 2 cores allows.
+ */
+export const BEST_CONFIG: Omit<WordLMConfig, "vocabularySize"> = {
+  embeddingSize: 256,
+  hiddenSize: 256,
+  tied: true,
+  dropout: 0.25,
+  forgetBias: 1,
+  seed: 0,
+};
+
+/** How the full run trains: for at most 60 minutes (`--minutes`), which ends training before `epochs`. */
+export const BEST_TRAINING: TrainWordLMOptions = {
+  batchSize: 32,
+  seqLength: 35,
+  optimizer: "adam",
+  learningRate: 0.003,
+  schedule: "linear",
+  clipNorm: 5,
+  carryState: true,
+  epochs: 20,
+  seed: 0,
+};
+
+/** The vocabulary of the small scale: the 2,000 most frequent ids (the vocabulary is in frequency order). */
+export const SMALL_VOCABULARY = 2_000;
+
+/**
+ * A stream in the small scale's vocabulary: ids ≥ `SMALL_VOCABULARY` become `<unk>` (id 0), which
+ * works because the course vocabulary numbers words by frequency.
+ */
+export function toSmallVocabulary(ids: Int32Array): Int32Array {
+  return ids.map((id) => id < SMALL_VOCABULARY ? id : 0);
+}
+
+/**
+ * The small-scale version of a run: sizes divided by 4 (E, H), training data and budget by about
+ * 10 (the first 80,000 tokens stand for the whole split; 20,000 tokens per run; slices of 8,000
+ * gone round 3 times), shorter windows and batches (B 16, T 20). Learning rates and dropout are kept.
+ */
+export function smallRun(spec: RunSpec): RunSpec {
+  const c = spec.config;
+  return {
+    ...spec,
+    config: { ...c, embeddingSize: c.embeddingSize / 4, hiddenSize: c.hiddenSize / 4 },
+    options: {
+      ...spec.options,
+      batchSize: 16,
+      seqLength: spec.options.seqLength === 35 ? 20 : Math.max(2, Math.round((spec.options.seqLength ?? 35) / 2)),
+    },
+    trainTokens: spec.trainTokens === undefined ? 80_000 : spec.trainTokens / 10,
+    budgetTokens: spec.budgetTokens / 10,
+    validEvery: 5_000,
+    curveValidTokens: 5_000,
+    finalValidTokens: 10_000,
+  };
+}
+
+/** A point of a run's validation curve. */
+export interface CurvePoint {
+  readonly tokens: number;
+  readonly seconds: number;
+  /** Passes over the run's training data so far. */
+  readonly epoch: number;
+  readonly validPerplexity: number;
+  readonly trainPerplexity: number;
+}
+
+/** What {@linkcode performRun} measures. */
+export interface RunResult extends RunSpec {
+  readonly parameters: number;
+  readonly curve: CurvePoint[];
+  readonly tokens: number;
+  readonly seconds: number;
+  readonly tokensPerSecond: number;
+  readonly finalValidPerplexity: number;
+  readonly finalValidTokens: number;
+}
+
+/**
+ * Trains a fresh model as `spec` says on `train` (its first `trainTokens`), measuring perplexity on
+ * the first `curveValidTokens` of `valid` every `validEvery` tokens and on its first
+ * `finalValidTokens` at the end.
+ */
+export async function performRun(
+  spec: RunSpec,
+  data: { train: Int32Array; valid: Int32Array; vocabularySize: number },
+  onValidation?: (v: WordLMValidation) => void | Promise<void>,
+): Promise<RunResult> {
+  const train = spec.trainTokens ? data.train.subarray(0, spec.trainTokens) : data.train;
+  const config: WordLMConfig = { vocabularySize: data.vocabularySize, ...spec.config };
+  const model = initWordLM(config);
+  const history = await trainWordLM(model, train, {
+    epochs: 1000, // the token budget ends training
+    ...spec.options,
+    maxTokens: spec.budgetTokens,
+    validation: { ids: data.valid, every: spec.validEvery, maxTokens: spec.curveValidTokens },
+    onValidation,
+  });
+  const final = evaluateWordLM(model, data.valid, {
+    maxTokens: spec.finalValidTokens,
+    batchSize: spec.options.batchSize,
+    seqLength: spec.options.seqLength,
+  });
+  disposeWordLM(model);
+  return {
+    ...spec,
+    parameters: wordLMParamCounts(config).total,
+    curve: history.validations.map((v) => ({
+      tokens: v.tokens,
+      seconds: v.seconds,
+      epoch: v.tokens / (train.length - 1),
+      validPerplexity: v.perplexity,
+      trainPerplexity: v.trainPerplexity,
+    })),
+    tokens: history.tokens,
+    seconds: history.seconds,
+    tokensPerSecond: history.tokens / history.seconds,
+    finalValidPerplexity: final.perplexity,
+    finalValidTokens: final.tokens,
+  };
+}
+
+/**
+ * Reads a results file of data/results/ (written by `deno task experiments`, `deno task fullrun` or
+ * `deno task nextword train --results`), wherever the notebook's kernel was started.
+ *
+ * @throws {Error} naming the command that writes the file, if it is missing
+ */
+export async function readResults<T = Record<string, unknown>>(name: string): Promise<T> {
+  const url = new URL(`../data/results/${name}`, import.meta.url);
+  try {
+    return JSON.parse(await Deno.readTextFile(url)) as T;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot read data/results/${name}: it does not exist yet (see the README's "Results")`);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { fromKerasLSTM, runLSTM, Vocabulary } from "@course/lib";
+import { initTfjs } from "@course/lib/tfjs.ts";
+import {
+  disposeState,
+  disposeWordLM,
+  evaluateWordLM,
+  initWordLM,
+  loadWordLM,
+  saveWordLM,
+  streamRows,
+  trainWordLM,
+  wordLMCrossEntropy,
+  wordLMForward,
+  wordLMParamCounts,
+  zeroState,
+} from "@course/lib/wordlm.ts";
+
+await initTfjs();
+
+// A stream with an obvious pattern: 2 3 4 1, over and over (V = 6).
+const stream = Int32Array.from({ length: 2_000 }, (_, t) => [2, 3, 4, 1][t % 4]);
+
+Deno.test("wordLMParamCounts: the formulas match the variables, for LSTM, GRU, stacked and tied models", () => {
+  const configs = [
+    { vocabularySize: 50, embeddingSize: 8, hiddenSize: 6 },
+    { vocabularySize: 50, embeddingSize: 8, hiddenSize: 6, cell: "gru" as const },
+    { vocabularySize: 50, embeddingSize: 8, hiddenSize: 6, layers: 2 },
+    { vocabularySize: 50, embeddingSize: 6, hiddenSize: 6, tied: true },
+  ];
+  const totals = configs.map((config) => {
+    const model = initWordLM(config);
+    const sizes = Object.values(model.variables).reduce((s, v) => s + v.size, 0);
+    disposeWordLM(model);
+    assert.equal(wordLMParamCounts(config).total, sizes);
+    return sizes;
+  });
+  // By hand: 50·8 + 4·(6·(8+6) + 6) + 6·50 + 50 = 400 + 360 + 350
+  assert.equal(totals[0], 1_110);
+  assert.equal(totals[1], 400 + 3 * (6 * 14 + 6) + 350); // a GRU has 3 gates
+  assert.equal(totals[3], 300 + 4 * (6 * 12 + 6) + 50); // tied: only the output biases
+});
+
+Deno.test("initWordLM: bad configs get clear errors", () => {
+  assert.throws(
+    () => initWordLM({ vocabularySize: 10, embeddingSize: 4, hiddenSize: 6, tied: true }),
+    /tied embeddings need embeddingSize = hiddenSize, got E = 4, H = 6/,
+  );
+  assert.throws(
+    () => initWordLM({ vocabularySize: 10, embeddingSize: 4, hiddenSize: 0 }),
+    /hiddenSize must be a whole number >= 1, got 0/,
+  );
+  assert.throws(
+    () => initWordLM({ vocabularySize: 10, embeddingSize: 4, hiddenSize: 4, dropout: 1 }),
+    /dropout must be in \[0, 1\), got 1/,
+  );
+  // deno-lint-ignore no-explicit-any
+  assert.throws(
+    () => initWordLM({ vocabularySize: 10, embeddingSize: 4, hiddenSize: 4, cell: "rnn" as any }),
+    /cell must be/,
+  );
+});
+
+Deno.test("wordLMForward: the LSTM layer computes what the library's runLSTM computes (float32, 1e-5)", () => {
+  const model = initWordLM({ vocabularySize: 7, embeddingSize: 3, hiddenSize: 4, forgetBias: 0.5, seed: 3 });
+  const ids = [2, 5, 1, 6, 3];
+  const emb = model.variables.embedding.arraySync() as number[][];
+  const params = fromKerasLSTM([
+    model.variables.kernel_0.arraySync(),
+    model.variables.recurrent_0.arraySync(),
+    model.variables.bias_0.arraySync(),
+  ]);
+  const trace = runLSTM(params, ids.map((id) => emb[id]));
+  const state = zeroState(model, 1);
+  const out = wordLMForward(model, tf.tensor2d([ids], [1, 5], "int32"), state);
+  const hT = out.state.h[0].dataSync(), cT = out.state.c[0].dataSync();
+  for (let k = 0; k < 4; k++) {
+    assert.ok(Math.abs(hT[k] - trace.h[4][k]) < 1e-5, `h[${k}]`);
+    assert.ok(Math.abs(cT[k] - trace.c[4][k]) < 1e-5, `c[${k}]`);
+  }
+  // The scores at the last step: h_T · W + b
+  const W = model.variables.outputKernel.arraySync() as number[][];
+  const logits = out.logits.arraySync() as number[][];
+  for (let w = 0; w < 7; w++) {
+    const expected = trace.h[4].reduce((s, h, k) => s + h * W[k][w], 0);
+    assert.ok(Math.abs(logits[4][w] - expected) < 1e-5);
+  }
+  disposeState(state);
+  disposeState(out.state);
+  out.logits.dispose();
+  disposeWordLM(model);
+});
+
+Deno.test("wordLMForward: one GRU step matches the equations worked by hand (H = 1, float32, 1e-6)", () => {
+  const model = initWordLM({ vocabularySize: 3, embeddingSize: 1, hiddenSize: 1, cell: "gru" });
+  const v = model.variables;
+  v.embedding.assign(tf.tensor2d([[0], [0.5], [-1]]));
+  v.kernel_0.assign(tf.tensor2d([[0.3, -0.2, 0.8]])); // x weights for z, r, n
+  v.recurrent_0.assign(tf.tensor2d([[0.5, 0.4, -0.6]])); // h weights for z, r, n
+  v.bias_0.assign(tf.tensor1d([0.1, 0, -0.1]));
+  const hPrev = 0.7, x = 0.5; // word 1
+  const sigma = (a: number) => 1 / (1 + Math.exp(-a));
+  const z = sigma(0.3 * x + 0.5 * hPrev + 0.1), r = sigma(-0.2 * x + 0.4 * hPrev);
+  const n = Math.tanh(0.8 * x - 0.1 + r * (-0.6 * hPrev));
+  const expected = (1 - z) * n + z * hPrev;
+  const state = { h: [tf.tensor2d([[hPrev]])], c: [] };
+  const out = wordLMForward(model, tf.tensor2d([[1]], [1, 1], "int32"), state);
+  assert.ok(Math.abs(out.state.h[0].dataSync()[0] - expected) < 1e-6);
+  disposeWordLM(model);
+});
+
+Deno.test("wordLMCrossEntropy: value and gradient equal tfjs's softmaxCrossEntropy (float32, 1e-6)", () => {
+  const logits = tf.tensor2d([[1, 2, 0.5, -1], [0, 0, 3, 1], [2, -2, 0, 0]]);
+  const y = tf.tensor1d([1, 2, 0], "int32");
+  const ours = tf.valueAndGrad((l: tf.Tensor) => wordLMCrossEntropy(l as tf.Tensor2D, y))(logits);
+  const ref = tf.valueAndGrad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 4), l) as tf.Scalar)(logits);
+  assert.ok(Math.abs(ours.value.dataSync()[0] - ref.value.dataSync()[0]) < 1e-6);
+  const a = ours.grad.dataSync(), b = ref.grad.dataSync();
+  a.forEach((g, k) => assert.ok(Math.abs(g - b[k]) < 1e-6));
+});
+
+Deno.test("streamRows: B rows side by side, each continuing where the previous row's tokens stop", () => {
+  const { rows, length } = streamRows(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), 3); // L = ⌊9/3⌋ = 3
+  assert.equal(length, 3);
+  assert.deepEqual(rows.map((r) => [...r]), [[0, 1, 2, 3], [3, 4, 5, 6], [6, 7, 8, 9]]);
+  assert.throws(() => streamRows(Int32Array.from([1, 2]), 3), /Cannot cut 2 tokens into 3 rows: need at least 4/);
+});
+
+Deno.test("trainWordLM: learns a pattern and keeps no tensors (LSTM; stacked GRU with dropout; tied)", async () => {
+  for (const config of [{}, { cell: "gru" as const, layers: 2, dropout: 0.2, recurrentDropout: 0.2 }, { tied: true }]) {
+    const model = initWordLM({ vocabularySize: 6, embeddingSize: 8, hiddenSize: 8, ...config });
+    const before = tf.memory().numTensors;
+    const history = await trainWordLM(model, stream, {
+      batchSize: 4,
+      seqLength: 10,
+      learningRate: 0.02,
+      epochs: 3,
+      validation: { ids: stream, every: 1_000 },
+    });
+    assert.equal(tf.memory().numTensors, before, `tensors kept by ${JSON.stringify(config)}`);
+    const score = evaluateWordLM(model, stream, { batchSize: 4, seqLength: 10 });
+    assert.ok(score.perplexity < 1.2, `${JSON.stringify(config)}: perplexity ${score.perplexity}`);
+    assert.ok(history.validations.at(-1)!.perplexity < 1.2);
+    assert.equal(history.stopped, "epochs");
+    disposeWordLM(model);
+  }
+});
+
+Deno.test("trainWordLM: maxTokens stops deterministically; the linear schedule heads for 10 % of the rate", async () => {
+  const run = async () => {
+    const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4, dropout: 0.3 });
+    const h = await trainWordLM(model, stream, { batchSize: 2, seqLength: 5, maxTokens: 100, schedule: "linear" });
+    const loss = evaluateWordLM(model, stream, { batchSize: 2, seqLength: 5 }).meanLoss;
+    disposeWordLM(model);
+    return { h, loss };
+  };
+  const a = await run(), b = await run();
+  assert.equal(a.h.tokens, 100);
+  assert.equal(a.h.stopped, "maxTokens");
+  assert.equal(a.loss, b.loss); // same seed, same numbers
+  assert.ok(Math.abs(a.h.batches[0].learningRate - 0.002) < 1e-12);
+  // Set before each batch from the tokens done: the last of 10 batches starts at 90 % → 1 − 0.9·0.9 = 19 %
+  assert.ok(Math.abs(a.h.batches.at(-1)!.learningRate - 0.002 * 0.19) < 1e-12);
+});
+
+Deno.test("trainWordLM: early stopping keeps the best weights", async () => {
+  // Training on one pattern and validating on another: validation gets worse, so it stops.
+  const other = Int32Array.from({ length: 400 }, (_, t) => [2, 4, 3, 5][t % 4]);
+  const model = initWordLM({ vocabularySize: 6, embeddingSize: 8, hiddenSize: 8 });
+  const h = await trainWordLM(model, stream, {
+    batchSize: 4,
+    seqLength: 10,
+    learningRate: 0.02,
+    epochs: 20,
+    validation: { ids: other, every: 400 },
+    earlyStopping: { patience: 2 },
+  });
+  assert.equal(h.stopped, "earlyStopping");
+  const best = Math.min(...h.validations.map((v) => v.perplexity));
+  assert.equal(h.best!.perplexity, best);
+  const now = evaluateWordLM(model, other, { batchSize: 4, seqLength: 10 }).perplexity;
+  assert.ok(Math.abs(now - best) / best < 1e-6, `${now} vs best ${best}`);
+  disposeWordLM(model);
+});
+
+Deno.test("evaluateWordLM: per-token log-probabilities add up to the perplexity; bad ids are refused", () => {
+  const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4 });
+  const ids = stream.subarray(0, 203);
+  const s = evaluateWordLM(model, ids, { batchSize: 4, seqLength: 7, perToken: true, accuracy: true });
+  const scored = [...s.logProbs!].filter((x) => !Number.isNaN(x));
+  assert.equal(scored.length, s.tokens);
+  assert.equal(s.tokens, 4 * 50);
+  const ppl = Math.exp(-scored.reduce((a, b) => a + b, 0) / scored.length);
+  assert.ok(Math.abs(ppl - s.perplexity) < 1e-9 * ppl);
+  assert.ok(s.top1! >= 0 && s.top1! <= s.top5! && s.top5! <= 1);
+  assert.throws(
+    () => evaluateWordLM(model, Int32Array.from([1, 2, 9]), {}),
+    /ids\[2\] is 9, expected an id in \[0, 6\)/,
+  );
+  disposeWordLM(model);
+});
+
+Deno.test("saveWordLM / loadWordLM: the reloaded model scores exactly as before; mismatches are named", async () => {
+  const dir = await Deno.makeTempDir();
+  const vocabulary = new Vocabulary(["<unk>", "<eos>", "a", "b", "c", "d"]);
+  const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4, tied: true, seed: 5 });
+  await saveWordLM(model, vocabulary, dir);
+  const { model: again } = await loadWordLM(dir);
+  assert.equal(
+    evaluateWordLM(again, stream.subarray(0, 100), { batchSize: 2 }).meanLoss,
+    evaluateWordLM(model, stream.subarray(0, 100), { batchSize: 2 }).meanLoss,
+  );
+  assert.deepEqual(again.config, model.config);
+  await Deno.writeFile(`${dir}/weights.bin`, new Uint8Array(12));
+  await assert.rejects(() => loadWordLM(dir), /weights.bin has 12 bytes, expected/);
+  await assert.rejects(() => loadWordLM(`${dir}/nowhere`), /nowhere\/config.json does not exist/);
+  await assert.rejects(
+    () => saveWordLM(model, new Vocabulary(["<unk>", "<eos>"]), dir),
+    /the model scores 6 words but the vocabulary has 2/,
+  );
+  disposeWordLM(model);
+  disposeWordLM(again);
+  await Deno.remove(dir, { recursive: true });
+});
