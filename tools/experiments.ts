@@ -13,6 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { cpus } from "node:os";
 import { brownCorpus } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { EXPERIMENTS, performRun, RUNS, type RunSpec } from "@course/lib/experiments.ts";
@@ -43,10 +44,10 @@ if (values.list) {
 }
 
 async function machine() {
-  let cpu = "unknown";
+  let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
   try {
-    cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? cpu;
-  } catch { /* not Linux */ }
+    cpu = cpus()[0]?.model ?? cpu;
+  } catch { /* no permission */ }
   return { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, engine: tfjsEngine() };
 }
 

@@ -11,6 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { cpus } from "node:os";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
 import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
@@ -41,10 +42,10 @@ await initTfjs();
 const V = corpus.vocabulary.size;
 
 async function machine() {
-  let cpu = "unknown";
+  let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
   try {
-    cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? cpu;
-  } catch { /* not Linux */ }
+    cpu = cpus()[0]?.model ?? cpu;
+  } catch { /* no permission */ }
   return {
     cpu,
     cores: navigator.hardwareConcurrency,
