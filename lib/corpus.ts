@@ -302,3 +302,19 @@ export async function brownCorpus(sentences?: readonly Sentence[]): Promise<Corp
   };
   return { splits, vocabulary, ids, manifest };
 }
+
+/**
+ * Checks that `ids` is an Int32Array of ids in [0, V): a clear error naming the first bad one.
+ *
+ * @throws {TypeError} if `ids` is not an Int32Array
+ * @throws {RangeError} if V is not a whole number >= 1, or an id is outside [0, V)
+ */
+export function checkIds(ids: Int32Array, V: number, context: string): void {
+  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
+  if (!Number.isInteger(V) || V < 1) throw new RangeError(`Cannot ${context}: V must be a whole number >= 1, got ${V}`);
+  for (let t = 0; t < ids.length; t++) {
+    if (ids[t] < 0 || ids[t] >= V) {
+      throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);
+    }
+  }
+}

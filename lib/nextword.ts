@@ -20,7 +20,9 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { EOS, UNK, Vocabulary } from "./corpus.ts";
+import { modelFolder } from "./_modelfiles.ts";
+import { applyClipped } from "./tfjs.ts";
+import { checkIds, EOS, UNK, Vocabulary } from "./corpus.ts";
 import { lstmParamCount } from "./lstm_cell.ts";
 import { type Rng, seededRng, shuffle } from "./random.ts";
 
@@ -496,26 +498,9 @@ function topK(values: ArrayLike<number>, k: number): number[] {
   return ids.sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
 }
 
-/** One optimizer step with the gradients scaled down to a global norm of at most `clipNorm` (Pascanu et al. 2013). */
-function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
-  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
-}
-
 function outputSize(model: tf.LayersModel): number {
   const shape = model.outputs[0].shape;
   return shape[shape.length - 1] as number;
-}
-
-function checkIds(ids: Int32Array, V: number, context: string): void {
-  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
-  for (let t = 0; t < ids.length; t++) {
-    if (ids[t] < 0 || ids[t] >= V) {
-      throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,24 +543,11 @@ export async function saveNextWord(model: tf.LayersModel, vocabulary: Vocabulary
  *   valid JSON, or the weights or vocabulary do not match the model
  */
 export async function loadNextWord(dir: string): Promise<{ model: tf.LayersModel; vocabulary: Vocabulary }> {
-  const read = async (name: string) => {
-    try {
-      return name.endsWith(".bin") ? await Deno.readFile(`${dir}/${name}`) : await Deno.readTextFile(`${dir}/${name}`);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw new Error(`Cannot load model: ${dir}/${name} does not exist`);
-      throw e;
-    }
-  };
-  const parse = (name: string, text: string) => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new Error(`Cannot load model: ${dir}/${name} is not valid JSON`);
-    }
-  };
-  const json = parse("model.json", await read("model.json") as string);
-  const weights = await read("weights.bin") as Uint8Array;
-  const vocab = parse("vocab.json", await read("vocab.json") as string);
+  const folder = modelFolder(dir);
+
+  const json = await folder.json("model.json");
+  const weights = await folder.bytes("weights.bin");
+  const vocab = await folder.json("vocab.json");
   const specs = json?.weightsManifest?.[0]?.weights;
   if (json?.modelTopology === undefined || !Array.isArray(specs)) {
     throw new Error(`Cannot load model: ${dir}/model.json has no model topology or weights manifest`);

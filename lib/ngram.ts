@@ -27,6 +27,8 @@
  * @module
  */
 
+import { checkIds } from "./corpus.ts";
+
 /** A model that gives the probability of the next token from the tokens before it. */
 export interface NgramModel {
   /** n: how many tokens the model looks at, the predicted one included (1 for a unigram). */
@@ -65,7 +67,7 @@ export interface PerplexityResult {
  * ```
  */
 export function unigramModel(train: Int32Array, vocabularySize: number): NgramModel {
-  checkStream(train, vocabularySize, "train unigram model");
+  checkIds(train, vocabularySize, "train unigram model");
   const counts = new Float64Array(vocabularySize);
   for (const id of train) counts[id]++;
   const n = train.length;
@@ -100,7 +102,7 @@ export interface KneserNeyTrigram extends NgramModel {
  * ```
  */
 export function kneserNeyTrigram(train: Int32Array, vocabularySize: number): KneserNeyTrigram {
-  checkStream(train, vocabularySize, "train Kneser-Ney trigram");
+  checkIds(train, vocabularySize, "train Kneser-Ney trigram");
   if (train.length < 3) {
     throw new RangeError(`Cannot train Kneser-Ney trigram: the stream has ${train.length} tokens, expected at least 3`);
   }
@@ -192,7 +194,7 @@ export function kneserNeyTrigram(train: Int32Array, vocabularySize: number): Kne
  * ```
  */
 export function ngramPerplexity(model: NgramModel, ids: Int32Array, from = 2): PerplexityResult {
-  checkStream(ids, model.vocabularySize, "compute perplexity");
+  checkIds(ids, model.vocabularySize, "compute perplexity");
   const context = Math.max(0, model.order - 1);
   let loss = 0;
   for (let t = from; t < ids.length; t++) {
@@ -215,14 +217,4 @@ function discount(counts: Iterable<number>): number {
     else if (c === 2) n2++;
   }
   return n1 + n2 === 0 ? 0.5 : n1 / (n1 + 2 * n2);
-}
-
-function checkStream(ids: Int32Array, V: number, context: string): void {
-  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
-  if (!Number.isInteger(V) || V < 1) throw new RangeError(`Cannot ${context}: V must be a whole number >= 1, got ${V}`);
-  for (let t = 0; t < ids.length; t++) {
-    if (ids[t] < 0 || ids[t] >= V) {
-      throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);
-    }
-  }
 }

@@ -127,7 +127,14 @@ export function plot(options: Plot.PlotOptions): Chart {
 export function chartRow(charts: readonly Chart[]): Chart {
   const div = createDocument().createElement("div");
   div.setAttribute("style", "display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start;");
-  for (const chart of charts) div.appendChild(chart.element.cloneNode(true));
+  for (const chart of charts) {
+    // Each chart keeps its own width, so that a wide legend wraps inside it instead of widening it.
+    const cell = div.ownerDocument.createElement("div");
+    const width = chart.element.querySelector("svg")?.getAttribute("width") ?? chart.element.getAttribute("width");
+    cell.setAttribute("style", `flex: 0 0 auto;${width ? ` width: ${width}px;` : ""}`);
+    cell.appendChild(chart.element.cloneNode(true));
+    div.appendChild(cell);
+  }
   return new Chart(div as unknown as Element);
 }
 

@@ -223,3 +223,18 @@ function wrapTransposedMatMul(kernelName: "BatchMatMul" | "_FusedMatMul"): void 
   const config = { ...original, kernelFunc: kernelFunc as never, wrapped: true };
   tf.registerKernel(config);
 }
+
+/**
+ * One optimizer step with the gradients scaled down to a global norm of at most `clipNorm`
+ * (Pascanu et al. 2013); `Infinity` applies them as they are. Used by every tfjs training loop.
+ */
+export function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
+  if (!Number.isFinite(clipNorm)) {
+    optimizer.applyGradients(grads);
+    return;
+  }
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
+  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
+}

@@ -27,7 +27,9 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { Vocabulary } from "./corpus.ts";
+import { modelFolder } from "./_modelfiles.ts";
+import { applyClipped } from "./tfjs.ts";
+import { checkIds, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
@@ -489,18 +491,6 @@ export async function trainWordLM(
   return { batches, validations, tokens, seconds, stopped, best: bestValidation };
 }
 
-/** One optimizer step with the gradients scaled down to a global norm of at most `clipNorm` (Pascanu et al. 2013). */
-function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
-  if (!Number.isFinite(clipNorm)) {
-    optimizer.applyGradients(grads);
-    return;
-  }
-  const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
-  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
-}
-
 /** What {@linkcode evaluateWordLM} measures. */
 export interface WordLMScore {
   /** exp(mean cross-entropy). */
@@ -574,15 +564,6 @@ export function evaluateWordLM(
   };
 }
 
-function checkIds(ids: Int32Array, V: number, context: string): void {
-  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
-  for (let t = 0; t < ids.length; t++) {
-    if (ids[t] < 0 || ids[t] >= V) {
-      throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);
-    }
-  }
-}
-
 /** Frees the model's variables. */
 export function disposeWordLM(model: WordLM): void {
   for (const v of Object.values(model.variables)) v.dispose();
@@ -622,24 +603,11 @@ export async function saveWordLM(model: WordLM, vocabulary: Vocabulary, dir: str
  * @throws {Error} with a one-line message naming the file if a file is missing or does not fit
  */
 export async function loadWordLM(dir: string): Promise<{ model: WordLM; vocabulary: Vocabulary }> {
-  const read = async (name: string) => {
-    try {
-      return name.endsWith(".bin") ? await Deno.readFile(`${dir}/${name}`) : await Deno.readTextFile(`${dir}/${name}`);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw new Error(`Cannot load model: ${dir}/${name} does not exist`);
-      throw e;
-    }
-  };
-  const parse = (name: string, text: string) => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new Error(`Cannot load model: ${dir}/${name} is not valid JSON`);
-    }
-  };
-  const json = parse("config.json", await read("config.json") as string);
-  const vocab = parse("vocab.json", await read("vocab.json") as string);
-  const bytes = await read("weights.bin") as Uint8Array;
+  const folder = modelFolder(dir);
+
+  const json = await folder.json("config.json");
+  const vocab = await folder.json("vocab.json");
+  const bytes = await folder.bytes("weights.bin");
   if (json?.format !== "wordlm-1" || !Array.isArray(json.weights)) {
     throw new Error(`Cannot load model: ${dir}/config.json is not a wordlm-1 model`);
   }
