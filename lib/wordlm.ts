@@ -398,7 +398,7 @@ export async function trainWordLM(
   let best: { v: WordLMValidation; weights: tf.Tensor[] } | undefined, worse = 0;
   const validate = async (epoch: number) => {
     const val = options.validation!;
-    const score = evaluateWordLM(model, val.ids, { maxTokens: val.maxTokens, batchSize: B, seqLength: T });
+    const score = evaluateWordLM(model, val.ids, { maxTokens: val.maxTokens, batchSize: B, seqLength: T, carryState });
     const v = {
       tokens,
       seconds,
@@ -515,7 +515,15 @@ export interface WordLMScore {
 export function evaluateWordLM(
   model: WordLM,
   ids: Int32Array,
-  options: { batchSize?: number; seqLength?: number; maxTokens?: number; accuracy?: boolean; perToken?: boolean } = {},
+  options: {
+    batchSize?: number;
+    seqLength?: number;
+    maxTokens?: number;
+    accuracy?: boolean;
+    perToken?: boolean;
+    /** Carry the state across windows (default true); false: every window starts from zero, as notebook 08 scores. */
+    carryState?: boolean;
+  } = {},
 ): WordLMScore {
   const { batchSize: B = 32, seqLength: T = 35 } = options;
   checkIds(ids, model.config.vocabularySize, "evaluate word language model");
@@ -528,7 +536,7 @@ export function evaluateWordLM(
     const n = Math.min(T, L - s);
     const [picked, hits, next] = tidy(() => {
       const { x, y } = rowWindow(rows, s, n);
-      const out = wordLMForward(model, x, state);
+      const out = wordLMForward(model, x, options.carryState === false ? zeroState(model, B) : state);
       const logp = tf.logSoftmax(out.logits);
       const V = out.logits.shape[1];
       const picked = tf.sum(tf.mul(logp, tf.oneHot(y, V)), 1).dataSync() as Float32Array; // [B·n]
