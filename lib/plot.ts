@@ -130,7 +130,10 @@ export function chartRow(charts: readonly Chart[]): Chart {
   for (const chart of charts) {
     // Each chart keeps its own width, so that a wide legend wraps inside it instead of widening it.
     const cell = div.ownerDocument.createElement("div");
-    const width = chart.element.querySelector("svg")?.getAttribute("width") ?? chart.element.getAttribute("width");
+    // The chart's own svg is the widest one (a legend's swatches are small svgs of their own).
+    const widths = [chart.element, ...chart.element.querySelectorAll("svg")]
+      .map((e) => Number(e.getAttribute("width"))).filter((w) => w > 0);
+    const width = widths.length > 0 ? Math.max(...widths) : null;
     cell.setAttribute("style", `flex: 0 0 auto;${width ? ` width: ${width}px;` : ""}`);
     cell.appendChild(chart.element.cloneNode(true));
     div.appendChild(cell);
