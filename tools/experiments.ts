@@ -43,7 +43,7 @@ if (values.list) {
   Deno.exit(0);
 }
 
-async function machine() {
+function machine() {
   let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
   try {
     cpu = cpus()[0]?.model ?? cpu;
@@ -67,7 +67,7 @@ async function runOne(spec: RunSpec) {
   return {
     ...result,
     wallSeconds: (Date.now() - started) / 1000,
-    machine: await machine(),
+    machine: machine(),
     date: new Date().toISOString(),
   };
 }

@@ -41,7 +41,7 @@ const corpus = await brownCorpus();
 await initTfjs();
 const V = corpus.vocabulary.size;
 
-async function machine() {
+function machine() {
   let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
   try {
     cpu = cpus()[0]?.model ?? cpu;
@@ -100,7 +100,7 @@ if (!values["eval-only"]) {
       validPerplexity: v.perplexity,
       trainPerplexity: v.trainPerplexity,
     })),
-    machine: await machine(),
+    machine: machine(),
     date: new Date().toISOString(),
   };
 } else {

@@ -61,7 +61,9 @@ export async function resultsBlock(): Promise<string> {
     `The full run trained ${n(tr.tokens)} tokens at ${
       tr.tokensPerSecond.toFixed(0)
     } tokens/s on ${tr.machine.cores} cores ` +
-    `(${[tr.machine.cpu, tr.machine.engine, `Deno ${tr.machine.deno}`].filter((x) => x !== "unknown").join(", ")}) on ${tr.date.slice(0, 10)}.`,
+    `(${[tr.machine.cpu, tr.machine.engine, `Deno ${tr.machine.deno}`].filter((x) => x !== "unknown").join(", ")}) on ${
+      tr.date.slice(0, 10)
+    }.`,
     END,
   ].join("\n");
 }
