@@ -32,7 +32,7 @@ Deno.test("EXPERIMENTS: every experiment compares runs that exist, and every run
       ...(run.trainTokens !== base.trainTokens ? ["data"] : []),
     ];
     // Slice runs change the data and, at most, one more thing (dropout); SGD comes with its own learning rate.
-    const allowed = run.trainTokens === 80_000 || run.options.optimizer === "sgd" ? 2 : 1;
+    const allowed = run.trainTokens === 20_000 || run.options.optimizer === "sgd" ? 2 : 1;
     assert.ok(changed.length <= allowed, `${run.id} changes ${changed}`);
   }
 });
@@ -45,9 +45,9 @@ Deno.test("the figures notebook 09 and the README state about the runs", () => {
     [base.budgetTokens, base.validEvery, base.curveValidTokens, base.finalValidTokens],
     [200_000, 40_000, 20_000, 50_000],
   );
-  const slices = RUNS.filter((r) => r.trainTokens === 80_000);
+  const slices = RUNS.filter((r) => r.trainTokens === 20_000);
   assert.deepEqual(slices.map((r) => r.id), ["slice", "sliceDrop3", "sliceDrop5", "sliceRec3"]);
-  for (const r of slices) assert.equal(r.budgetTokens, 3 * 80_000);
+  for (const r of slices) assert.deepEqual([r.budgetTokens, r.validEvery], [8 * 20_000, 20_000]);
   const small = smallRun(base);
   assert.deepEqual([small.config.embeddingSize, small.config.hiddenSize, small.budgetTokens], [32, 32, 20_000]);
 });
@@ -58,7 +58,7 @@ Deno.test("smallRun: sizes ÷ 4, data and budget ÷ 10; toSmallVocabulary maps r
   assert.equal(s.config.embeddingSize, 32);
   assert.equal(s.trainTokens, 80_000);
   assert.equal(s.budgetTokens, 20_000);
-  assert.equal(smallRun(RUNS.find((r) => r.id === "slice")!).trainTokens, 8_000);
+  assert.equal(smallRun(RUNS.find((r) => r.id === "slice")!).trainTokens, 2_000);
   assert.deepEqual([...toSmallVocabulary(Int32Array.from([0, 5, 1999, 2000, 9999]))], [0, 5, 1999, 0, 0]);
   assert.equal(SMALL_VOCABULARY, 2_000);
 });
