@@ -104,6 +104,16 @@ Deno.test("data/results/experiments.json: one result per run, made with today's 
   }
 });
 
+Deno.test("data/results/experiments.json: the findings notebook 09's sentences report", async () => {
+  const file = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const v = (id: string) => file.runs[id].finalValidPerplexity;
+  const better = (a: string, b: string) => v(a) < 0.98 * v(b); // more than the 2 % the notebook calls "about the same"
+  assert.ok(better("base", "data50k"), "fresh text beats going round 50,000 tokens 4 times");
+  assert.ok(better("hid256", "base") && better("base", "hid64"), "H 256 < H 128 < H 64 per token");
+  assert.ok(better("sliceDrop5", "slice") && better("sliceDrop3", "slice"), "dropout helps on the small slice");
+  assert.ok(Math.abs(v("noclip") / v("base") - 1) < 0.02, "clipping at 5 hardly matters with Adam here");
+});
+
 Deno.test("data/results/full_run.json: the best configuration, within 60 minutes, beating the trigram", async () => {
   const fr = await readResults<{
     training: { config: Record<string, unknown>; options: Record<string, unknown>; seconds: number };
