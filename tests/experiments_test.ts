@@ -100,7 +100,9 @@ Deno.test("data/results/experiments.json: one result per run, made with today's 
       },
       `${spec.id} was made with other settings: run deno task experiments --only ${spec.id}`,
     );
-    assert.equal(r.tokens, spec.budgetTokens);
+    // Training stops at the end of the first batch that reaches the budget.
+    const batch = (spec.options.batchSize ?? 32) * (spec.options.seqLength ?? 35);
+    assert.ok(r.tokens >= spec.budgetTokens && r.tokens < spec.budgetTokens + batch, `${spec.id}: ${r.tokens} tokens`);
   }
 });
 
