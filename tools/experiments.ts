@@ -13,10 +13,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpus } from "node:os";
 import { brownCorpus } from "@course/lib";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { EXPERIMENTS, performRun, RUNS, type RunSpec } from "@course/lib/experiments.ts";
+import { initTfjs } from "@course/lib/tfjs.ts";
+import { EXPERIMENTS, machineInfo, performRun, RUNS, type RunSpec } from "@course/lib/experiments.ts";
 
 const RESULTS = "data/results/experiments.json";
 
@@ -43,14 +42,6 @@ if (values.list) {
   Deno.exit(0);
 }
 
-function machine() {
-  let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
-  try {
-    cpu = cpus()[0]?.model ?? cpu;
-  } catch { /* no permission */ }
-  return { cpu, cores: navigator.hardwareConcurrency, deno: Deno.version.deno, engine: tfjsEngine() };
-}
-
 async function runOne(spec: RunSpec) {
   const corpus = await brownCorpus();
   const started = Date.now();
@@ -67,7 +58,7 @@ async function runOne(spec: RunSpec) {
   return {
     ...result,
     wallSeconds: (Date.now() - started) / 1000,
-    machine: machine(),
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
 }

@@ -11,11 +11,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { cpus } from "node:os";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
 import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { BEST_CONFIG, BEST_TRAINING } from "@course/lib/experiments.ts";
+import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
 import {
   evaluateWordLM,
   initWordLM,
@@ -40,21 +39,6 @@ const dir = values.model ?? "build/models/best";
 const corpus = await brownCorpus();
 await initTfjs();
 const V = corpus.vocabulary.size;
-
-function machine() {
-  let cpu = "unknown"; // Deno reads /proc/cpuinfo only with --allow-all; node:os needs --allow-sys=cpus
-  try {
-    cpu = cpus()[0]?.model ?? cpu;
-  } catch { /* no permission */ }
-  return {
-    cpu,
-    cores: navigator.hardwareConcurrency,
-    memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
-    os: `${Deno.build.os} ${Deno.osRelease()}`,
-    deno: Deno.version.deno,
-    engine: tfjsEngine(),
-  };
-}
 
 let training: Record<string, unknown>;
 if (!values["eval-only"]) {
@@ -100,7 +84,7 @@ if (!values["eval-only"]) {
       validPerplexity: v.perplexity,
       trainPerplexity: v.trainPerplexity,
     })),
-    machine: machine(),
+    machine: machineInfo(),
     date: new Date().toISOString(),
   };
 } else {
