@@ -578,18 +578,42 @@ export function disposeWordLM(model: WordLM): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Saving and loading: config.json, weights.bin (float32, little-endian, in config order), vocab.json.
+// Saving and loading: config.json, weights.bin (little-endian, in config order), vocab.json.
+
+/** Options for {@linkcode saveWordLM}. */
+export interface SaveWordLMOptions {
+  /**
+   * How the weights are stored: "float32" (default, exact) or "float16" (half the bytes; each weight
+   * rounded to 11 significant bits, a relative error below 2⁻¹¹ ≈ 0.05 %). The course commits its
+   * trained model in float16 (data/models/brown-lstm, 6 MB instead of 12).
+   */
+  dtype?: "float32" | "float16";
+  /** Extra facts kept in config.json under "notes" (where the model came from, what it scores). */
+  notes?: Record<string, unknown>;
+}
 
 /** Saves the model and its vocabulary to `dir` (created if needed). */
-export async function saveWordLM(model: WordLM, vocabulary: Vocabulary, dir: string): Promise<void> {
+export async function saveWordLM(
+  model: WordLM,
+  vocabulary: Vocabulary,
+  dir: string,
+  options: SaveWordLMOptions = {},
+): Promise<void> {
   if (vocabulary.size !== model.config.vocabularySize) {
     throw new RangeError(
       `Cannot save: the model scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary.size}`,
     );
   }
+  const dtype = options.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float16") {
+    throw new TypeError(`Cannot save: dtype is ${JSON.stringify(dtype)}, expected "float32" or "float16"`);
+  }
   await Deno.mkdir(dir, { recursive: true });
   const names = Object.keys(model.variables);
-  const arrays = names.map((n) => model.variables[n].dataSync() as Float32Array);
+  const arrays = names.map((n) => {
+    const a = model.variables[n].dataSync() as Float32Array;
+    return dtype === "float16" ? Float16Array.from(a) : a;
+  });
   const bytes = new Uint8Array(arrays.reduce((s, a) => s + a.byteLength, 0));
   let offset = 0;
   for (const a of arrays) {
@@ -597,10 +621,14 @@ export async function saveWordLM(model: WordLM, vocabulary: Vocabulary, dir: str
     offset += a.byteLength;
   }
   const weights = names.map((name) => ({ name, shape: model.variables[name].shape }));
-  await Deno.writeTextFile(
-    `${dir}/config.json`,
-    JSON.stringify({ format: "wordlm-1", config: model.config, weights }, null, 1),
-  );
+  const json = {
+    format: "wordlm-1",
+    dtype,
+    config: model.config,
+    weights,
+    ...(options.notes ? { notes: options.notes } : {}),
+  };
+  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(json, null, 1) + "\n");
   await Deno.writeFile(`${dir}/weights.bin`, bytes);
   await Deno.writeTextFile(`${dir}/vocab.json`, JSON.stringify({ size: vocabulary.size, words: vocabulary.words }));
 }
@@ -610,7 +638,9 @@ export async function saveWordLM(model: WordLM, vocabulary: Vocabulary, dir: str
  *
  * @throws {Error} with a one-line message naming the file if a file is missing or does not fit
  */
-export async function loadWordLM(dir: string): Promise<{ model: WordLM; vocabulary: Vocabulary }> {
+export async function loadWordLM(
+  dir: string,
+): Promise<{ model: WordLM; vocabulary: Vocabulary; notes: Record<string, unknown> }> {
   const folder = modelFolder(dir);
 
   const json = await folder.json("config.json");
@@ -625,12 +655,22 @@ export async function loadWordLM(dir: string): Promise<{ model: WordLM; vocabula
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/config.json lists weights that do not fit its config`);
   }
-  const total = expected.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.byteLength !== 4 * total) {
+  // Models saved before the dtype field existed are float32.
+  const dtype = json.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float16") {
     disposeWordLM(model);
-    throw new Error(`Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${4 * total}`);
+    throw new Error(`Cannot load model: ${dir}/config.json has dtype ${JSON.stringify(dtype)}`);
   }
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const width = dtype === "float16" ? 2 : 4;
+  const total = expected.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  if (bytes.byteLength !== width * total) {
+    disposeWordLM(model);
+    throw new Error(
+      `Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${width * total} (${dtype})`,
+    );
+  }
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const floats = dtype === "float16" ? Float32Array.from(new Float16Array(buffer)) : new Float32Array(buffer);
   let offset = 0;
   for (const { name, shape } of expected) {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -641,5 +681,5 @@ export async function loadWordLM(dir: string): Promise<{ model: WordLM; vocabula
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${model.config.vocabularySize} words`);
   }
-  return { model, vocabulary: new Vocabulary(vocab.words) };
+  return { model, vocabulary: new Vocabulary(vocab.words), notes: json.notes ?? {} };
 }

@@ -4,10 +4,14 @@
  * writes everything (perplexities, time, machine, settings, the validation curve) to
  * data/results/full_run.json, which notebook 09 and the README read.
  *
- *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only]
+ *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only | --publish-only]
  *
  * `--eval-only` re-scores a model saved by an earlier run (default folder build/models/best) and
  * keeps that run's training record.
+ *
+ * Every run ends by publishing the model: a float16 copy in data/models/brown-lstm (6 MB, committed;
+ * notebook 10 looks inside it), with a check in its config.json that float16 scores what float32
+ * scores. `--publish-only` does only that, from the model already in `--model`.
  */
 
 import { parseArgs } from "node:util";
@@ -25,11 +29,19 @@ import {
 } from "@course/lib/wordlm.ts";
 
 const RESULTS = "data/results/full_run.json";
+/** Where the committed float16 copy goes, and how many test tokens its check scores (tests/inside_test.ts re-scores them). */
+const PUBLISHED = "data/models/brown-lstm";
+const CHECK_TOKENS = 5_000;
 const VALIDATION_SLICE = 50_000; // tokens of the validation split scored for the curve during training
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { minutes: { type: "string" }, model: { type: "string" }, "eval-only": { type: "boolean" } },
+  options: {
+    minutes: { type: "string" },
+    model: { type: "string" },
+    "eval-only": { type: "boolean" },
+    "publish-only": { type: "boolean" },
+  },
   strict: true,
 });
 const minutes = Number(values.minutes ?? 60);
@@ -39,6 +51,36 @@ const dir = values.model ?? "build/models/best";
 const corpus = await brownCorpus();
 await initTfjs();
 const V = corpus.vocabulary.size;
+
+/** Writes the float16 copy of the model in `dir` to PUBLISHED, with a check of what rounding costs. */
+async function publish() {
+  const { model, vocabulary } = await loadWordLM(dir);
+  const test = corpus.ids.test;
+  const float32 = evaluateWordLM(model, test, { maxTokens: CHECK_TOKENS }).perplexity;
+  const results = JSON.parse(await Deno.readTextFile(RESULTS));
+  const notes = {
+    madeBy: "deno task fullrun (tools/full_run.ts), from the float32 model it trained",
+    results: RESULTS,
+    testPerplexity: results.scores.test.lstm.perplexity,
+    check: { split: "test", firstTokens: CHECK_TOKENS, float32Perplexity: float32 },
+  };
+  await saveWordLM(model, vocabulary, PUBLISHED, { dtype: "float16", notes });
+  const copy = await loadWordLM(PUBLISHED);
+  const float16 = evaluateWordLM(copy.model, test, { maxTokens: CHECK_TOKENS }).perplexity;
+  await saveWordLM(copy.model, vocabulary, PUBLISHED, {
+    dtype: "float16",
+    notes: { ...notes, check: { ...notes.check, float16Perplexity: float16 } },
+  });
+  console.log(
+    `published ${PUBLISHED} (float16): perplexity on the first ${CHECK_TOKENS} test tokens ` +
+      `${float16.toFixed(3)} against ${float32.toFixed(3)} in float32`,
+  );
+}
+
+if (values["publish-only"]) {
+  await publish();
+  Deno.exit(0);
+}
 
 let training: Record<string, unknown>;
 if (!values["eval-only"]) {
@@ -135,3 +177,4 @@ const results = {
 await Deno.mkdir("data/results", { recursive: true });
 await Deno.writeTextFile(RESULTS, JSON.stringify(results, null, 1) + "\n");
 console.log(`wrote ${RESULTS}`);
+await publish();

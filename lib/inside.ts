@@ -1,0 +1,289 @@
+/**
+ * Looking inside a trained word-level LSTM (notebook 10): the tfjs model's weights moved into the
+ * library's own LSTM, so that {@linkcode runLSTM}'s trace records every gate at every token; the
+ * next-word distribution read off each hidden state; and the statistics that Karpathy, Johnson &
+ * Fei-Fei (2015, "Visualizing and Understanding Recurrent Networks") used to read a trained network:
+ * how often each gate is saturated, and which cells track something a reader can name.
+ *
+ * ```text
+ * ids ─embedding rows─▶ x_t [E] ─runLSTM (every f, i, c̃, o, c, h)─▶ h_t [H] ─W h_t + b─▶ scores [V] ─softmax─▶ P(next word)
+ * ```
+ *
+ * Everything after the import is plain typed arrays: no tfjs, so every number can be checked by hand.
+ *
+ * @module
+ */
+
+import { fromKerasLSTM } from "./interop.ts";
+import type { LSTMParams } from "./lstm_cell.ts";
+import { type LSTMTrace, runLSTM, type RunLSTMOptions } from "./lstm.ts";
+import { describe, type Matrix, matrix, type VectorLike } from "./tensor.ts";
+import { checkIds, type Vocabulary } from "./corpus.ts";
+import type { WordLM } from "./wordlm.ts";
+
+/**
+ * A one-layer word-level LSTM language model as plain arrays: what {@linkcode wordLSTM} makes from a
+ * tfjs {@linkcode WordLM}.
+ */
+export interface WordLSTM {
+  /** The cell, in the library's layout: `W_f` … `W_o` `[H, H+E]`, `b_*` `[H]`. */
+  readonly params: LSTMParams;
+  /** Word vectors, row `id` is the input x_t for that word, `[V, E]`. */
+  readonly embedding: Matrix;
+  /** Output weights, row `id` scores that word, `[V, H]` (the embedding itself when tied). */
+  readonly output: Matrix;
+  /** Output biases, `[V]`. */
+  readonly outputBias: Float32Array;
+}
+
+/**
+ * Moves a trained tfjs word model into the library: its LSTM kernels (Keras layout, gates i, f, c̃, o)
+ * go through {@linkcode fromKerasLSTM}, the weight interop of notebook 02, and come out as the
+ * `W_f`, `W_i`, `W_c`, `W_o` of every other notebook.
+ *
+ * @throws {RangeError} for a GRU or a model of more than one layer (the trace is of one LSTM layer)
+ */
+export function wordLSTM(model: WordLM): WordLSTM {
+  const context = "look inside word model";
+  const c = model.config;
+  if (c.cell !== "lstm" || c.layers !== 1) {
+    throw new RangeError(
+      `Cannot ${context}: it is a ${c.layers}-layer ${c.cell.toUpperCase()}, expected a 1-layer LSTM`,
+    );
+  }
+  const v = model.variables;
+  const V = c.vocabularySize, E = c.embeddingSize, H = c.hiddenSize;
+  const params = fromKerasLSTM([v.kernel_0.arraySync(), v.recurrent_0.arraySync(), v.bias_0.arraySync()]);
+  const embedding = matrix(V, E, v.embedding.dataSync() as Float32Array);
+  let output = embedding;
+  if (!c.tied) {
+    // outputKernel is [H, V]; the library keeps one row per word, [V, H].
+    const k = v.outputKernel.dataSync();
+    const rows = new Float32Array(V * H);
+    for (let h = 0; h < H; h++) for (let w = 0; w < V; w++) rows[w * H + h] = k[h * V + w];
+    output = matrix(V, H, rows);
+  }
+  return { params, embedding, output, outputBias: Float32Array.from(v.outputBias.dataSync()) };
+}
+
+/**
+ * Runs the LSTM over word ids and keeps everything: `trace.f[t]` is the forget gate after reading
+ * `ids[t]`, `[H]`, and so on for i, c̃, o, c, tanh(c), h.
+ *
+ * @param ids word ids, `[T]`
+ * @param options the initial states (zeros by default)
+ * @throws {RangeError} if an id is not a whole number in [0, V)
+ */
+export function traceWords(net: WordLSTM, ids: ArrayLike<number>, options: RunLSTMOptions = {}): LSTMTrace {
+  const V = net.embedding.rows, E = net.embedding.cols;
+  checkIds(Int32Array.from(ids), V, "trace word model");
+  const xs = Array.from(ids, (id) => net.embedding.data.subarray(id * E, (id + 1) * E)); // T × [E]
+  return runLSTM(net.params, xs, options);
+}
+
+/**
+ * P(next word | everything read so far) from a hidden state: softmax(W h + b), `[V]`.
+ *
+ * @param h a hidden state h_t, `[H]`
+ * @throws {RangeError} if `h` does not have length H
+ */
+export function nextWordProbabilities(net: WordLSTM, h: VectorLike): Float32Array {
+  const { rows: V, cols: H, data: W } = net.output;
+  if (h.length !== H) {
+    throw new RangeError(`Cannot score next words: h has length ${h.length}, expected ${H}`);
+  }
+  const scores = new Float64Array(V);
+  let max = -Infinity;
+  for (let w = 0; w < V; w++) {
+    let s = net.outputBias[w];
+    const row = w * H;
+    for (let k = 0; k < H; k++) s += W[row + k] * h[k];
+    scores[w] = s;
+    if (s > max) max = s;
+  }
+  // Subtracting the largest score first keeps exp() from overflowing; it cancels in the ratio.
+  let sum = 0;
+  for (let w = 0; w < V; w++) sum += scores[w] = Math.exp(scores[w] - max);
+  return Float32Array.from(scores, (e) => e / sum);
+}
+
+/** The `k` most probable entries of a distribution, most probable first (ties: lower id first). */
+export function topWords(probs: ArrayLike<number>, k: number): { id: number; p: number }[] {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new RangeError(`Cannot pick top words: k is ${k}, expected a whole number >= 1`);
+  }
+  const best: { id: number; p: number }[] = [];
+  for (let id = 0; id < probs.length; id++) {
+    const p = probs[id];
+    if (best.length === k && p <= best[k - 1].p) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1].p < p) at--;
+    best.splice(at, 0, { id, p });
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** Entropy of a distribution in bits: log₂ of how many equally likely words it is as unsure as. */
+export function entropyBits(probs: ArrayLike<number>): number {
+  let e = 0;
+  for (let w = 0; w < probs.length; w++) if (probs[w] > 0) e -= probs[w] * Math.log2(probs[w]);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics over units
+
+/** Per unit, the fraction of steps a gate spends near each end. */
+export interface Saturation {
+  /** Fraction of steps with value < `low` ("left-saturated": the gate is nearly shut), `[H]`. */
+  readonly left: Float64Array;
+  /** Fraction of steps with value > `high` ("right-saturated": nearly wide open), `[H]`. */
+  readonly right: Float64Array;
+}
+
+/**
+ * How often each unit's gate is saturated, as in Karpathy et al. (2015), figure 3: a unit far right
+ * (`right` near 1) is a gate that is nearly always open, one near the diagonal left + right = 1 is
+ * an on/off switch, one at the origin works in its middle range.
+ *
+ * @param values a gate over T steps, `[T][H]` (for example `trace.f`)
+ * @param thresholds `low` (default 0.1) and `high` (default 0.9)
+ * @throws {RangeError} if `values` is empty or ragged
+ */
+export function saturation(
+  values: readonly ArrayLike<number>[],
+  thresholds: { low?: number; high?: number } = {},
+): Saturation {
+  const { low = 0.1, high = 0.9 } = thresholds;
+  const H = checkSteps(values, "measure saturation");
+  const left = new Float64Array(H), right = new Float64Array(H);
+  for (const v of values) {
+    for (let k = 0; k < H; k++) {
+      if (v[k] < low) left[k]++;
+      else if (v[k] > high) right[k]++;
+    }
+  }
+  for (let k = 0; k < H; k++) {
+    left[k] /= values.length;
+    right[k] /= values.length;
+  }
+  return { left, right };
+}
+
+/**
+ * Pearson's correlation of each unit with a feature over the same T steps, `[H]`. For a 0/1 feature
+ * it is the point-biserial correlation: how cleanly the unit separates the steps where the feature
+ * holds. A unit that never changes gets 0.
+ *
+ * @param values a unit's values over T steps, `[T][H]` (for example `trace.tanhC`)
+ * @param feature one number per step, `[T]`
+ * @throws {RangeError} if the lengths differ or the feature is constant (nothing to track)
+ */
+export function correlations(values: readonly ArrayLike<number>[], feature: ArrayLike<number>): Float64Array {
+  const context = "correlate units with a feature";
+  const H = checkSteps(values, context);
+  const T = values.length;
+  if (feature.length !== T) {
+    throw new RangeError(`Cannot ${context}: feature has length ${feature.length}, expected ${T} (one per step)`);
+  }
+  let mf = 0;
+  for (let t = 0; t < T; t++) mf += feature[t];
+  mf /= T;
+  let sff = 0;
+  for (let t = 0; t < T; t++) sff += (feature[t] - mf) ** 2;
+  if (!(sff > 0)) throw new RangeError(`Cannot ${context}: the feature has the same value at all ${T} steps`);
+  const mean = new Float64Array(H), sxx = new Float64Array(H), sxf = new Float64Array(H);
+  for (const v of values) for (let k = 0; k < H; k++) mean[k] += v[k];
+  for (let k = 0; k < H; k++) mean[k] /= T;
+  for (let t = 0; t < T; t++) {
+    const v = values[t], df = feature[t] - mf;
+    for (let k = 0; k < H; k++) {
+      const dx = v[k] - mean[k];
+      sxx[k] += dx * dx;
+      sxf[k] += dx * df;
+    }
+  }
+  return Float64Array.from(mean, (_, k) => (sxx[k] > 0 ? sxf[k] / Math.sqrt(sxx[k] * sff) : 0));
+}
+
+/** The index of the largest |r|, and r there. */
+export function strongest(r: ArrayLike<number>): { unit: number; r: number } {
+  let unit = 0;
+  for (let k = 1; k < r.length; k++) if (Math.abs(r[k]) > Math.abs(r[unit])) unit = k;
+  return { unit, r: r[unit] };
+}
+
+function checkSteps(values: readonly ArrayLike<number>[], context: string): number {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new RangeError(`Cannot ${context}: got ${describe(values)}, expected a non-empty list of steps [T][H]`);
+  }
+  const H = values[0].length;
+  values.forEach((v, t) => {
+    if (v.length !== H) throw new RangeError(`Cannot ${context}: step ${t} has length ${v.length}, expected ${H}`);
+  });
+  return H;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features of a text that a reader can name, one number per token: what holds after reading it.
+
+/** Words that open a noun phrase (articles, demonstratives, possessives, quantifiers). */
+export const DETERMINERS: readonly string[] = [
+  "a",
+  "an",
+  "the",
+  "this",
+  "these",
+  "those",
+  "my",
+  "your",
+  "his",
+  "its",
+  "our",
+  "their",
+  "every",
+  "each",
+  "no",
+  "some",
+  "any",
+  "another",
+];
+
+/**
+ * Nameable facts about each token of a text (Brown corpus tokens: quotes are `` and '', sentences end
+ * with `<eos>`), each `[T]`:
+ *
+ * - `sentencePosition`: how many words of the sentence have been read (1 at its first word; the
+ *   `<eos>` that ends a sentence closes it and gets its full length);
+ * - `insideQuotes`: 1 from an opening `` up to (not including) the next closing '', else 0;
+ * - `afterDeterminer`: 1 if the token just read is one of {@linkcode DETERMINERS}.
+ */
+export function textFeatures(tokens: readonly string[]): {
+  sentencePosition: Float64Array;
+  insideQuotes: Float64Array;
+  afterDeterminer: Float64Array;
+} {
+  const T = tokens.length;
+  const sentencePosition = new Float64Array(T),
+    insideQuotes = new Float64Array(T),
+    afterDeterminer = new Float64Array(T);
+  const determiners = new Set(DETERMINERS);
+  let position = 0, inside = false;
+  for (let t = 0; t < T; t++) {
+    const w = tokens[t];
+    position++;
+    sentencePosition[t] = position;
+    if (w === "<eos>") position = 0;
+    if (w === "``") inside = true;
+    if (w === "''") inside = false;
+    insideQuotes[t] = inside ? 1 : 0;
+    afterDeterminer[t] = determiners.has(w) ? 1 : 0;
+  }
+  return { sentencePosition, insideQuotes, afterDeterminer };
+}
+
+/** The words of `ids` (for labels). */
+export function wordsOf(vocabulary: Vocabulary, ids: ArrayLike<number>): string[] {
+  return Array.from(ids, (id) => vocabulary.words[id]);
+}
