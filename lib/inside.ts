@@ -14,6 +14,7 @@
  * @module
  */
 
+import { fileURLToPath as fromFileUrl } from "node:url";
 import { fromKerasLSTM } from "./interop.ts";
 import type { LSTMParams } from "./lstm_cell.ts";
 import { type LSTMTrace, runLSTM, type RunLSTMOptions } from "./lstm.ts";
@@ -34,6 +35,15 @@ export interface WordLSTM {
   readonly output: Matrix;
   /** Output biases, `[V]`. */
   readonly outputBias: Float32Array;
+}
+
+/**
+ * The folder of the course's trained model, data/models/brown-lstm (made by `deno task fullrun`, stored
+ * in float16), as a path that works from any working directory: a notebook's kernel runs in
+ * `notebooks/` under nbconvert and at the repository root under `jupyter notebook`.
+ */
+export function courseModelDir(): string {
+  return fromFileUrl(new URL("../data/models/brown-lstm", import.meta.url));
 }
 
 /**
@@ -207,6 +217,29 @@ export function correlations(values: readonly ArrayLike<number>[], feature: Arra
   return Float64Array.from(mean, (_, k) => (sxx[k] > 0 ? sxf[k] / Math.sqrt(sxx[k] * sff) : 0));
 }
 
+/**
+ * One unit's values over a stretch of steps: `values[from][unit]` … `values[to - 1][unit]`, `[to - from]`.
+ *
+ * @param values `[T][H]`, for example `trace.tanhC`
+ * @throws {RangeError} if `unit` is not in [0, H) or the stretch is not inside [0, T]
+ */
+export function unitValues(
+  values: readonly ArrayLike<number>[],
+  unit: number,
+  from = 0,
+  to = values.length,
+): Float32Array {
+  const context = "read unit values";
+  const H = checkSteps(values, context);
+  if (!Number.isInteger(unit) || unit < 0 || unit >= H) {
+    throw new RangeError(`Cannot ${context}: unit is ${unit}, expected a whole number in [0, ${H})`);
+  }
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= values.length)) {
+    throw new RangeError(`Cannot ${context}: steps [${from}, ${to}) are not inside [0, ${values.length})`);
+  }
+  return Float32Array.from({ length: to - from }, (_, t) => values[from + t][unit]);
+}
+
 /** The index of the largest |r|, and r there. */
 export function strongest(r: ArrayLike<number>): { unit: number; r: number } {
   let unit = 0;
@@ -254,8 +287,8 @@ export const DETERMINERS: readonly string[] = [
  * Nameable facts about each token of a text (Brown corpus tokens: quotes are `` and '', sentences end
  * with `<eos>`), each `[T]`:
  *
- * - `sentencePosition`: how many words of the sentence have been read (1 at its first word; the
- *   `<eos>` that ends a sentence closes it and gets its full length);
+ * - `sentencePosition`: how many words of the current sentence have been read: 1 after its first word,
+ *   and 0 after the `<eos>` that ends it (the next sentence has not begun);
  * - `insideQuotes`: 1 from an opening `` up to (not including) the next closing '', else 0;
  * - `afterDeterminer`: 1 if the token just read is one of {@linkcode DETERMINERS}.
  */
@@ -272,9 +305,8 @@ export function textFeatures(tokens: readonly string[]): {
   let position = 0, inside = false;
   for (let t = 0; t < T; t++) {
     const w = tokens[t];
-    position++;
+    position = w === "<eos>" ? 0 : position + 1;
     sentencePosition[t] = position;
-    if (w === "<eos>") position = 0;
     if (w === "``") inside = true;
     if (w === "''") inside = false;
     insideQuotes[t] = inside ? 1 : 0;

@@ -374,9 +374,10 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
     throw new RangeError(`Cannot ${context}: rows has ${rowLabels.length} labels, expected ${H}`);
   }
 
-  const data = vectors.flatMap((v, t) =>
-    Array.from(v, (value, k) => ({ col: colLabels[t], row: rowLabels[k], value }))
-  );
+  // Cells are placed by index and labelled through tickFormat, so that repeated labels (a word that
+  // comes twice in a sentence) still get a column each.
+  const data = vectors.flatMap((v, t) => Array.from(v, (value, k) => ({ col: String(t), row: String(k), value })));
+  const colDomain = colLabels.map((_, t) => String(t)), rowDomain = rowLabels.map((_, k) => String(k));
   let [lo, hi] = options.domain ?? extent(data.map((d) => d.value));
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
   // A diverging picture puts 0 in the middle of the colours: the default when values have both signs,
@@ -417,8 +418,13 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
     marginLeft,
     marginBottom,
     padding: 0,
-    x: { domain: colLabels, label: options.xLabel ?? "time step t", tickRotate: rotate ? -45 : 0 },
-    y: { domain: rowLabels, label: options.yLabel ?? "unit" },
+    x: {
+      domain: colDomain,
+      tickFormat: (d: string) => colLabels[Number(d)],
+      label: options.xLabel ?? "time step t",
+      tickRotate: rotate ? -45 : 0,
+    },
+    y: { domain: rowDomain, tickFormat: (d: string) => rowLabels[Number(d)], label: options.yLabel ?? "unit" },
     color: {
       type: diverging ? "diverging" : "linear",
       scheme: (options.scheme ?? (diverging ? "rdbu" : "blues")) as Plot.ColorScheme,

@@ -95,13 +95,18 @@ export function coloredText(
   const spans = tokens.map((token, t) => {
     const v = values[t];
     const tip = `${token}: ${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
-    const span = `<span title="${escapeHtml(tip)}" style="background:${
-      divergingColor(v, lo, hi)
-    };padding:1px 3px;margin:0 1px;border-radius:3px;line-height:1.9">${escapeHtml(shown(token))}</span>`;
+    // Dark backgrounds (the outer 45 % of each half of the scale) get white text.
+    const mid = lo < 0 && hi > 0 ? 0 : (lo + hi) / 2;
+    const strong = v >= mid ? (v - mid) / (hi - mid) > 0.55 : (mid - v) / (mid - lo) > 0.55;
+    const span = `<span title="${escapeHtml(tip)}" style="background:${divergingColor(v, lo, hi)};${
+      strong ? "color:white;" : ""
+    }padding:1px 3px;margin:0 1px;border-radius:3px;line-height:1.9">${escapeHtml(shown(token))}</span>`;
     return token === "<eos>" && breakAtEos ? `${span}<br>` : span;
   });
-  const key = [lo, (lo + hi) / 2, hi].map((v) =>
-    `<span style="background:${divergingColor(v, lo, hi)};padding:1px 6px;border-radius:3px">${formatSigned(v)}</span>`
+  const key = [lo, (lo + hi) / 2, hi].map((v, k) =>
+    `<span style="background:${divergingColor(v, lo, hi)};color:${
+      k === 1 ? "#222" : "white"
+    };padding:1px 6px;border-radius:3px">${formatSigned(v)}</span>`
   ).join(" … ");
   const title = options.title
     ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(options.title)}</div>`
