@@ -247,6 +247,60 @@ export function strongest(r: ArrayLike<number>): { unit: number; r: number } {
   return { unit, r: r[unit] };
 }
 
+/** What {@linkcode searchUnits} found for one feature. */
+export interface UnitSearch {
+  /** The unit with the largest |r| on the search text. */
+  readonly unit: number;
+  /** Every unit's r on the search text, `[H]`. */
+  readonly rSearch: Float64Array;
+  /** Every unit's r on the evidence text, `[H]`. */
+  readonly rEvidence: Float64Array;
+  /** Every unit's r in the control network on the evidence text, `[H]`. */
+  readonly rControl: Float64Array;
+  /** The control's best unit, picked on the evidence text itself (which flatters it). */
+  readonly controlBest: { unit: number; r: number };
+  /**
+   * Whether the find counts as learned: |r| above 0.4 on the evidence text, and at least 1.5 times the
+   * control's best |r|. The thresholds are the course's choice, stated so that they can be argued with.
+   */
+  readonly learned: boolean;
+}
+
+/**
+ * Searches the units for one that follows a feature, with two checks against fooling ourselves:
+ * the best unit is picked on one text and judged on another (a best-of-H pick looks good on its own
+ * text partly by luck), and compared with a control network, the same architecture untrained, whose
+ * best unit shows what a cell follows with nothing learned (a "control task" in the sense of Hewitt &
+ * Liang 2019, "Designing and Interpreting Probes with Control Tasks").
+ *
+ * @param feature the feature on the search text `[T]` and on the evidence text `[T']`
+ * @param values unit values (e.g. `trace.tanhC`): the trained network on the search text `[T][H]` and on
+ *   the evidence text `[T'][H]`, and the control network on the evidence text `[T'][H]`
+ */
+export function searchUnits(
+  feature: { search: ArrayLike<number>; evidence: ArrayLike<number> },
+  values: {
+    search: readonly ArrayLike<number>[];
+    evidence: readonly ArrayLike<number>[];
+    control: readonly ArrayLike<number>[];
+  },
+): UnitSearch {
+  const rSearch = correlations(values.search, feature.search);
+  const unit = strongest(rSearch).unit;
+  const rEvidence = correlations(values.evidence, feature.evidence);
+  const rControl = correlations(values.control, feature.evidence);
+  const controlBest = strongest(rControl);
+  const held = Math.abs(rEvidence[unit]);
+  return {
+    unit,
+    rSearch,
+    rEvidence,
+    rControl,
+    controlBest,
+    learned: held > 0.4 && held >= 1.5 * Math.abs(controlBest.r),
+  };
+}
+
 function checkSteps(values: readonly ArrayLike<number>[], context: string): number {
   if (!Array.isArray(values) || values.length === 0) {
     throw new RangeError(`Cannot ${context}: got ${describe(values)}, expected a non-empty list of steps [T][H]`);

@@ -222,3 +222,27 @@ Deno.test("saveWordLM / loadWordLM: the reloaded model scores exactly as before;
   disposeWordLM(again);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("saveWordLM float16: half the bytes, weights within float16 rounding (relative 2⁻¹¹), notes kept", async () => {
+  const dir = await Deno.makeTempDir();
+  const vocabulary = new Vocabulary(["<unk>", "<eos>", "a", "b", "c", "d"]);
+  const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4, seed: 6 });
+  await saveWordLM(model, vocabulary, dir, { dtype: "float16", notes: { madeBy: "a test" } });
+  const floats = Object.values(model.variables).reduce((s, v) => s + v.size, 0);
+  assert.equal((await Deno.stat(`${dir}/weights.bin`)).size, 2 * floats);
+  const { model: again, notes } = await loadWordLM(dir);
+  assert.deepEqual(notes, { madeBy: "a test" });
+  for (const [name, v] of Object.entries(model.variables)) {
+    const a = v.dataSync(), b = again.variables[name].dataSync();
+    a.forEach((x, k) =>
+      assert.ok(Math.abs(b[k] - x) <= Math.abs(x) * 2 ** -11 + 1e-7, `${name}[${k}]: ${x} → ${b[k]}`)
+    );
+  }
+  await assert.rejects(
+    () => saveWordLM(model, vocabulary, dir, { dtype: "int8" as "float16" }),
+    /dtype is "int8", expected "float32" or "float16"/,
+  );
+  disposeWordLM(model);
+  disposeWordLM(again);
+  await Deno.remove(dir, { recursive: true });
+});

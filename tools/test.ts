@@ -4,7 +4,10 @@
  * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
  * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out, see shared notes);
  * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
- * 4. execute every notebook headless with the Deno kernel (`tools/run_notebooks.ts`).
+ * 4. build the course website (`tools/build_site.ts`, what `deno task build` runs): execute every
+ *    notebook headless with the Deno kernel, with its checks and time budget, and convert it to a page;
+ * 5. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
+ *    every chart present and non-empty; screenshots go to build/site-screenshots/.
  *
  * Every step runs even when an earlier one fails, so one run shows every problem. Ends with a
  * table of steps and times, then `N passed, N failed` over all tests and notebooks; exits 1 on
@@ -47,7 +50,8 @@ const STEPS: Step[] = [
     args: ["test", "--doc", "--allow-all", "--quiet", "lib/", "tests/"],
     count: countDenoTest,
   },
-  { name: "execute notebooks", args: ["run", "--allow-all", "tools/run_notebooks.ts"], count: countPlain },
+  { name: "execute notebooks, build site", args: ["run", "--allow-all", "tools/build_site.ts"], count: countPlain },
+  { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/check_site.ts"], count: countPlain },
 ];
 
 async function runStep(step: Step) {
