@@ -153,9 +153,9 @@ export interface Saturation {
 }
 
 /**
- * How often each unit's gate is saturated, as in Karpathy et al. (2015), figure 3: a unit far right
- * (`right` near 1) is a gate that is nearly always open, one near the diagonal left + right = 1 is
- * an on/off switch, one at the origin works in its middle range.
+ * How often each unit's gate is saturated, as in Karpathy et al. (2015), figure 3, which plots `left`
+ * across and `right` up: a unit at the top left (`right` near 1) is a gate that is nearly always open,
+ * one near the diagonal left + right = 1 is an on/off switch, one at the origin works in its middle range.
  *
  * @param values a gate over T steps, `[T][H]` (for example `trace.f`)
  * @param thresholds `low` (default 0.1) and `high` (default 0.9)
@@ -255,13 +255,13 @@ export interface UnitSearch {
   readonly rSearch: Float64Array;
   /** Every unit's r on the evidence text, `[H]`. */
   readonly rEvidence: Float64Array;
-  /** Every unit's r in the control network on the evidence text, `[H]`. */
-  readonly rControl: Float64Array;
-  /** The control's best unit, picked on the evidence text itself (which flatters it). */
-  readonly controlBest: { unit: number; r: number };
+  /** For each control network, every unit's r on the evidence text, `[C][H]`. */
+  readonly rControls: readonly Float64Array[];
+  /** For each control network, its best unit, picked on the evidence text itself (which flatters it). */
+  readonly controlBests: readonly { unit: number; r: number }[];
   /**
    * Whether the find counts as learned: |r| above 0.4 on the evidence text, and at least 1.5 times the
-   * control's best |r|. The thresholds are the course's choice, stated so that they can be argued with.
+   * best |r| of every control. The thresholds are the course's choice, stated so that they can be argued with.
    */
   readonly learned: boolean;
 }
@@ -269,36 +269,32 @@ export interface UnitSearch {
 /**
  * Searches the units for one that follows a feature, with two checks against fooling ourselves:
  * the best unit is picked on one text and judged on another (a best-of-H pick looks good on its own
- * text partly by luck), and compared with a control network, the same architecture untrained, whose
- * best unit shows what a cell follows with nothing learned (a "control task" in the sense of Hewitt &
- * Liang 2019, "Designing and Interpreting Probes with Control Tasks").
+ * text partly by luck), and compared with control networks that learned nothing, whose best units
+ * show what a cell follows for free. Notebook 10 uses two: an untrained network (a random-encoder
+ * baseline, as in Zhang & Bowman 2018, "Language Modeling Teaches You More than Translation Does"),
+ * and an untrained LSTM fed the trained word vectors, which isolates what the LSTM learned from what
+ * its inputs already say (the spirit of the control tasks of Hewitt & Liang 2019).
  *
  * @param feature the feature on the search text `[T]` and on the evidence text `[T']`
  * @param values unit values (e.g. `trace.tanhC`): the trained network on the search text `[T][H]` and on
- *   the evidence text `[T'][H]`, and the control network on the evidence text `[T'][H]`
+ *   the evidence text `[T'][H]`, and each control network on the evidence text `[C][T'][H]`
  */
 export function searchUnits(
   feature: { search: ArrayLike<number>; evidence: ArrayLike<number> },
   values: {
     search: readonly ArrayLike<number>[];
     evidence: readonly ArrayLike<number>[];
-    control: readonly ArrayLike<number>[];
+    controls: readonly (readonly ArrayLike<number>[])[];
   },
 ): UnitSearch {
   const rSearch = correlations(values.search, feature.search);
   const unit = strongest(rSearch).unit;
   const rEvidence = correlations(values.evidence, feature.evidence);
-  const rControl = correlations(values.control, feature.evidence);
-  const controlBest = strongest(rControl);
+  const rControls = values.controls.map((control) => correlations(control, feature.evidence));
+  const controlBests = rControls.map(strongest);
   const held = Math.abs(rEvidence[unit]);
-  return {
-    unit,
-    rSearch,
-    rEvidence,
-    rControl,
-    controlBest,
-    learned: held > 0.4 && held >= 1.5 * Math.abs(controlBest.r),
-  };
+  const learned = held > 0.4 && controlBests.every((best) => held >= 1.5 * Math.abs(best.r));
+  return { unit, rSearch, rEvidence, rControls, controlBests, learned };
 }
 
 function checkSteps(values: readonly ArrayLike<number>[], context: string): number {
@@ -343,7 +339,10 @@ export const DETERMINERS: readonly string[] = [
  *
  * - `sentencePosition`: how many words of the current sentence have been read: 1 after its first word,
  *   and 0 after the `<eos>` that ends it (the next sentence has not begun);
- * - `insideQuotes`: 1 from an opening `` up to (not including) the next closing '', else 0;
+ * - `insideQuotes`: 1 from an opening `` up to (not including) its closing '', else 0. Only matched pairs
+ *   count: a `` followed by another `` before any '' (a quotation running over several paragraphs, which
+ *   the corpus reopens at each one, or an inscription never closed) marks nothing, since where it ends
+ *   is not known;
  * - `afterDeterminer`: 1 if the token just read is one of {@linkcode DETERMINERS}.
  */
 export function textFeatures(tokens: readonly string[]): {
@@ -356,14 +355,16 @@ export function textFeatures(tokens: readonly string[]): {
     insideQuotes = new Float64Array(T),
     afterDeterminer = new Float64Array(T);
   const determiners = new Set(DETERMINERS);
-  let position = 0, inside = false;
+  let position = 0, opened = -1; // where the open quotation began, -1 if none
   for (let t = 0; t < T; t++) {
     const w = tokens[t];
     position = w === "<eos>" ? 0 : position + 1;
     sentencePosition[t] = position;
-    if (w === "``") inside = true;
-    if (w === "''") inside = false;
-    insideQuotes[t] = inside ? 1 : 0;
+    if (w === "``") opened = t; // a second `` drops the first: it was never closed
+    if (w === "''" && opened >= 0) {
+      insideQuotes.fill(1, opened, t);
+      opened = -1;
+    }
     afterDeterminer[t] = determiners.has(w) ? 1 : 0;
   }
   return { sentencePosition, insideQuotes, afterDeterminer };

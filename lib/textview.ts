@@ -117,6 +117,11 @@ export function coloredText(
   return new HtmlView(html, options.title ? `${options.title}\n${text}` : text);
 }
 
+/** A probability as a whole percentage, or "<1%" for one that would round to 0. */
+function percent(p: number): string {
+  return p < 0.005 ? "<1%" : `${(100 * p).toFixed(0)}%`;
+}
+
 function formatSigned(v: number): string {
   return `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
 }
@@ -152,7 +157,7 @@ export function wordsUnderTokens(columns: readonly TokenGuesses[]): HtmlView {
       const bar = `<div style="height:3px;background:#4269d0;width:${Math.max(1, Math.round(70 * p))}px"></div>`;
       return `<div style="padding:1px 2px;${hit ? "background:#c7e9c0;font-weight:bold;" : ""}" title="${
         escapeHtml(`P(${word}) = ${(100 * p).toFixed(1)} %`)
-      }">${escapeHtml(shown(word))} <span style="color:#777">${(100 * p).toFixed(0)}%</span>${bar}</div>`;
+      }">${escapeHtml(shown(word))} <span style="color:#777">${percent(p)}</span>${bar}</div>`;
     }).join("");
     return `<div style="display:inline-block;vertical-align:top;min-width:78px;margin:0 4px 10px 0;font-size:12px">` +
       `<div style="font-family:Georgia,serif;font-size:15px;border-bottom:1px solid #999;margin-bottom:2px">${

@@ -674,7 +674,10 @@ export async function loadWordLM(
   let offset = 0;
   for (const { name, shape } of expected) {
     const size = shape.reduce((a, b) => a * b, 1);
-    model.variables[name].assign(tf.tensor(floats.subarray(offset, offset + size), shape));
+    const value = tf.tensor(floats.subarray(offset, offset + size), shape);
+    model.variables[name].assign(value);
+    value.dispose(); // assign copies it
+
     offset += size;
   }
   if (!Array.isArray(vocab?.words) || vocab.words.length !== model.config.vocabularySize) {

@@ -91,6 +91,8 @@ Deno.test("textFeatures: sentence position, inside quotes, just read a determine
   assert.deepEqual([...f.sentencePosition], [1, 2, 3, 4, 5, 6, 7, 0, 1, 2]);
   assert.deepEqual([...f.insideQuotes], [0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
   assert.deepEqual([...f.afterDeterminer], [0, 0, 0, 1, 0, 0, 0, 0, 1, 0]);
+  // Only matched pairs: the first `` is never closed (another opens first), so it marks nothing.
+  assert.deepEqual([...textFeatures(["``", "a", "``", "b", "''", "c", "``"]).insideQuotes], [0, 0, 1, 1, 0, 0, 0]);
   assert.deepEqual(wordsOf(new Vocabulary(["<unk>", "<eos>", "x"]), [2, 1]), ["x", "<eos>"]);
 });
 
@@ -104,7 +106,7 @@ Deno.test("unitValues reads one unit over a stretch; searchUnits judges the pick
   const found = searchUnits({ search, evidence }, {
     search: search.map((x, t) => [t % 3, x]),
     evidence: evidence.map((x, t) => [t % 2, x]),
-    control: evidence.map(() => [0.5, 0.5]), // follows nothing: r = 0
+    controls: [evidence.map(() => [0.5, 0.5])], // follows nothing: r = 0
   });
   assert.equal(found.unit, 1);
   close(found.rEvidence[1], 1, 1e-12);
@@ -124,35 +126,38 @@ Deno.test("the committed float16 model scores what its notes say, within 0.1 % o
   assert.equal(vocabulary.size, model.config.vocabularySize);
 });
 
-Deno.test("notebook 10's findings: a learned quotation cell, sentence position mostly free, saturated gates", () => {
+Deno.test("notebook 10's findings: only the quotation cell beats both controls; saturated gates, none untrained", () => {
   const N = 8_000; // as in the notebook
   const searchIds = corpus.ids.valid.subarray(0, N), evidenceIds = corpus.ids.test.subarray(0, N);
   const searchTrace = traceWords(net, searchIds), trace = traceWords(net, evidenceIds);
   const control = initWordLM({ ...model.config, seed: 1 });
-  const untrained = traceWords(wordLSTM(control), evidenceIds);
+  const untrainedNet = wordLSTM(control);
   disposeWordLM(control);
+  const untrained = traceWords(untrainedNet, evidenceIds);
+  const inputsOnly = traceWords({ ...untrainedNet, embedding: net.embedding }, evidenceIds);
   const fs = textFeatures(wordsOf(vocabulary, searchIds)), fe = textFeatures(wordsOf(vocabulary, evidenceIds));
   const search = (a: Float64Array, b: Float64Array) =>
     searchUnits({ search: a, evidence: b }, {
       search: searchTrace.tanhC,
       evidence: trace.tanhC,
-      control: untrained.tanhC,
+      controls: [untrained.tanhC, inputsOnly.tanhC],
     });
   const quotes = search(fs.insideQuotes, fe.insideQuotes);
-  assert.ok(quotes.learned && quotes.rEvidence[quotes.unit] > 0.5, `quotation cell: ${quotes.rEvidence[quotes.unit]}`);
+  assert.ok(quotes.learned && quotes.rEvidence[quotes.unit] > 0.6, `quotation cell: ${quotes.rEvidence[quotes.unit]}`);
   const determiner = search(fs.afterDeterminer, fe.afterDeterminer);
-  assert.ok(determiner.learned, `determiner cell: ${determiner.rEvidence[determiner.unit]}`);
+  assert.ok(!determiner.learned && Math.abs(determiner.rEvidence[determiner.unit]) > 0.5);
   const position = search(fs.sentencePosition.map(Math.log1p), fe.sentencePosition.map(Math.log1p));
-  assert.ok(!position.learned, "sentence position: the control gets most of the way");
-  assert.ok(Math.abs(position.controlBest.r) >= 0.8 * Math.abs(position.rEvidence[position.unit]));
-  // Saturation: many forget and input gates mostly open, most output gates mostly shut, none untrained.
+  assert.ok(!position.learned, "sentence position: a control gets as far");
+  // Saturation: many forget and input gates mostly open, many output gates mostly shut, none in the controls.
   const half = (a: Float64Array) => a.filter((x) => x > 0.5).length;
   const H = model.config.hiddenSize;
   assert.ok(half(saturation(trace.f).right) > H / 2);
   assert.ok(half(saturation(trace.i).right) > H / 2);
   assert.ok(half(saturation(trace.o).left) > H / 2);
   for (const g of ["f", "i", "o"] as const) {
-    const s = saturation(untrained[g]);
-    assert.equal(Math.max(...s.left, ...s.right), 0);
+    for (const c of [untrained, inputsOnly]) {
+      const s = saturation(c[g]);
+      assert.equal(Math.max(...s.left, ...s.right), 0);
+    }
   }
 });

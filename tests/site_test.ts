@@ -60,6 +60,7 @@ Deno.test("sitePage: no scripts into the builder's file system, links between no
   assert.match(page, /<a href="02-b.html">next<\/a>/);
   assert.match(page, /<title>01 · A · LSTM course<\/title>/);
   assert.equal(page.match(/<nav class="course-nav"/g)?.length, 2);
+  assert.match(page, /white-space: pre-wrap.*<\/style>\n<\/head>/);
   assert.match(navBar(pages, 0), /the start of the course.*href="02-b.html">→ 02 · B &lt;x&gt;/);
   assert.match(navBar(pages, 1), /href="01-a.html">← 01 · A.*the end of the course/);
 });

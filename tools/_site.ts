@@ -76,6 +76,9 @@ function escape(text: string): string {
 const NAV_STYLE = "font: 14px/1.5 system-ui, sans-serif; display: flex; gap: 18px; align-items: baseline; " +
   "padding: 10px 24px; background: #f4f6fa; border-bottom: 1px solid #dde3ee; flex-wrap: wrap;";
 
+const WRAP_CODE = "<style>.jp-InputArea-editor pre, .jp-OutputArea-output pre " +
+  "{ white-space: pre-wrap; overflow-wrap: anywhere; }</style>";
+
 /** The bar at the top and bottom of every notebook page: back to the contents, previous and next. */
 export function navBar(pages: readonly PageInfo[], index: number): string {
   const link = (p: PageInfo | undefined, label: string) =>
@@ -94,7 +97,8 @@ export function navBar(pages: readonly PageInfo[], index: number): string {
  *   removed: no notebook uses TeX, every output is static HTML, and a site must not point into the
  *   builder's file system;
  * - links to `NN-name.ipynb` point to `NN-name.html`;
- * - a navigation bar goes at the top and the bottom, and the page gets the notebook's title.
+ * - a navigation bar goes at the top and the bottom, and the page gets the notebook's title;
+ * - long code lines wrap instead of running off the right edge (a notebook page is read, not edited).
  */
 export function sitePage(html: string, pages: readonly PageInfo[], index: number): string {
   const nav = navBar(pages, index);
@@ -103,6 +107,7 @@ export function sitePage(html: string, pages: readonly PageInfo[], index: number
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/gi, "")
     .replace(/<title>[\s\S]*?<\/title>/, `<title>${escape(pages[index].title)} · LSTM course</title>`)
     .replace(/href="(\.\/)?(\d\d-[\w-]+)\.ipynb"/g, 'href="$2.html"')
+    .replace(/<\/head>/, `${WRAP_CODE}\n</head>`)
     .replace(/<body([^>]*)>/, `<body$1>\n${nav}`)
     .replace(/<\/body>/, `${nav}\n</body>`);
 }
