@@ -63,6 +63,7 @@ export class Chromium {
           "--disable-component-update",
           "--disable-sync",
           "--disable-quic",
+          "--disable-dev-shm-usage", // containers often have a tiny /dev/shm
           "--remote-debugging-port=0",
           `--user-data-dir=${profile}`,
           "about:blank",
