@@ -130,17 +130,21 @@ Deno.test("notebook 10's findings: only the quotation cell beats both controls; 
   const N = 8_000; // as in the notebook
   const searchIds = corpus.ids.valid.subarray(0, N), evidenceIds = corpus.ids.test.subarray(0, N);
   const searchTrace = traceWords(net, searchIds), trace = traceWords(net, evidenceIds);
-  const control = initWordLM({ ...model.config, seed: 1 });
-  const untrainedNet = wordLSTM(control);
-  disposeWordLM(control);
-  const untrained = traceWords(untrainedNet, evidenceIds);
-  const inputsOnly = traceWords({ ...untrainedNet, embedding: net.embedding }, evidenceIds);
+  // As in the notebook: an untrained network (seed 1), and untrained LSTMs (seeds 1-3) fed the trained word vectors.
+  const controls = [1, 2, 3].map((seed) => {
+    const m = initWordLM({ ...model.config, seed });
+    const n = wordLSTM(m);
+    disposeWordLM(m);
+    return n;
+  });
+  const untrained = traceWords(controls[0], evidenceIds);
+  const inputsOnly = controls.map((n) => traceWords({ ...n, embedding: net.embedding }, evidenceIds));
   const fs = textFeatures(wordsOf(vocabulary, searchIds)), fe = textFeatures(wordsOf(vocabulary, evidenceIds));
   const search = (a: Float64Array, b: Float64Array) =>
     searchUnits({ search: a, evidence: b }, {
       search: searchTrace.tanhC,
       evidence: trace.tanhC,
-      controls: [untrained.tanhC, inputsOnly.tanhC],
+      controls: [untrained.tanhC, ...inputsOnly.map((c) => c.tanhC)],
     });
   const quotes = search(fs.insideQuotes, fe.insideQuotes);
   assert.ok(quotes.learned && quotes.rEvidence[quotes.unit] > 0.6, `quotation cell: ${quotes.rEvidence[quotes.unit]}`);
@@ -155,7 +159,7 @@ Deno.test("notebook 10's findings: only the quotation cell beats both controls; 
   assert.ok(half(saturation(trace.i).right) > H / 2);
   assert.ok(half(saturation(trace.o).left) > H / 2);
   for (const g of ["f", "i", "o"] as const) {
-    for (const c of [untrained, inputsOnly]) {
+    for (const c of [untrained, ...inputsOnly]) {
       const s = saturation(c[g]);
       assert.equal(Math.max(...s.left, ...s.right), 0);
     }
