@@ -270,9 +270,9 @@ export interface UnitSearch {
  * Searches the units for one that follows a feature, with two checks against fooling ourselves:
  * the best unit is picked on one text and judged on another (a best-of-H pick looks good on its own
  * text partly by luck), and compared with control networks that learned nothing, whose best units
- * show what a cell follows for free. Notebook 10 uses two: an untrained network (a random-encoder
+ * show what a cell follows for free. Notebook 10 uses two kinds: an untrained network (a random-encoder
  * baseline, as in Zhang & Bowman 2018, "Language Modeling Teaches You More than Translation Does"),
- * and an untrained LSTM fed the trained word vectors, which isolates what the LSTM learned from what
+ * and untrained LSTMs (three seeds) fed the trained word vectors, which isolates what the LSTM learned from what
  * its inputs already say (the spirit of the control tasks of Hewitt & Liang 2019).
  *
  * @param feature the feature on the search text `[T]` and on the evidence text `[T']`

@@ -7,6 +7,7 @@ import { disposeWordLM, evaluateWordLM, initWordLM, loadWordLM, wordLMForward, z
 import {
   correlations,
   courseModelDir,
+  DETERMINERS,
   entropyBits,
   nextWordProbabilities,
   saturation,
@@ -94,6 +95,7 @@ Deno.test("textFeatures: sentence position, inside quotes, just read a determine
   // Only matched pairs: the first `` is never closed (another opens first), so it marks nothing.
   assert.deepEqual([...textFeatures(["``", "a", "``", "b", "''", "c", "``"]).insideQuotes], [0, 0, 1, 1, 0, 0, 0]);
   assert.deepEqual(wordsOf(new Vocabulary(["<unk>", "<eos>", "x"]), [2, 1]), ["x", "<eos>"]);
+  assert.equal(DETERMINERS.length, 18); // notebook 10's feature table says "the 18 words of DETERMINERS"
 });
 
 Deno.test("unitValues reads one unit over a stretch; searchUnits judges the pick on other text", () => {
