@@ -8,7 +8,8 @@ dropped console.log text and results in 7 of 10 runs (see shared/deno-jupyter.md
 `idle` we keep reading iopub until it has been quiet for GRACE seconds, and file every
 message that belongs to the cell.
 
-Usage: python3 _nbexec.py IN.ipynb OUT.ipynb --cwd DIR --timeout SECONDS [--kernel deno]
+Usage: python3 _nbexec.py IN.ipynb OUT.ipynb --cwd DIR --timeout SECONDS [--kernel deno] [--stock]
+(--stock: plain nbclient, which stops at `idle` like every front end; tools/output_race.ts uses it)
 Prints one JSON line: {"ok": bool, "error": str | null, "seconds": float}.
 """
 
@@ -52,10 +53,11 @@ def main() -> int:
     parser.add_argument("--cwd", required=True)
     parser.add_argument("--timeout", type=int, required=True, help="per-cell timeout in seconds")
     parser.add_argument("--kernel", default="deno")
+    parser.add_argument("--stock", action="store_true", help="plain nbclient: no waiting after idle")
     args = parser.parse_args()
 
     nb = nbformat.read(args.input, as_version=4)
-    client = PatientClient(
+    client = (NotebookClient if args.stock else PatientClient)(
         nb,
         timeout=args.timeout,
         kernel_name=args.kernel,

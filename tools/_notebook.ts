@@ -127,3 +127,43 @@ function firstLine(text: string): string {
   const line = text.trim().split("\n")[0] ?? "";
   return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
+
+/**
+ * What a code cell showed, as a list of kinds a front end would draw: `stream:stdout`,
+ * `display_data:text/html+text/plain`, `execute_result:text/markdown`, `error:Name`. Consecutive
+ * stream outputs of one name count once, as front ends and nbformat merge them (nbclient does not).
+ */
+export function outputKinds(cell: Cell): string[] {
+  const kinds: string[] = [];
+  for (const out of cell.outputs ?? []) {
+    let kind: string;
+    if (out.output_type === "stream") kind = `stream:${out.name}`;
+    else if (out.output_type === "error") kind = `error:${out.ename}`;
+    else kind = `${out.output_type}:${Object.keys(out.data ?? {}).sort().join("+")}`;
+    if (out.output_type === "stream" && kinds.at(-1) === kind) continue;
+    kinds.push(kind);
+  }
+  return kinds;
+}
+
+/**
+ * The code cells (by index in the notebook) whose outputs differ in number or kind between two runs
+ * of the same notebook, each with what was expected and what came.
+ */
+export function compareOutputs(
+  expected: Notebook,
+  actual: Notebook,
+): { cell: number; expected: string[]; actual: string[] }[] {
+  if (expected.cells.length !== actual.cells.length) {
+    throw new RangeError(
+      `Cannot compare outputs: ${expected.cells.length} cells expected, ${actual.cells.length} came`,
+    );
+  }
+  const differences = [];
+  for (const [index, cell] of expected.cells.entries()) {
+    if (cell.cell_type !== "code") continue;
+    const want = outputKinds(cell), got = outputKinds(actual.cells[index]);
+    if (want.join(" ") !== got.join(" ")) differences.push({ cell: index, expected: want, actual: got });
+  }
+  return differences;
+}
