@@ -13,6 +13,20 @@
  * @module
  */
 
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The output kinds of every notebook's code cells as the headless runner recorded them
+ * (`tools/run_notebooks.ts --record`); Jupyter's UI must show the same (`tools/check_jupyter.ts`).
+ */
+export const RECORD = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), ".."),
+  "tests",
+  "fixtures",
+  "notebook_outputs.json",
+);
+
 /** A notebook cell output (the parts the course looks at). */
 export interface Output {
   output_type: "stream" | "display_data" | "execute_result" | "error" | "update_display_data";
@@ -166,4 +180,43 @@ export function compareOutputs(
     if (want.join(" ") !== got.join(" ")) differences.push({ cell: index, expected: want, actual: got });
   }
   return differences;
+}
+
+/** Output kinds of every code cell, by notebook file name and cell index (`outputKinds`). */
+export type OutputRecord = Record<string, Record<string, string[]>>;
+
+/** The record's entry for a notebook as `outputKinds` gives it. */
+export function recordOf(nb: Notebook): Record<string, string[]> {
+  const entry: Record<string, string[]> = {};
+  nb.cells.forEach((cell, index) => {
+    if (cell.cell_type === "code") entry[String(index)] = outputKinds(cell);
+  });
+  return entry;
+}
+
+/** The code cells whose output kinds differ from the record, with a sentence for each. */
+export function compareWithRecord(
+  executed: Notebook,
+  recorded: Record<string, string[]> | undefined,
+): { cells: number[]; problems: string[] } {
+  if (!recorded) {
+    return { cells: [], problems: ["no recorded outputs: run deno run -A tools/run_notebooks.ts --record"] };
+  }
+  const actual = recordOf(executed);
+  const cells: number[] = [], problems: string[] = [];
+  const indices = new Set([...Object.keys(recorded), ...Object.keys(actual)]);
+  for (const index of [...indices].sort((a, b) => Number(a) - Number(b))) {
+    const want = recorded[index], got = actual[index];
+    if (!want || !got) {
+      problems.push(`cell ${Number(index) + 1}: the notebook's cells changed since the record; re-record it`);
+      continue;
+    }
+    if (want.join(" ") !== got.join(" ")) {
+      cells.push(Number(index));
+      problems.push(
+        `cell ${Number(index) + 1}: outputs [${got.join(", ")}], recorded [${want.join(", ")}]`,
+      );
+    }
+  }
+  return { cells, problems };
 }

@@ -196,3 +196,39 @@ export function checkRenderedIndex(pages: readonly PageInfo[], rendered: Rendere
   }
   return problems;
 }
+
+/**
+ * The links of a page of the site that lead nowhere: a relative link, stylesheet or image whose file
+ * is not in `site`, an anchor (`#id`) that is not on the page (`ids`), or a `file:` URL (a path on
+ * the builder's machine). Links to other hosts are not followed (the check runs offline).
+ */
+export async function deadLinks(site: string, page: string, links: readonly string[], ids: ReadonlySet<string>) {
+  const dead: string[] = [];
+  const base = new URL(`file:///site/${page}`);
+  for (const href of new Set(links)) {
+    if (href === "" || href === "#") continue;
+    if (href.startsWith("#")) {
+      // As browsers look a fragment up: as written, then percent-decoded (HTML, "indicated part").
+      const raw = href.slice(1);
+      if (!ids.has(raw) && !ids.has(safeDecode(raw))) dead.push(href);
+      continue;
+    }
+    if (/^file:/i.test(href)) {
+      dead.push(href);
+      continue;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) continue; // http:, https:, mailto:, data:
+    const url = new URL(href, base);
+    const path = safeDecode(url.pathname).replace(/^\/site\//, "");
+    if (path.startsWith("/") || !await Deno.stat(`${site}/${path}`).then((s) => s.isFile, () => false)) dead.push(href);
+  }
+  return dead;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

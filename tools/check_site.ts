@@ -1,8 +1,8 @@
 /**
  * Opens the course website in headless Chromium, page by page, as a learner's browser would, and
  * checks it: the index and every notebook page load without an error in the console, every chart
- * the notebook drew is on the page with a size and something drawn in it, and the contents link to
- * every page. Saves screenshots of every page to build/site-screenshots/ (the test's artifacts).
+ * the notebook drew is on the page with a size and something drawn in it, the contents link to
+ * every page, and no link, stylesheet or image points at a file or an anchor that is not there. Saves screenshots of every page to build/site-screenshots/ (the test's artifacts).
  *
  * ```sh
  * deno task build             # first: executes the notebooks and writes build/site/
@@ -16,8 +16,8 @@
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Chromium } from "./_chromium.ts";
-import { checkRenderedIndex, checkRenderedPage, type PageInfo, type RenderedPage } from "./_site.ts";
+import { launchBrowser, openPage, screenshots } from "./_browser.ts";
+import { checkRenderedIndex, checkRenderedPage, deadLinks, type PageInfo, type RenderedPage } from "./_site.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,7 +36,8 @@ const READ_PAGE = `(() => {
         emptyPaths: paths.filter((p) => !(p.getAttribute("d") ?? "").trim()).length,
       };
     }),
-    links: [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")),
+    links: [...document.querySelectorAll("a[href], link[href], img[src]")].map((a) => a.getAttribute("href") ?? a.getAttribute("src")),
+    ids: [...document.querySelectorAll("[id], a[name]")].map((e) => e.id || e.getAttribute("name")),
   };
 })()`;
 
@@ -58,21 +59,25 @@ export async function checkSite(args: string[]): Promise<number> {
   await Deno.remove(shots, { recursive: true }).catch(() => {});
   await Deno.mkdir(shots, { recursive: true });
 
-  const browser = await Chromium.launch();
+  const browser = await launchBrowser();
   let passed = 0, failed = 0;
   try {
     for (const name of ["index.html", ...pages.map((p) => p.file)]) {
       const started = performance.now();
-      const page = await browser.newPage(1100, 900);
+      const { page, errors } = await openPage(browser, 1100, 900);
       let problems: string[];
       let count = 0;
       try {
-        await page.goto(pathToFileURL(join(site, name)).href);
-        const read = await page.evaluate<Omit<RenderedPage, "errors">>(READ_PAGE);
-        const rendered = { ...read, errors: page.errors };
+        await page.goto(pathToFileURL(join(site, name)).href, { waitUntil: "load", timeout: 30_000 });
+        await page.evaluate(() => document.fonts.ready.then(() => true));
+        const { ids, ...read } = await page.evaluate(READ_PAGE) as Omit<RenderedPage, "errors"> & { ids: string[] };
+        const rendered = { ...read, errors };
         const info = pages.find((p) => p.file === name);
         problems = info ? checkRenderedPage(info, rendered) : checkRenderedIndex(pages, rendered);
-        count = (await page.screenshots(shots, name.replace(/\.html$/, ""))).length;
+        for (const link of await deadLinks(site, name, rendered.links, new Set(ids))) {
+          problems.push(`dead link: ${link}`);
+        }
+        count = (await screenshots(page, shots, name.replace(/\.html$/, ""))).length;
         const what = info ? `${rendered.svgs.length} svgs` : `${rendered.links.length} links`;
         const ok = problems.length === 0;
         console.log(

@@ -2,7 +2,7 @@
  * Executes notebooks with the Deno kernel, headless, and checks them.
  *
  * ```sh
- * deno run -A tools/run_notebooks.ts [NOTEBOOK.ipynb ...] [--out DIR]
+ * deno run -A tools/run_notebooks.ts [NOTEBOOK.ipynb ...] [--out DIR] [--record]
  * ```
  *
  * With no notebooks named, runs every notebook in `notebooks/`, in course order. Each runs top to
@@ -10,6 +10,9 @@
  * `build/notebooks/` (git-ignored). A notebook fails on an error, on stderr output, on a code cell
  * whose expected output is missing, or when it takes longer than its budget
  * (`metadata.course.budget_seconds`, default 60); see `tools/_notebook.ts` for the conventions.
+ * A notebook also fails when its outputs differ in number or kind from the record,
+ * `tests/fixtures/notebook_outputs.json`, which `--record` rewrites for the notebooks run (do that
+ * after changing a notebook). `tools/check_jupyter.ts` holds what Jupyter's UI shows to the same record.
  * Prints one line per notebook, then `N passed, N failed`; exits 1 if any failed.
  *
  * The execution itself is `tools/_nbexec.py`, an nbclient subclass that keeps reading outputs for
@@ -21,7 +24,18 @@
 
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { budgetOf, cellSeconds, checkOutputs, listNotebooks, readNotebook } from "./_notebook.ts";
+import {
+  budgetOf,
+  cellSeconds,
+  checkOutputs,
+  compareWithRecord,
+  listNotebooks,
+  type Notebook,
+  type OutputRecord,
+  readNotebook,
+  RECORD,
+  recordOf,
+} from "./_notebook.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXEC = join(ROOT, "tools", "_nbexec.py");
@@ -34,6 +48,7 @@ export interface NotebookResult {
   budget: number;
   problems: string[];
   slowest?: { cell: number; seconds: number };
+  executed?: Notebook;
 }
 
 /**
@@ -76,7 +91,12 @@ async function which(command: string): Promise<string | undefined> {
 }
 
 /** Executes one notebook into `outDir` and checks it. */
-export async function runNotebook(path: string, outDir: string, python: string): Promise<NotebookResult> {
+export async function runNotebook(
+  path: string,
+  outDir: string,
+  python: string,
+  recorded?: Record<string, string[]>,
+): Promise<NotebookResult> {
   const source = await readNotebook(path);
   const budget = budgetOf(source);
   const out = join(outDir, basename(path));
@@ -108,12 +128,13 @@ export async function runNotebook(path: string, outDir: string, python: string):
   const executed = await readNotebook(out).catch(() => undefined);
   if (executed) {
     if (executedOk) problems.push(...checkOutputs(executed));
+    if (executedOk && recorded) problems.push(...compareWithRecord(executed, recorded).problems);
     for (const [cell, s] of cellSeconds(executed)) {
       if (!slowest || s > slowest.seconds) slowest = { cell: cell + 1, seconds: s };
     }
   }
   if (seconds > budget) problems.push(`took ${seconds.toFixed(1)} s, over its budget of ${budget} s`);
-  return { path, ok: problems.length === 0, seconds, budget, problems, slowest };
+  return { path, ok: problems.length === 0, seconds, budget, problems, slowest, executed };
 }
 
 function firstLines(text: string, n: number): string {
@@ -125,17 +146,21 @@ function firstLines(text: string, n: number): string {
 export async function main(args: string[]): Promise<number> {
   let outDir = join(ROOT, "build", "notebooks");
   const paths: string[] = [];
+  let write = false;
   for (let k = 0; k < args.length; k++) {
     if (args[k] === "--out") outDir = resolve(args[++k]);
+    else if (args[k] === "--record") write = true;
     else paths.push(args[k]);
   }
+  const record: OutputRecord = JSON.parse(await Deno.readTextFile(RECORD).catch(() => "{}"));
   if (paths.length === 0) paths.push(...await listNotebooks(join(ROOT, "notebooks")));
   await Deno.mkdir(outDir, { recursive: true });
   const python = await findPython();
 
   let passed = 0, failed = 0;
   for (const path of paths) {
-    const r = await runNotebook(path, outDir, python);
+    const r = await runNotebook(path, outDir, python, write ? undefined : record[basename(path)]);
+    if (write && r.ok && r.executed) record[basename(path)] = recordOf(r.executed);
     const slow = r.slowest ? `, slowest cell ${r.slowest.cell}: ${r.slowest.seconds.toFixed(1)} s` : "";
     console.log(
       `${r.ok ? "ok  " : "FAIL"}  ${basename(path)}  ${r.seconds.toFixed(1)} s (budget ${r.budget} s${slow})`,
@@ -145,6 +170,11 @@ export async function main(args: string[]): Promise<number> {
     else failed++;
   }
   console.log(`executed copies in ${outDir}`);
+  if (write) {
+    const sorted = Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+    await Deno.writeTextFile(RECORD, JSON.stringify(sorted, null, 1) + "\n");
+    console.log(`outputs recorded in ${RECORD}`);
+  }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,8 +1,9 @@
 /**
- * `deno task start`: registers the Deno kernel with Jupyter and opens Jupyter on `notebooks/`.
+ * `deno task start`: registers the course's Deno kernel with Jupyter and opens Jupyter on `notebooks/`.
  *
- * Registering is `deno jupyter --install --force`, which (re)writes the kernelspec, so running this
- * twice is safe. Opens JupyterLab where it is installed, else the classic Notebook. Extra arguments
+ * The kernel is Deno's own behind a proxy that delivers every output of a cell before the cell is
+ * reported finished (`tools/kernel.ts`; Deno's kernel alone lets front ends drop late outputs).
+ * Registering (re)writes the kernelspec "deno", so running this twice is safe. Opens JupyterLab where it is installed, else the classic Notebook. Extra arguments
  * go to Jupyter, e.g. `deno task start --no-browser --port 8890`.
  *
  * @module
@@ -10,6 +11,7 @@
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installKernel } from "./kernel.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -30,15 +32,6 @@ export async function chooseFrontEnd(): Promise<"lab" | "notebook" | undefined> 
 }
 
 if (import.meta.main) {
-  const install = await new Deno.Command(Deno.execPath(), {
-    args: ["jupyter", "--install", "--force"],
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  if (!install.success) {
-    console.error("Could not register the Deno kernel (`deno jupyter --install --force` failed); see above.");
-    Deno.exit(1);
-  }
   const frontEnd = await chooseFrontEnd();
   if (!frontEnd) {
     console.error(
@@ -46,6 +39,12 @@ if (import.meta.main) {
         "  Debian/Ubuntu: sudo apt install jupyter-notebook jupyter-nbconvert python3-nbclient\n" +
         "  elsewhere:     pip install jupyterlab nbclient",
     );
+    Deno.exit(1);
+  }
+  try {
+    console.log(`The course's Deno kernel is registered in ${await installKernel()}`);
+  } catch (e) {
+    console.error(`Could not register the course's Deno kernel: ${(e as Error).message}`);
     Deno.exit(1);
   }
   const notebooks = join(ROOT, "notebooks");
