@@ -1,6 +1,15 @@
 // The runner's rules for executed notebooks (tools/_notebook.ts): what counts as a failure.
 import assert from "node:assert/strict";
-import { budgetOf, type Cell, cellSeconds, checkOutputs, type Notebook } from "../tools/_notebook.ts";
+import {
+  budgetOf,
+  type Cell,
+  cellSeconds,
+  checkOutputs,
+  compareWithRecord,
+  type Notebook,
+  outputKinds,
+  recordOf,
+} from "../tools/_notebook.ts";
 
 function notebook(cells: Partial<Cell>[], budget?: number): Notebook {
   return {
@@ -59,4 +68,38 @@ Deno.test("budgetOf defaults to 60 s; cellSeconds reads nbclient's timing", () =
     },
   }]);
   assert.deepEqual([...cellSeconds(timed)], [[0, 2.5]]);
+});
+
+Deno.test("outputKinds: consecutive streams of one name count once, as front ends merge them", () => {
+  const cell = {
+    cell_type: "code",
+    source: "x",
+    metadata: {},
+    outputs: [text("a"), text("b"), html("<b>"), { output_type: "stream", name: "stderr", text: "!" }, text("c"), {
+      output_type: "execute_result",
+      data: { "text/plain": "1", "text/html": "<i>1</i>" },
+    }],
+  } as Cell;
+  assert.deepEqual(outputKinds(cell), [
+    "stream:stdout",
+    "display_data:text/html",
+    "stream:stderr",
+    "stream:stdout",
+    "execute_result:text/html+text/plain",
+  ]);
+});
+
+Deno.test("compareWithRecord: a lost output, an output under the wrong cell, a changed notebook", () => {
+  const recorded = recordOf(notebook([{ outputs: [text("a")] }, { outputs: [html("<svg>")] }]));
+  assert.deepEqual(recorded, { "0": ["stream:stdout"], "1": ["display_data:text/html"] });
+  assert.deepEqual(compareWithRecord(notebook([{ outputs: [text("a")] }, { outputs: [html("<svg>")] }]), recorded), {
+    cells: [],
+    problems: [],
+  });
+  const moved = compareWithRecord(notebook([{ outputs: [] }, { outputs: [text("a"), html("<svg>")] }]), recorded);
+  assert.deepEqual(moved.cells, [0, 1]);
+  assert.equal(moved.problems[0], "cell 1: outputs [], recorded [stream:stdout]");
+  const changed = compareWithRecord(notebook([{ outputs: [text("a")] }]), recorded);
+  assert.match(changed.problems[0], /cells changed since the record/);
+  assert.match(compareWithRecord(notebook([]), undefined).problems[0], /--record/);
 });

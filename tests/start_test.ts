@@ -1,5 +1,6 @@
-// End to end: `deno task start` registers the Deno kernel and serves the notebooks, and a kernel
-// started for a notebook imports the course library through the `@course/lib` alias.
+// End to end: `deno task start` registers the course's Deno kernel and serves the notebooks, and a
+// kernel started for a notebook imports the course library through the `@course/lib` alias.
+// Jupyter's data dir is a temporary one (JUPYTER_DATA_DIR), so the user's kernels are not touched.
 // Talks to Jupyter the way its web page does: REST for sessions, a WebSocket for the kernel
 // (Jupyter messaging protocol 5.3, https://jupyter-client.readthedocs.io/en/stable/messaging.html).
 import assert from "node:assert/strict";
@@ -111,10 +112,11 @@ Deno.test({
   name: "deno task start serves the notebooks, and their Deno kernel imports @course/lib",
   async fn() {
     const port = freePort();
+    const dataDir = await Deno.makeTempDir({ prefix: "course-jupyter-" });
     const server = new Deno.Command(Deno.execPath(), {
       args: ["task", "start", "--no-browser", `--port=${port}`, "--ip=127.0.0.1"],
       cwd: ROOT,
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", JUPYTER_DATA_DIR: dataDir },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -132,6 +134,9 @@ Deno.test({
 
       const specs = await api("/api/kernelspecs");
       assert.ok("deno" in specs.kernelspecs, `kernelspecs: ${Object.keys(specs.kernelspecs)}`);
+      const spec = specs.kernelspecs.deno.spec;
+      assert.ok(spec.metadata?.lstm_course, `"deno" is the course's kernel: ${JSON.stringify(spec)}`);
+      assert.match(spec.argv[1], /deno_kernel\.py$/);
 
       const contents = await api("/api/contents");
       const names: string[] = contents.content.map((c: { name: string }) => c.name);
@@ -167,6 +172,7 @@ Deno.test({
       await server.status;
       clearTimeout(timer);
       await Promise.all([stdout.done, stderr.done]);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     }
   },
 });

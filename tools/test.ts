@@ -4,10 +4,16 @@
  * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
  * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out, see shared notes);
  * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
- * 4. build the course website (`tools/build_site.ts`, what `deno task build` runs): execute every
- *    notebook headless with the Deno kernel, with its checks and time budget, and convert it to a page;
- * 5. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
- *    every chart present and non-empty; screenshots go to build/site-screenshots/.
+ * 4. run every notebook as a learner does (`tools/check_jupyter.ts`): Jupyter started by `deno task start`,
+ *    each notebook opened in the classic Notebook UI in headless Chromium, Run All; every code cell
+ *    must show the outputs the headless runner records, every chart a size, the page no JavaScript
+ *    error, the notebook its time budget; executed copies go to build/notebooks/, screenshots to
+ *    build/jupyter-screenshots/;
+ * 5. build the course website from those executed notebooks (`tools/build_site.ts --no-execute`);
+ * 6. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
+ *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/.
+ *
+ * The notebooks are executed once, in the real client; `deno task build` alone executes them headless.
  *
  * Every step runs even when an earlier one fails, so one run shows every problem. Ends with a
  * table of steps and times, then `N passed, N failed` over all tests and notebooks; exits 1 on
@@ -50,7 +56,12 @@ const STEPS: Step[] = [
     args: ["test", "--doc", "--allow-all", "--quiet", "lib/", "tests/"],
     count: countDenoTest,
   },
-  { name: "execute notebooks, build site", args: ["run", "--allow-all", "tools/build_site.ts"], count: countPlain },
+  {
+    name: "notebooks in Jupyter's Notebook UI",
+    args: ["run", "--allow-all", "tools/check_jupyter.ts"],
+    count: countPlain,
+  },
+  { name: "build site from them", args: ["run", "--allow-all", "tools/build_site.ts", "--no-execute"] },
   { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/check_site.ts"], count: countPlain },
 ];
 
