@@ -58,10 +58,55 @@ export function parseTagged(text: string): string[][] {
     if (tokens.length === 0) continue;
     sentences.push(tokens.map((token) => {
       const slash = token.lastIndexOf("/");
-      return (slash > 0 ? token.slice(0, slash) : token).toLowerCase();
+      return normalizeWord(slash > 0 ? token.slice(0, slash) : token);
     }));
   }
   return sentences;
+}
+
+/**
+ * The one normalisation of a word, applied wherever a word meets the vocabulary (building it,
+ * looking a word up, reading the corpus, reading a prompt): lowercase.
+ */
+export function normalizeWord(word: string): string {
+  return word.toLowerCase();
+}
+
+/**
+ * Cuts a text typed by a person into tokens the way the Brown corpus is cut, so that a prompt
+ * meets the vocabulary as the training text did: lowercased; `,` `;` `:` `?` `!` `(` `)` and `--`
+ * split off; a straight or curly double quote becomes the corpus's opening ``` `` ``` or closing
+ * `''`; a final `.` is split off unless the word with its dot is a word of `vocabulary` (`mr.`,
+ * `u.s.`) or holds another dot; apostrophes inside words stay (`don't`, `man's`), as in the corpus.
+ *
+ * @example
+ * ```ts
+ * import { tokenize } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(tokenize("The king, who"), ["the", "king", ",", "who"]);
+ * assert.deepEqual(tokenize('He said "Mr. Smith didn\'t go."'), ["he", "said", "``", "mr.", "smith", "didn't", "go", ".", "''"]);
+ * ```
+ */
+export function tokenize(text: string, vocabulary?: Vocabulary): string[] {
+  const spaced = text
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\u201c/g, " `` ")
+    .replace(/\u201d/g, " '' ")
+    .replace(/(^|[\s([{])"/g, "$1 `` ")
+    .replace(/"/g, " '' ")
+    .replace(/\u2014|--/g, " -- ")
+    .replace(/([,;:?!()])/g, " $1 ");
+  const tokens: string[] = [];
+  for (const chunk of spaced.split(/\s+/)) {
+    if (chunk === "") continue;
+    const word = normalizeWord(chunk);
+    const keepsDot = word.length > 1 && word.endsWith(".") &&
+      (vocabulary?.has(word) || word.slice(0, -1).includes("."));
+    if (word.endsWith(".") && word.length > 1 && !keepsDot) tokens.push(word.slice(0, -1), ".");
+    else tokens.push(word);
+  }
+  return tokens;
 }
 
 /**
@@ -145,6 +190,15 @@ export class Vocabulary {
     if (words[0] !== UNK || words[1] !== EOS) {
       throw new RangeError(`Cannot make vocabulary: it must start with ${UNK} and ${EOS}, got ${words.slice(0, 2)}`);
     }
+    for (const w of words) {
+      if (w !== normalizeWord(w)) {
+        throw new RangeError(
+          `Cannot make vocabulary: "${w}" is not normalised (expected "${
+            normalizeWord(w)
+          }"); buildVocabulary normalises`,
+        );
+      }
+    }
     this.words = words;
     this.#ids = new Map(words.map((w, id) => [w, id]));
     if (this.#ids.size !== words.length) throw new RangeError("Cannot make vocabulary: it holds a word twice");
@@ -155,14 +209,14 @@ export class Vocabulary {
     return this.words.length;
   }
 
-  /** The id of `word` (lowercased), or `<unk>`'s id 0. */
+  /** The id of `word` (normalised by {@linkcode normalizeWord}), or `<unk>`'s id 0. */
   id(word: string): number {
-    return this.#ids.get(word.toLowerCase()) ?? 0;
+    return this.#ids.get(normalizeWord(word)) ?? 0;
   }
 
-  /** Whether `word` (lowercased) is in the vocabulary. */
+  /** Whether `word` (normalised by {@linkcode normalizeWord}) is in the vocabulary. */
   has(word: string): boolean {
-    return this.#ids.has(word.toLowerCase());
+    return this.#ids.has(normalizeWord(word));
   }
 
   /**
@@ -216,7 +270,12 @@ export function buildVocabulary(train: readonly Sentence[], size = BROWN_VOCABUL
     throw new RangeError(`Cannot build vocabulary: size must be a whole number >= 2, got ${size}`);
   }
   const counts = new Map<string, number>();
-  for (const sentence of train) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const sentence of train) {
+    for (const raw of sentence) {
+      const word = normalizeWord(raw);
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
   counts.delete(UNK);
   counts.delete(EOS);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

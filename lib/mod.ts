@@ -25,6 +25,7 @@
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
  * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
+ * | `sampling.ts` | the top k words; greedy, temperature, top-k and top-p sampling | 07, 08 |
  * | `mixture.ts` | mixing language models (interpolation, a unigram cache), weights fitted by EM | 09 |
  * | `plot.ts` | line charts, heatmaps and rows of charts that display in Jupyter | all |
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
@@ -60,3 +61,4 @@ export * from "./corpus.ts";
 export * from "./ngram.ts";
 export * from "./mixture.ts";
 export * from "./lm.ts";
+export * from "./sampling.ts";

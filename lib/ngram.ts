@@ -209,12 +209,19 @@ export function ngramPerplexity(model: NgramModel, ids: Int32Array, from = 2): P
   return { perplexity: Math.exp(loss / tokens), meanLoss: loss / tokens, tokens };
 }
 
-/** D = n₁ / (n₁ + 2n₂) from the counts of a level (Ney, Essen & Kneser 1994); 0.5 if undefined. */
+/**
+ * D = n₁ / (n₁ + 2n₂) from the counts of a level (Ney, Essen & Kneser 1994). That estimate is 0 when
+ * no n-gram of the level occurs exactly once (n₁ = 0), and a discount of 0 leaves no probability for
+ * the lower levels, so unseen words would get probability 0; KenLM refuses such a corpus. Here D
+ * falls back to 0.5 whenever the estimate is undefined or not in (0, 1], so that every word of the
+ * vocabulary keeps a positive probability on any corpus.
+ */
 function discount(counts: Iterable<number>): number {
   let n1 = 0, n2 = 0;
   for (const c of counts) {
     if (c === 1) n1++;
     else if (c === 2) n2++;
   }
-  return n1 + n2 === 0 ? 0.5 : n1 / (n1 + 2 * n2);
+  const d = n1 / (n1 + 2 * n2);
+  return d > 0 && d <= 1 ? d : 0.5;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { brownCorpus, buildVocabulary, EOS, parseTagged, splitByTokens, UNK, Vocabulary } from "@course/lib";
+import { brownCorpus, buildVocabulary, EOS, parseTagged, splitByTokens, tokenize, UNK, Vocabulary } from "@course/lib";
 
 Deno.test("parseTagged strips tags at the last slash and lowercases", () => {
   assert.deepEqual(parseTagged("\tThe/at 3/4-inch/jj ``/`` Bob's/np$ ./.\n\n\tA/at\n"), [
@@ -33,4 +33,45 @@ Deno.test("the Brown split matches the committed manifest (counts and SHA-256)",
   assert.equal(train.tokens + valid.tokens + test.tokens, 1_161_192); // the whole corpus
   assert.equal(corpus.vocabulary.size, 10_000);
   assert.equal(corpus.ids.train.length, train.streamTokens);
+});
+
+Deno.test("one normalisation on both sides: a word stored by buildVocabulary is found by id", () => {
+  const vocab = buildVocabulary([["Cat", "sat"], ["the", "CAT"]], 10);
+  assert.deepEqual(vocab.words, ["<unk>", "<eos>", "cat", "sat", "the"]); // "Cat" and "CAT" are one word
+  assert.equal(vocab.id("Cat"), 2);
+  assert.equal(vocab.id("cAT"), 2);
+  assert.ok(vocab.has("SAT"));
+  assert.throws(() => new Vocabulary([UNK, EOS, "Cat"]), /"Cat" is not normalised \(expected "cat"\)/);
+});
+
+Deno.test("tokenize reads a prompt the way the Brown corpus was cut", async () => {
+  const { vocabulary } = await brownCorpus();
+  const cases: [string, string[]][] = [
+    ["The king, who", ["the", "king", ",", "who"]],
+    ["The jury said, that", ["the", "jury", "said", ",", "that"]],
+    ["Mr. Smith went to the U.S. on Monday.", ["mr.", "smith", "went", "to", "the", "u.s.", "on", "monday", "."]],
+    ['She said "yes" (twice); then: no?', [
+      "she",
+      "said",
+      "``",
+      "yes",
+      "''",
+      "(",
+      "twice",
+      ")",
+      ";",
+      "then",
+      ":",
+      "no",
+      "?",
+    ]],
+    ["\u201cWhy\u201d \u2014 he didn\u2019t know", ["``", "why", "''", "--", "he", "didn't", "know"]],
+    ["a man's  hat--gone!", ["a", "man's", "hat", "--", "gone", "!"]],
+    ["", []],
+  ];
+  for (const [text, tokens] of cases) assert.deepEqual(tokenize(text, vocabulary), tokens, text);
+  // Every token of these prompts is in the vocabulary, as the corpus's own tokens are.
+  for (const [text] of cases.slice(0, 5)) {
+    for (const t of tokenize(text, vocabulary)) assert.ok(vocabulary.has(t), `${t} from ${text}`);
+  }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
+import { kneserNeyTrigram, ngramPerplexity, seededRng, unigramModel } from "@course/lib";
 import { assertClose } from "./_assert.ts";
 
 // A stream small enough to count by hand (V = 4):
@@ -51,4 +51,30 @@ Deno.test("unigram and perplexity: hand-checkable numbers", () => {
     name: "RangeError",
     message: "Cannot train unigram model: ids[0] is 5, expected an id in [0, 4)",
   });
+});
+
+Deno.test("kneserNeyTrigram: every word of the vocabulary keeps a positive probability on any small corpus", () => {
+  // The reported case: every trigram occurs twice, so n₁ = 0 and the textbook discount is 0.
+  const model = kneserNeyTrigram(Int32Array.from([2, 3, 4, 2, 3, 4, 2, 3]), 5);
+  assert.ok(model.prob([2, 3], 1) > 0);
+  assert.ok(ngramPerplexity(model, Int32Array.from([2, 3, 1, 0, 4])).perplexity > 0);
+  const rng = seededRng(11);
+  for (let trial = 0; trial < 300; trial++) {
+    const V = 2 + rng.int(5), n = 3 + rng.int(25);
+    const stream = Int32Array.from({ length: n }, () => rng.int(V));
+    if (trial % 3 === 0) stream.set(stream.subarray(0, Math.floor(n / 2)), Math.ceil(n / 2)); // repeats
+    const kn = kneserNeyTrigram(stream, V);
+    for (const [D] of [[kn.discounts[0]], [kn.discounts[1]], [kn.discounts[2]]]) assert.ok(D > 0 && D <= 1);
+    for (let u = 0; u < V; u++) {
+      for (let v = 0; v < V; v++) {
+        let sum = 0;
+        for (let w = 0; w < V; w++) {
+          const p = kn.prob([u, v], w);
+          assert.ok(p > 0, `V ${V}, stream ${stream}, P(${w} | ${u} ${v}) = ${p}`);
+          sum += p;
+        }
+        assert.ok(Math.abs(sum - 1) < 1e-12, `sums to ${sum}`);
+      }
+    }
+  }
 });
