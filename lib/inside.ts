@@ -117,22 +117,8 @@ export function nextWordProbabilities(net: WordLSTM, h: VectorLike): Float32Arra
   return Float32Array.from(scores, (e) => e / sum);
 }
 
-/** The `k` most probable entries of a distribution, most probable first (ties: lower id first). */
-export function topWords(probs: ArrayLike<number>, k: number): { id: number; p: number }[] {
-  if (!Number.isInteger(k) || k < 1) {
-    throw new RangeError(`Cannot pick top words: k is ${k}, expected a whole number >= 1`);
-  }
-  const best: { id: number; p: number }[] = [];
-  for (let id = 0; id < probs.length; id++) {
-    const p = probs[id];
-    if (best.length === k && p <= best[k - 1].p) continue;
-    let at = best.length;
-    while (at > 0 && best[at - 1].p < p) at--;
-    best.splice(at, 0, { id, p });
-    if (best.length > k) best.pop();
-  }
-  return best;
-}
+/** The `k` most probable entries of a distribution (one implementation for the course: `lib/sampling.ts`). */
+export { topWords } from "./sampling.ts";
 
 /** Entropy of a distribution in bits: log₂ of how many equally likely words it is as unsure as. */
 export function entropyBits(probs: ArrayLike<number>): number {

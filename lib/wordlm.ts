@@ -29,8 +29,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { modelFolder } from "./_modelfiles.ts";
 import { applyClipped } from "./tfjs.ts";
-import { checkIds, Vocabulary } from "./corpus.ts";
+import { checkIds, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
+import { checkSampling, pickNext, type Sampling, topWords } from "./sampling.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
 export interface WordLMConfig {
@@ -642,6 +643,7 @@ export async function loadWordLM(
   dir: string,
 ): Promise<{ model: WordLM; vocabulary: Vocabulary; notes: Record<string, unknown> }> {
   const folder = modelFolder(dir);
+  if (!await exists(`${dir}/config.json`) && await exists(`${dir}/model.json`)) return await loadLayersFolder(dir);
 
   const json = await folder.json("config.json");
   const vocab = await folder.json("vocab.json");
@@ -684,5 +686,194 @@ export async function loadWordLM(
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${model.config.vocabularySize} words`);
   }
-  return { model, vocabulary: new Vocabulary(vocab.words), notes: json.notes ?? {} };
+  return { model, vocabulary: vocabularyOf(vocab.words, dir, model), notes: json.notes ?? {} };
+}
+
+function vocabularyOf(words: string[], dir: string, model: WordLM): Vocabulary {
+  try {
+    return new Vocabulary(words);
+  } catch (e) {
+    disposeWordLM(model);
+    throw new Error(`Cannot load model: ${dir}/vocab.json: ${(e as Error).message}`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/**
+ * Reads a folder in the course's older format (tfjs layers: model.json, weights.bin, vocab.json, written
+ * by `deno task nextword train` before the two word models became one): Embedding [V, E], LSTM kernel
+ * [E, 4H], recurrent kernel [H, 4H] and bias [4H] (Keras gate order i, f, c̃, o, the same as here),
+ * Dense kernel [H, V] and bias [V] become an untied one-layer WordLM with the same function.
+ */
+async function loadLayersFolder(
+  dir: string,
+): Promise<{ model: WordLM; vocabulary: Vocabulary; notes: Record<string, unknown> }> {
+  const folder = modelFolder(dir);
+  const json = await folder.json("model.json");
+  const vocab = await folder.json("vocab.json");
+  const bytes = await folder.bytes("weights.bin");
+  const specs: { name: string; shape: number[] }[] | undefined = json?.weightsManifest?.[0]?.weights;
+  const shapes = specs?.map((w) => w.shape);
+  const fits = Array.isArray(shapes) && shapes.length === 6 && shapes.every((sh) => Array.isArray(sh));
+  if (!fits) throw new Error(`Cannot load model: ${dir}/model.json is not an Embedding → LSTM → Dense model`);
+  const [[V, E], [X, G], [H]] = shapes as number[][];
+  const expected = [[V, E], [E, 4 * H], [H, 4 * H], [4 * H], [H, V], [V]];
+  if (X !== E || G !== 4 * H || JSON.stringify(shapes) !== JSON.stringify(expected)) {
+    throw new Error(`Cannot load model: ${dir}/model.json has weights of shapes ${JSON.stringify(shapes)}`);
+  }
+  const total = expected.reduce((n, sh) => n + sh.reduce((a, b) => a * b, 1), 0);
+  if (bytes.byteLength !== 4 * total) {
+    throw new Error(`Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${4 * total}`);
+  }
+  const model = initWordLM({ vocabularySize: V, embeddingSize: E, hiddenSize: H });
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let offset = 0;
+  for (const [k, name] of ["embedding", "kernel_0", "recurrent_0", "bias_0", "outputKernel", "outputBias"].entries()) {
+    const size = expected[k].reduce((a, b) => a * b, 1);
+    const value = tf.tensor(floats.subarray(offset, offset + size), expected[k]);
+    model.variables[name].assign(value);
+    value.dispose();
+    offset += size;
+  }
+  if (!Array.isArray(vocab?.words) || vocab.words.length !== V) {
+    disposeWordLM(model);
+    throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${V} words`);
+  }
+  return {
+    model,
+    vocabulary: vocabularyOf(vocab.words, dir, model),
+    notes: { format: "tfjs layers (older nextword)" },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Asking the model: the next words after a prompt, and text written word by word.
+
+/** A prompt as the model reads it. */
+export interface Prompt {
+  /** The prompt's tokens, as `tokenize` cut them. */
+  readonly tokens: readonly string[];
+  /** What the model is fed: `<eos>` (every sentence of the training stream follows one), then the tokens' ids. */
+  readonly ids: readonly number[];
+  /** The tokens that are not in the vocabulary (read as `<unk>`), each once, in order. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Reads a prompt exactly as the training text was read: cut into tokens like the corpus
+ * (`tokenize`), normalised, looked up in the vocabulary, and started as a sentence, after `<eos>`.
+ *
+ * @throws {RangeError} if the prompt has no tokens
+ */
+export function readPrompt(vocabulary: Vocabulary, prompt: string | readonly string[]): Prompt {
+  const tokens = typeof prompt === "string" ? tokenize(prompt, vocabulary) : prompt.map(normalizeWord);
+  if (tokens.length === 0) throw new RangeError("Cannot read the prompt: it has no words");
+  const unknown = [...new Set(tokens.filter((t) => !vocabulary.has(t)))];
+  return { tokens, ids: [vocabulary.id(EOS), ...tokens.map((t) => vocabulary.id(t))], unknown };
+}
+
+/** One predicted word and its probability. */
+export interface WordProbability {
+  readonly word: string;
+  readonly p: number;
+}
+
+/** Options for {@linkcode predictNext} and {@linkcode generateText}. */
+export interface AskOptions {
+  /** Let `<unk>` be ranked and picked (default false: it stands for every rare word, it is not one). */
+  unknown?: boolean;
+}
+
+/** Feeds `ids` to the model from a zero state (no dropout): the next-word distribution `[V]` and the state after. */
+function readIds(
+  model: WordLM,
+  ids: readonly number[],
+  state?: WordLMState,
+): { probs: Float32Array; state: WordLMState } {
+  return tidy(() => {
+    const x = tf.tensor2d(Int32Array.from(ids), [1, ids.length], "int32");
+    const out = wordLMForward(model, x, state ?? zeroState(model, 1));
+    const last = out.logits.slice([ids.length - 1, 0], [1, -1]);
+    const probs = tf.softmax(last).dataSync() as Float32Array;
+    return { probs, state: { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) } };
+  });
+}
+
+/** The next-word distribution `[V]` after a prompt read by {@linkcode readPrompt}. */
+export function nextWordDistribution(model: WordLM, prompt: Prompt): Float32Array {
+  checkIds(Int32Array.from(prompt.ids), model.config.vocabularySize, "predict the next word");
+  const { probs, state } = readIds(model, prompt.ids);
+  disposeState(state);
+  return probs;
+}
+
+/**
+ * The `k` most probable next words after `prompt` (a text, read by {@linkcode readPrompt}, or tokens),
+ * most probable first, with the model's probabilities. `<unk>` is left out unless `unknown`.
+ *
+ * @throws {RangeError} if the prompt is empty, or `k` is not a whole number from 1 to the words that can be ranked
+ */
+export function predictNext(
+  model: WordLM,
+  vocabulary: Vocabulary,
+  prompt: string | readonly string[],
+  options: AskOptions & { k?: number } = {},
+): { prompt: Prompt; words: WordProbability[] } {
+  const { k = 5, unknown = false } = options;
+  checkVocabulary(model, vocabulary);
+  const read = readPrompt(vocabulary, prompt);
+  const probs = nextWordDistribution(model, read);
+  const words = topWords(probs, k, unknown ? [] : [vocabulary.id(UNK)]);
+  return { prompt: read, words: words.map(({ id, p }) => ({ word: vocabulary.words[id], p })) };
+}
+
+/**
+ * Continues `prompt` by `words` tokens, one at a time, each picked from the model's next-word
+ * distribution as `sampling` says (greedy, temperature, top-k or top-p; `lib/sampling.ts`), the
+ * state carried from word to word as in training. Seeded: the same seed gives the same text.
+ * `<unk>` is never picked unless `unknown`; `<eos>` (the end of a sentence) is a token like any other.
+ *
+ * @throws {RangeError} if the prompt is empty, `words` is not a whole number >= 0, or the sampling options are not valid
+ */
+export function generateText(
+  model: WordLM,
+  vocabulary: Vocabulary,
+  prompt: string | readonly string[],
+  options: AskOptions & { words: number; sampling: Sampling; seed?: number },
+): { prompt: Prompt; words: string[] } {
+  const { words: count, sampling, seed = 0, unknown = false } = options;
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`Cannot generate text: words must be a whole number >= 0, got ${count}`);
+  }
+  checkVocabulary(model, vocabulary);
+  checkSampling(sampling, vocabulary.size - (unknown ? 0 : 1), "generate text");
+  const read = readPrompt(vocabulary, prompt);
+  const rng = seededRng(seed);
+  const excluded = unknown ? [] : [vocabulary.id(UNK)];
+  let { probs, state } = readIds(model, read.ids);
+  const out: string[] = [];
+  try {
+    for (let n = 0; n < count; n++) {
+      const next = pickNext(probs, sampling, rng, excluded);
+      out.push(vocabulary.words[next]);
+      if (n + 1 === count) break;
+      const step = readIds(model, [next], state);
+      disposeState(state);
+      ({ probs, state } = step);
+    }
+  } finally {
+    disposeState(state);
+  }
+  return { prompt: read, words: out };
+}
+
+function checkVocabulary(model: WordLM, vocabulary: Vocabulary): void {
+  if (vocabulary.size !== model.config.vocabularySize) {
+    throw new RangeError(
+      `Cannot ask the model: it scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary.size}`,
+    );
+  }
 }
