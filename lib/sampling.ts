@@ -56,7 +56,7 @@ export function checkSampling(sampling: Sampling, V: number, context = "sample t
 
 function checkK(k: number, V: number, context: string): void {
   if (!Number.isInteger(k) || k < 1 || k > V) {
-    throw new RangeError(`Cannot ${context}: k must be a whole number from 1 to ${V} (the vocabulary), got ${k}`);
+    throw new RangeError(`Cannot ${context}: k must be a whole number from 1 to ${V}, got ${k}`);
   }
 }
 

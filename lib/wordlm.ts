@@ -206,7 +206,8 @@ export function wordLMForward(
     const X = input.shape[2] as number;
     // All T input projections in one product: [B·T, X] × [X, gH]
     const xw = tf.add(tf.matMul(input.reshape([B * T, X]), v[`kernel_${l}`]), v[`bias_${l}`]).reshape([B, T, g * H]);
-    const steps = tf.unstack(xw, 1) as tf.Tensor2D[]; // T × [B, gH]
+    // T × [B, gH]; one step by reshape, as the gradient of a one-piece unstack fails in tfjs 4.22
+    const steps = T === 1 ? [xw.reshape([B, g * H]) as tf.Tensor2D] : tf.unstack(xw, 1) as tf.Tensor2D[];
     const R = v[`recurrent_${l}`]; // [H, gH]
     const mask = seeds && c.recurrentDropout > 0 ? dropoutMask([B, H], c.recurrentDropout, seeds) : null;
     let hPrev = state.h[l], cPrev = state.c[l];
@@ -234,7 +235,7 @@ export function wordLMForward(
     }
     h.push(hPrev);
     if (c.cell === "lstm") cs.push(cPrev);
-    input = drop(tf.stack(hs, 1), c.dropout); // [B, T, H]
+    input = drop(T === 1 ? tf.expandDims(hs[0], 1) : tf.stack(hs, 1), c.dropout); // [B, T, H]
   }
   const out = input.reshape([B * T, H]);
   const logits = (c.tied

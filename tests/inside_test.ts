@@ -59,7 +59,7 @@ Deno.test("wordLSTM, traceWords, nextWordProbabilities: bad input is named", () 
 
 Deno.test("topWords and entropyBits", () => {
   assert.deepEqual(topWords([0.1, 0.4, 0.1, 0.4], 3), [{ id: 1, p: 0.4 }, { id: 3, p: 0.4 }, { id: 0, p: 0.1 }]);
-  assert.throws(() => topWords([1], 0), /k is 0/);
+  assert.throws(() => topWords([1], 0), /k must be a whole number from 1 to 1, got 0/);
   assert.equal(entropyBits(new Array(8).fill(1 / 8)), 3);
   assert.equal(entropyBits([1, 0, 0]), 0);
 });

@@ -1,140 +1,95 @@
+// lib/nextword.ts: the lecture's prefix model of notebook 07. Prediction pads a prompt exactly as
+// training padded its examples (the model carries its pad id, width and vocabulary).
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import {
-  evaluateNextWord,
   lectureModel,
-  loadNextWord,
-  nextWordModel,
   nextWordParamCounts,
   predictNext,
   prefixAccuracy,
   prefixExamples,
-  saveNextWord,
-  trainNextWord,
+  prefixInput,
   trainPrefixModel,
   windows,
 } from "@course/lib/nextword.ts";
 
 await initTfjs();
 
-// A toy vocabulary and a stream with an obvious pattern: "the king ruled" over and over.
 const words = ["<unk>", "<eos>", "the", "king", "ruled", "queen", "long", "ago", "and", "was", "kind", "he"];
 const vocabulary = new Vocabulary(words);
-const stream = Int32Array.from({ length: 600 }, (_, t) => [2, 3, 4, 1][t % 4]);
 
-Deno.test("nextWordModel: parameter counts match notebook 02's formulas, layer by layer", () => {
+Deno.test("lectureModel: parameter counts match notebook 02's formulas, layer by layer", () => {
   const config = { vocabularySize: 283, embeddingSize: 100, hiddenSize: 150 };
-  const model = nextWordModel(config);
+  const vocab = new Vocabulary(["<unk>", "<eos>", ...Array.from({ length: 281 }, (_, k) => `w${k}`)]);
+  const model = lectureModel(config, vocab, { pad: 1, width: 20 });
   const counts = nextWordParamCounts(config);
-  assert.deepEqual(model.layers.map((l) => l.countParams()), [counts.embedding, counts.lstm, counts.dense]);
-  assert.equal(model.countParams(), 221_633);
-  model.dispose();
+  assert.deepEqual(model.net.layers.map((l) => l.countParams()), [counts.embedding, counts.lstm, counts.dense]);
+  assert.equal(model.net.countParams(), 221_633);
+  model.net.dispose();
 });
 
 Deno.test("windows of T + 1 tokens advance by T", () => {
   assert.deepEqual(windows(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3).map((w) => [...w]), [[0, 1, 2, 3], [3, 4, 5, 6]]);
 });
 
-Deno.test("training learns an obvious pattern, and a saved model reloads with exactly the same predictions", async () => {
-  const model = nextWordModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16, seed: 3 });
-  await trainNextWord(model, stream, { epochs: 20, batchSize: 8, seqLength: 8, learningRate: 0.02 });
-  const score = evaluateNextWord(model, stream, { seqLength: 8 });
-  assert.ok(score.top1 > 0.95, `top-1 ${score.top1}`);
-  const before = predictNext(model, vocabulary, ["the"], 3);
-  assert.equal(before[0].word, "king");
-  const dir = await Deno.makeTempDir();
-  await saveNextWord(model, vocabulary, dir);
-  const loaded = await loadNextWord(dir);
-  assert.deepEqual(predictNext(loaded.model, loaded.vocabulary, ["the"], 3), before); // exactly equal
-  model.dispose();
-  loaded.model.dispose();
-  await Deno.remove(dir, { recursive: true });
-});
-
-/** Runs the CLI and returns its exit code and output. */
-async function cli(...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL("../tools/nextword.ts", import.meta.url).pathname, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  return { code, out: new TextDecoder().decode(stdout), err: new TextDecoder().decode(stderr) };
-}
-
-Deno.test("deno task nextword: bad input gets a one-line error and exit code 1", async () => {
-  const good = await Deno.makeTempDir();
-  const model = nextWordModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 });
-  await saveNextWord(model, vocabulary, good);
-  model.dispose();
-  const copy = async (change: (dir: string) => Promise<void>) => {
-    const dir = await Deno.makeTempDir();
-    for (const name of ["model.json", "weights.bin", "vocab.json"]) {
-      await Deno.copyFile(`${good}/${name}`, `${dir}/${name}`);
-    }
-    await change(dir);
-    return dir;
-  };
-  const corrupt = await copy((dir) => Deno.writeTextFile(`${dir}/model.json`, "{ not json"));
-  const mismatch = await copy((dir) =>
-    Deno.writeTextFile(`${dir}/vocab.json`, JSON.stringify({ words: words.slice(0, 11) }))
-  );
-  const cases: [string[], string][] = [
-    [
-      ["predict", "", "--model", good],
-      'error: the prompt is empty: give some words, e.g. deno task nextword predict "the king"',
-    ],
-    [
-      ["predict", "the king", "--model", `${good}/nowhere`],
-      `error: Cannot load model: ${good}/nowhere/model.json does not exist`,
-    ],
-    [["predict", "the king", "--model", corrupt], `error: Cannot load model: ${corrupt}/model.json is not valid JSON`],
-    [
-      ["predict", "the king", "--model", mismatch],
-      `error: Cannot load model: the model scores 12 words but ${mismatch}/vocab.json has 11`,
-    ],
-    [["predict", "the", "--bogus"], "error: Unknown option '--bogus'."],
-    [["fly"], 'error: unknown command "fly"'],
-  ];
-  const results = await Promise.all(cases.map(([args]) => cli(...args)));
-  results.forEach(({ code, err }, k) => {
-    assert.equal(code, 1, `${cases[k][0].join(" ")}: exit code`);
-    assert.equal(err.trim().split("\n").length, 1, `${cases[k][0].join(" ")}: one line, got ${err}`);
-    assert.ok(err.startsWith(cases[k][1]), `${cases[k][0].join(" ")}: got ${err}`);
-  });
-
-  const unknown = await cli("predict", "the dragon", "--model", good);
-  assert.equal(unknown.code, 0, unknown.err);
-  assert.match(unknown.out, /read as <unk>: dragon/);
-  const json = await cli("predict", "the", "--model", good, "--json", "--k", "2");
-  const parsed = JSON.parse(json.out);
-  assert.equal(parsed.length, 2);
-  assert.deepEqual(Object.keys(parsed[0]), ["word", "p"]);
-  for (const dir of [good, corrupt, mismatch]) await Deno.remove(dir, { recursive: true });
-});
-
-Deno.test("no tensors leak from training, evaluation and prediction", async () => {
-  const model = nextWordModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 });
-  await trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 }); // builds the optimizer's slots
-  const before = tf.memory().numTensors;
-  await trainNextWord(model, stream, { epochs: 1, batchSize: 8, seqLength: 8 });
-  evaluateNextWord(model, stream, { seqLength: 8 });
-  predictNext(model, vocabulary, ["the"]);
-  assert.equal(tf.memory().numTensors, before);
-  model.dispose();
-});
-
 Deno.test("the prefix strategy's example table, and the lecture's model learning it", () => {
   const sentences = [[2, 3, 4], [2, 5, 4, 1]];
-  const { inputs, labels } = prefixExamples(sentences, 1);
-  assert.deepEqual(inputs.map((x) => [...x]), [[1, 1, 2], [1, 2, 3], [1, 1, 2], [1, 2, 5], [2, 5, 4]]);
-  assert.deepEqual([...labels], [3, 4, 5, 4, 1]);
-  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16 });
-  const history = trainPrefixModel(model, { inputs: inputs.slice(1), labels: labels.slice(1) }, {
-    epochs: 40,
-    batchSize: 4,
-  });
+  const examples = prefixExamples(sentences, 1);
+  assert.deepEqual(examples.inputs.map((x) => [...x]), [[1, 1, 2], [1, 2, 3], [1, 1, 2], [1, 2, 5], [2, 5, 4]]);
+  assert.deepEqual([...examples.labels], [3, 4, 5, 4, 1]);
+  assert.equal(examples.width, 3);
+  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16 }, vocabulary, examples);
+  const train = { ...examples, inputs: examples.inputs.slice(1), labels: examples.labels.slice(1) };
+  const history = trainPrefixModel(model, train, { epochs: 40, batchSize: 4 });
   assert.equal(history.length, 40);
-  assert.equal(prefixAccuracy(model, { inputs: inputs.slice(1), labels: labels.slice(1) }), 1);
-  model.dispose();
+  assert.equal(prefixAccuracy(model, train), 1);
+  model.net.dispose();
+});
+
+Deno.test("a prompt is padded as training padded: its input is the training example of the same prefix", () => {
+  const sentences = [["the", "king", "ruled", "long", "ago"], ["he", "was", "kind"]].map((s) =>
+    s.map((w) => vocabulary.id(w))
+  );
+  const examples = prefixExamples(sentences, vocabulary.id("<eos>"));
+  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
+  let k = 0;
+  for (const sentence of sentences) {
+    for (let end = 1; end < sentence.length; end++, k++) {
+      const prompt = vocabulary.decode(sentence.slice(0, end));
+      assert.deepEqual([...prefixInput(model, prompt)], [...examples.inputs[k]], prompt.join(" "));
+      assert.deepEqual([...prefixInput(model, prompt.join(" ").toUpperCase())], [...examples.inputs[k]]); // a typed prompt
+    }
+  }
+  // Longer than any prefix: the last `width` words, as the model never saw more.
+  assert.deepEqual([...prefixInput(model, "he was kind and the king ruled long ago")], [3, 4, 6, 7]);
+  // The probabilities are the network's own on the padded input.
+  const top = predictNext(model, "the king", { k: 3, unknown: true });
+  const expected = tf.tidy(() =>
+    tf.softmax(model.net.apply(tf.tensor2d(examples.inputs[1], [1, examples.width], "int32")) as tf.Tensor2D).dataSync()
+  );
+  for (const { word, p } of top) assert.ok(Math.abs(p - expected[vocabulary.id(word)]) < 1e-7);
+  model.net.dispose();
+});
+
+Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts are checked", () => {
+  const examples = prefixExamples([[2, 3, 4]], 1);
+  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
+  assert.ok(predictNext(model, "the", { k: words.length - 1 }).every((w) => w.word !== "<unk>"));
+  assert.equal(predictNext(model, "the", { k: words.length, unknown: true }).length, words.length);
+  assert.throws(() => predictNext(model, "the", { k: 0 }), /k must be a whole number from 1 to 11, got 0/);
+  assert.throws(() => predictNext(model, "the", { k: -1 }), RangeError);
+  assert.throws(() => predictNext(model, "the", { k: words.length }), /from 1 to 11/);
+  assert.throws(() => predictNext(model, "  "), /the prompt has no words/);
+  assert.throws(
+    () => trainPrefixModel(model, prefixExamples([[2, 3, 4, 5]], 1)),
+    /padded with 1 to 3, the model reads 1 to 2/,
+  );
+  assert.throws(() => trainPrefixModel(model, examples, { epochs: 0 }), /epochs must be a whole number >= 1, got 0/);
+  assert.throws(
+    () => lectureModel({ vocabularySize: 5, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples),
+    /vocabularySize is 5/,
+  );
+  model.net.dispose();
 });

@@ -44,7 +44,7 @@ Deno.test("pickNext: temperature 1 samples the model's own distribution (within 
 
 Deno.test("checkSampling: every option checked with a one-line RangeError", () => {
   const bad: [unknown, RegExp][] = [
-    [{ kind: "topK", k: 0 }, /k must be a whole number from 1 to 5 \(the vocabulary\), got 0/],
+    [{ kind: "topK", k: 0 }, /k must be a whole number from 1 to 5, got 0/],
     [{ kind: "topK", k: -1 }, /got -1/],
     [{ kind: "topK", k: 6 }, /got 6/],
     [{ kind: "topP", p: 0 }, /0 < p <= 1, got 0/],

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { seededRng } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { nextWordModel, trainNextWord } from "@course/lib/nextword.ts";
+import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
 
 type Case = { name: string; run: () => tf.Tensor | tf.Tensor[] };
 
@@ -87,11 +87,11 @@ Deno.test(`course kernels (${tfjsEngine()}) equal tfjs's stock kernels within 1e
 
 Deno.test("100 training steps: the number of live tensors does not grow", async () => {
   const V = 300;
-  const model = nextWordModel({ vocabularySize: V, embeddingSize: 16, hiddenSize: 32 });
+  const model = initWordLM({ vocabularySize: V, embeddingSize: 16, hiddenSize: 32 });
   const rng = seededRng(2);
   const ids = Int32Array.from({ length: 101 * 4 * 10 + 1 }, () => rng.int(V));
   let before = -1, after = -1;
-  await trainNextWord(model, ids, {
+  await trainWordLM(model, ids, {
     batchSize: 4,
     seqLength: 10,
     onBatch: (p) => {
@@ -101,5 +101,5 @@ Deno.test("100 training steps: the number of live tensors does not grow", async 
   });
   assert.ok(before > 0);
   assert.equal(after, before, `live tensors went from ${before} to ${after} over 100 steps`);
-  model.dispose();
+  disposeWordLM(model);
 });

@@ -53,16 +53,16 @@ Deno.test("an embedding's gradient (gather → UnsortedSegmentSum) adds up the r
 Deno.test("without a native BLAS (COURSE_NO_BLAS=1) tfjs falls back to WASM alone and still trains", async () => {
   const code = `
     import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-    import { nextWordModel, trainNextWord } from "@course/lib/nextword.ts";
+    import { initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
     await initTfjs();
-    const model = nextWordModel({ vocabularySize: 50, embeddingSize: 8, hiddenSize: 8 });
-    const history = await trainNextWord(model, Int32Array.from({ length: 200 }, (_, t) => t % 50), { batchSize: 4, seqLength: 8 });
-    console.log(tfjsEngine(), history.length, Number.isFinite(history.at(-1).loss));`;
+    const model = initWordLM({ vocabularySize: 50, embeddingSize: 8, hiddenSize: 8 });
+    const history = await trainWordLM(model, Int32Array.from({ length: 200 }, (_, t) => t % 50), { batchSize: 4, seqLength: 8 });
+    console.log(tfjsEngine(), history.batches.length, Number.isFinite(history.batches.at(-1).loss));`;
   const { code: exit, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["eval", "--ext=ts", code],
     env: { COURSE_NO_BLAS: "1", NO_COLOR: "1" },
     cwd: new URL("..", import.meta.url).pathname,
   }).output();
   assert.equal(exit, 0, new TextDecoder().decode(stderr));
-  assert.equal(new TextDecoder().decode(stdout).trim(), "tfjs-wasm 6 true"); // 24 windows of 9 tokens, batches of 4
+  assert.equal(new TextDecoder().decode(stdout).trim(), "tfjs-wasm 7 true"); // 4 rows of 49 tokens, windows of 8
 });

@@ -14,7 +14,7 @@
  *   tfjs-wasm       WASM with the course's kernels, no BLAS
  *   tfjs-cpu        tfjs's pure-JavaScript backend (small only, and not with --quick: about 23 s a step)
  *   scratch         this library alone, no tfjs (lib/lm.ts; small only)
- * tfjs engines are timed on `trainNextWord`, the path notebook 08 and `deno task nextword` use, with
+ * tfjs engines are timed on `trainWordLM`, the path notebooks 08–09 and `deno task nextword` use, with
  * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10).
  * PyTorch's figure for the same configs: `tools/bench_pytorch.py`, run where PyTorch is installed.
  */
@@ -24,7 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initScratchLM, seededRng, trainScratchLM } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { loadBlas } from "@course/lib/_blas.ts";
-import { nextWordModel, trainNextWord } from "@course/lib/nextword.ts";
+import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
 
 const CONFIGS = {
   "brown-base": { vocabularySize: 10_000, embeddingSize: 128, hiddenSize: 256 },
@@ -73,9 +73,9 @@ async function stepTimes(engine: EngineName, configName: ConfigName, steps: numb
   if (engine === "scratch") {
     await trainScratchLM(initScratchLM({ ...config, seed: 0 }), ids, { batchSize: B, seqLength: T, onBatch: tick });
   } else {
-    const model = nextWordModel({ ...config, seed: 0 });
-    await trainNextWord(model, ids, { batchSize: B, seqLength: T, onBatch: tick });
-    model.dispose();
+    const model = initWordLM({ ...config, seed: 0 });
+    await trainWordLM(model, ids, { batchSize: B, seqLength: T, onBatch: tick });
+    disposeWordLM(model);
   }
   return times;
 }
