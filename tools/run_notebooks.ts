@@ -172,7 +172,7 @@ export async function main(args: string[]): Promise<number> {
   console.log(`executed copies in ${outDir}`);
   if (write) {
     const sorted = Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-    await Deno.writeTextFile(RECORD, JSON.stringify(sorted, null, 1) + "\n");
+    await Deno.writeTextFile(RECORD, JSON.stringify(sorted, null, 2) + "\n");
     console.log(`outputs recorded in ${RECORD}`);
   }
   console.log(`${passed} passed, ${failed} failed`);
