@@ -1,4 +1,4 @@
-// Reading a saved model's folder (nextword.ts, wordlm.ts): one-line errors that name the file.
+// Reading a saved model's folder (wordlm.ts): one-line errors that name the file.
 
 /** The files of the model folder `dir`: bytes, or parsed JSON. */
 export function modelFolder(dir: string) {

@@ -382,8 +382,33 @@ export async function trainWordLM(
   const lr0 = options.learningRate ?? (kind === "adam" ? 0.002 : 1);
   const maxTokens = options.maxTokens ?? Infinity, maxSeconds = options.maxSeconds ?? Infinity;
   checkIds(ids, model.config.vocabularySize, "train word language model");
-  if (!Number.isInteger(T) || T < 1) {
-    throw new RangeError(`Cannot train: seqLength must be a whole number >= 1, got ${T}`);
+  const whole = { batchSize: B, seqLength: T, epochs, seed };
+  for (const [name, v] of Object.entries(whole)) {
+    if (!Number.isInteger(v) || v < (name === "seed" ? 0 : 1)) {
+      throw new RangeError(`Cannot train: ${name} must be a whole number >= ${name === "seed" ? 0 : 1}, got ${v}`);
+    }
+  }
+  const positive = { learningRate: lr0, clipNorm, maxTokens, maxSeconds };
+  for (const [name, v] of Object.entries(positive)) {
+    if (!(v > 0)) throw new RangeError(`Cannot train: ${name} must be a number > 0, got ${v}`);
+  }
+  if (kind !== "adam" && kind !== "sgd") {
+    throw new RangeError(`Cannot train: optimizer must be "adam" or "sgd", got ${JSON.stringify(kind)}`);
+  }
+  if (schedule !== "constant" && schedule !== "linear") {
+    throw new RangeError(`Cannot train: schedule must be "constant" or "linear", got ${JSON.stringify(schedule)}`);
+  }
+  if (options.validation && !(options.validation.every > 0)) {
+    throw new RangeError(
+      `Cannot train: validation.every must be a number of tokens > 0, got ${options.validation.every}`,
+    );
+  }
+  if (options.earlyStopping) {
+    if (!options.validation) throw new RangeError("Cannot train: earlyStopping needs validation");
+    const patience = options.earlyStopping.patience;
+    if (!Number.isInteger(patience) || patience < 1) {
+      throw new RangeError(`Cannot train: earlyStopping.patience must be a whole number >= 1, got ${patience}`);
+    }
   }
   const optimizer = kind === "adam" ? tf.train.adam(lr0) : tf.train.sgd(lr0);
   const setRate = (lr: number) => {
@@ -529,6 +554,11 @@ export function evaluateWordLM(
 ): WordLMScore {
   const { batchSize: B = 32, seqLength: T = 35 } = options;
   checkIds(ids, model.config.vocabularySize, "evaluate word language model");
+  for (const [name, v] of Object.entries({ batchSize: B, seqLength: T, maxTokens: options.maxTokens ?? 1 })) {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RangeError(`Cannot evaluate: ${name} must be a whole number >= 1, got ${v}`);
+    }
+  }
   const stream = options.maxTokens === undefined ? ids : ids.subarray(0, options.maxTokens + 1);
   const { rows, length: L } = streamRows(stream, B);
   const logProbs = options.perToken ? new Float64Array(stream.length).fill(NaN) : undefined;
@@ -771,7 +801,7 @@ export interface Prompt {
  */
 export function readPrompt(vocabulary: Vocabulary, prompt: string | readonly string[]): Prompt {
   const tokens = typeof prompt === "string" ? tokenize(prompt, vocabulary) : prompt.map(normalizeWord);
-  if (tokens.length === 0) throw new RangeError("Cannot read the prompt: it has no words");
+  if (tokens.length === 0) throw new RangeError("Cannot read the prompt: the prompt has no words");
   const unknown = [...new Set(tokens.filter((t) => !vocabulary.has(t)))];
   return { tokens, ids: [vocabulary.id(EOS), ...tokens.map((t) => vocabulary.id(t))], unknown };
 }

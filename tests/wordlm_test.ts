@@ -6,8 +6,12 @@ import {
   disposeState,
   disposeWordLM,
   evaluateWordLM,
+  generateText,
   initWordLM,
   loadWordLM,
+  nextWordDistribution,
+  predictNext,
+  readPrompt,
   saveWordLM,
   streamRows,
   trainWordLM,
@@ -245,4 +249,99 @@ Deno.test("saveWordLM float16: half the bytes, weights within float16 rounding (
   disposeWordLM(model);
   disposeWordLM(again);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("trainWordLM and evaluateWordLM: every option checked with a one-line RangeError; a one-token last window trains", async () => {
+  const model = initWordLM({ vocabularySize: 20, embeddingSize: 4, hiddenSize: 4 });
+  const ids = Int32Array.from({ length: 41 }, (_, t) => t % 20);
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ batchSize: 0 }, /batchSize must be a whole number >= 1, got 0/],
+    [{ seqLength: 2.5 }, /seqLength must be a whole number >= 1, got 2.5/],
+    [{ epochs: -1 }, /epochs must be a whole number >= 1, got -1/],
+    [{ learningRate: 0 }, /learningRate must be a number > 0, got 0/],
+    [{ clipNorm: -5 }, /clipNorm must be a number > 0, got -5/],
+    [{ maxTokens: 0 }, /maxTokens must be a number > 0, got 0/],
+    [{ optimizer: "rmsprop" }, /optimizer must be "adam" or "sgd", got "rmsprop"/],
+    [{ schedule: "cosine" }, /schedule must be "constant" or "linear"/],
+    [{ earlyStopping: { patience: 2 } }, /earlyStopping needs validation/],
+    [{ validation: { ids, every: 0 } }, /validation.every must be a number of tokens > 0, got 0/],
+  ];
+  for (const [options, message] of bad) {
+    await assert.rejects(
+      trainWordLM(model, ids, options),
+      (e: Error) => e instanceof RangeError && message.test(e.message),
+    );
+  }
+  assert.throws(() => evaluateWordLM(model, ids, { seqLength: 0 }), /seqLength must be a whole number >= 1, got 0/);
+  assert.throws(() => evaluateWordLM(model, ids, { maxTokens: -3 }), /maxTokens must be a whole number >= 1, got -3/);
+  // 4 rows of 10 tokens in windows of 3: the last window holds one token.
+  const history = await trainWordLM(model, ids, { batchSize: 4, seqLength: 3 });
+  assert.equal(history.batches.length, 4);
+  disposeWordLM(model);
+});
+
+Deno.test("asking the model: a prompt read as the corpus, after <eos>; <unk> neither ranked nor picked; seeded text", async () => {
+  const words = ["<unk>", "<eos>", "the", "king", ",", "who", "ruled"];
+  const vocabulary = new Vocabulary(words);
+  const model = initWordLM({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4, seed: 2 });
+  const prompt = readPrompt(vocabulary, "The King, who reigned");
+  assert.deepEqual(prompt.tokens, ["the", "king", ",", "who", "reigned"]);
+  assert.deepEqual(prompt.ids, [1, 2, 3, 4, 5, 0]);
+  assert.deepEqual(prompt.unknown, ["reigned"]);
+  assert.throws(() => readPrompt(vocabulary, "  "), /the prompt has no words/);
+  const { words: top } = predictNext(model, vocabulary, "the king", { k: words.length - 1 });
+  assert.equal(top.length, words.length - 1);
+  assert.ok(top.every((w) => w.word !== "<unk>"));
+  assert.equal(
+    predictNext(model, vocabulary, "the king", { k: words.length, unknown: true }).words.length,
+    words.length,
+  );
+  assert.throws(() => predictNext(model, vocabulary, "the", { k: 0 }), /k must be a whole number from 1 to 6, got 0/);
+  assert.throws(() => predictNext(model, vocabulary, "the", { k: -1 }), RangeError);
+  // The distribution is the model's own on <eos> + the prompt, read in one pass.
+  const probs = nextWordDistribution(model, readPrompt(vocabulary, ["the", "king"]));
+  const direct = tf.tidy(() => {
+    const out = wordLMForward(model, tf.tensor2d([[1, 2, 3]], [1, 3], "int32"), zeroState(model, 1));
+    return tf.softmax(out.logits.slice([2, 0], [1, -1])).dataSync();
+  });
+  probs.forEach((p, k) => assert.ok(Math.abs(p - direct[k]) < 1e-6));
+  const before = tf.memory().numTensors;
+  const a = generateText(model, vocabulary, "the", {
+    words: 30,
+    sampling: { kind: "temperature", temperature: 2 },
+    seed: 4,
+  });
+  const b = generateText(model, vocabulary, "the", {
+    words: 30,
+    sampling: { kind: "temperature", temperature: 2 },
+    seed: 4,
+  });
+  assert.deepEqual(a.words, b.words);
+  assert.equal(a.words.length, 30);
+  assert.ok(!a.words.includes("<unk>"));
+  assert.equal(tf.memory().numTensors, before, "generation keeps no tensors");
+  for (
+    const [options, message] of [
+      [{ words: -1, sampling: { kind: "greedy" } }, /words must be a whole number >= 0, got -1/],
+      [{ words: 3, sampling: { kind: "topK", k: 0 } }, /k must be a whole number from 1 to 6, got 0/],
+      [{ words: 3, sampling: { kind: "topP", p: 2 } }, /0 < p <= 1, got 2/],
+      [{ words: 3, sampling: { kind: "temperature", temperature: 0 } }, /temperature must be a number > 0, got 0/],
+    ] as const
+  ) {
+    assert.throws(() => generateText(model, vocabulary, "the", options as never), message);
+  }
+  disposeWordLM(model);
+});
+
+Deno.test("a folder in the older tfjs-layers format reads as a WordLM with the same predictions", async () => {
+  const dir = new URL("./fixtures/nextword-layers-folder", import.meta.url).pathname;
+  const expected = JSON.parse(await Deno.readTextFile(`${dir}/expected.json`));
+  const { model, vocabulary } = await loadWordLM(dir);
+  assert.equal(model.config.tied, false);
+  const probs = nextWordDistribution(model, { tokens: [], ids: expected.ids, unknown: [] });
+  (expected.probs as number[]).forEach((p, k) =>
+    assert.ok(Math.abs(probs[k] - p) < 1e-6, `word ${k}: ${probs[k]} vs ${p}`)
+  );
+  assert.equal(vocabulary.size, expected.probs.length);
+  disposeWordLM(model);
 });
