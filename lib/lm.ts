@@ -6,7 +6,7 @@
  * ids ─table lookup─▶ x_t [E] ─runLSTM─▶ h_t [H] ─dense─▶ z_t [V] ─softmax─▶ P(next word)
  * ```
  *
- * It is the same model as the tfjs one in `nextword.ts`, written out so that every gradient can be
+ * It is the same model as the tfjs one in `wordlm.ts` (untied, one layer), written out so that every gradient can be
  * read, and it is slow: plain TypeScript loops, one window at a time. `deno task bench` measures it on
  * the `small` configuration beside tfjs.
  *

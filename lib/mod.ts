@@ -31,8 +31,8 @@
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
  * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07–09 |
- * | `nextword.ts` | the tfjs next-word model (import `@course/lib/nextword.ts`) | 07, 08 |
- * | `wordlm.ts` | a configurable word model in tfjs ops: tied, stacked, GRU, dropout, carried state | 09 |
+ * | `nextword.ts` | the lecture's prefix model (import `@course/lib/nextword.ts`) | 07 |
+ * | `wordlm.ts` | the course's next-word model: train, score, ask, save; tied, stacked, GRU, dropout, carried state | 08–10 |
  * | `experiments.ts` | notebook 09's experiments, the full run's configuration, result files | 09 |
  *
  * The last four are not re-exported here: they load tfjs, which most notebooks do not need.

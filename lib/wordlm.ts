@@ -1,27 +1,29 @@
 /**
- * A configurable word-level language model written in tfjs operations, for the experiments of
- * notebook 09: every knob the lecture's "how to improve performance?" names can be turned here.
+ * The course's next-word model, written in tfjs operations: notebooks 08–10, `deno task nextword`,
+ * `deno task experiments` and `deno task fullrun` all use it, and every knob the lecture's "how to
+ * improve performance?" names can be turned here.
  *
  * ```text
  * ids [B, T] ─Embedding(V → E)─▶ dropout ─▶ LSTM or GRU (H) ×L ─▶ dropout ─▶ output (H → V) ─▶ scores [B·T, V]
  *                                            state (h, c) carried from one window to the next
  * ```
  *
- * What `nextword.ts`'s `tf.layers` model cannot do, and this one can:
+ * - **the streaming strategy** of notebook 07: the model predicts the next word at every position of
+ *   the running text, and a prompt is read the same way, after `<eos>` (`readPrompt`);
  * - **tied embeddings**: the output layer reuses the embedding matrix, scores = h · Embᵀ + b
  *   (Press & Wolf 2017; Inan et al. 2017), which needs E = H;
  * - **state carried between windows**: the text is cut into B long streams read side by side, and
  *   the state at the end of one window starts the next (Zaremba et al. 2014), so a word can be
  *   predicted from more than T words of context while gradients still stop after T steps;
  * - **dropout on the non-recurrent connections** (Zaremba et al. 2014) and **variational recurrent
- *   dropout**, one mask on h_{t−1} for a whole window (Gal & Ghahramani 2016).
+ *   dropout**, one mask on h_{t−1} for a whole window (Gal & Ghahramani 2016);
+ * - asking it: `predictNext`, and `generateText` with the sampling rules of `lib/sampling.ts`.
  *
  * Weights follow the Keras layout (kernel `[X, 4H]`, recurrent kernel `[H, 4H]`, bias `[4H]`, gate
  * order i, f, c̃, o), so `fromKerasLSTM` brings a trained layer into the library's `runLSTM`.
  *
  * Needs {@linkcode initTfjs} first. Not re-exported by `mod.ts` (it loads tfjs): import
- * `@course/lib/wordlm.ts`. Introduced in notebook 09; used by `deno task experiments` and
- * `deno task fullrun`.
+ * `@course/lib/wordlm.ts`.
  *
  * @module
  */
