@@ -346,7 +346,11 @@ export async function checkJupyter(args: string[]): Promise<number> {
         passes: mine.length,
         passesWithLoss: mine.filter((r) => r.lostCells.length > 0).length,
         cellsLost: mine.reduce((n, r) => n + r.lostCells.length, 0),
-        lost: mine.filter((r) => r.lostCells.length > 0).map((r) => ({ pass: r.pass, cells: r.lostCells })),
+        // cells numbered from 1, in the notebook's order (markdown cells counted), as the problems name them
+        lost: mine.filter((r) => r.lostCells.length > 0).map((r) => ({
+          pass: r.pass,
+          cells: r.lostCells.map((c) => c + 1),
+        })),
       };
     });
     console.log(`\nlost outputs over ${passes} pass(es), kernel: ${values.kernel}`);
