@@ -1,6 +1,6 @@
 // Joining notebook cells for `deno check`, and mapping errors back to notebook, cell and line.
 import assert from "node:assert/strict";
-import { joinCells, mapLocations } from "../tools/check_notebooks.ts";
+import { joinCells, mapLocations, notebookStats, repeatedCode } from "../tools/check_notebooks.ts";
 
 Deno.test("joinCells keeps code cells only and remembers where each line came from", () => {
   const { text, origins } = joinCells("03-x.ipynb", [
@@ -22,4 +22,24 @@ Deno.test("mapLocations rewrites file:line:col of joined files into notebook, ce
     "at notebooks/03-x.ipynb, cell 1, line 2:7",
   );
   assert.equal(mapLocations("at lib/plot.ts:4:7", maps), "at lib/plot.ts:4:7");
+});
+
+Deno.test("notebookStats: words, template words, code lines, long cells; repeatedCode across notebooks", () => {
+  const long = Array.from({ length: 30 }, (_, k) => `const value${k} = compute(${k}, "x");`).join("\n");
+  const cells = [
+    { cell_type: "markdown", source: "# Title\n\nTwo states, c and h." },
+    { cell_type: "code", source: "const a = 1;\n\nDeno.jupyter.md`The answer is ${a} today.`" },
+    { cell_type: "code", source: long },
+  ];
+  const stats = notebookStats("x.ipynb", cells);
+  assert.equal(stats.markdownWords, 6);
+  assert.equal(stats.templateWords, 4); // The answer is … today.
+  assert.equal(stats.codeCells, 2);
+  assert.equal(stats.codeLines, 32);
+  assert.deepEqual(stats.longest, { cell: 3, lines: 30 });
+  assert.deepEqual(stats.longCells, [{ cell: 3, lines: 30 }]);
+  const repeats = repeatedCode([{ notebook: "a.ipynb", cells }, { notebook: "b.ipynb", cells: [cells[2]] }]);
+  assert.equal(repeats.length > 0, true);
+  assert.deepEqual(repeats[0].places, ["a.ipynb cell 3", "b.ipynb cell 1"]);
+  assert.deepEqual(repeatedCode([{ notebook: "a.ipynb", cells }]), []); // within one notebook: not reported
 });

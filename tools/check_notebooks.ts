@@ -1,5 +1,7 @@
 /**
- * Type-checks and lints the code of every notebook.
+ * Type-checks and lints the code of every notebook, and reports how the notebooks read: words of
+ * prose, lines of code, code cells longer than {@linkcode CELL_LIMIT} lines, and code repeated across
+ * notebooks (a run of {@linkcode REPEAT_LINES} lines found in two of them belongs in `lib/`).
  *
  * The Deno kernel does not type-check cells (a wrong argument type runs; a misspelled named import
  * is `undefined`), and `deno check`/`deno lint` cannot read `.ipynb` files. So this joins each
@@ -7,8 +9,10 @@
  * files, and maps every error back to the notebook, cell and line it came from.
  *
  * ```sh
- * deno run -A tools/check_notebooks.ts [NOTEBOOK.ipynb ...]
+ * deno run -A tools/check_notebooks.ts [NOTEBOOK.ipynb ...] [--strict]
  * ```
+ *
+ * `--strict` also fails on long cells and repeated code (the report alone does not).
  *
  * @module
  */
@@ -18,6 +22,93 @@ import { fileURLToPath } from "node:url";
 import { listNotebooks, readNotebook, sourceOf } from "./_notebook.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** A code cell should read at a glance: longer than this many lines is reported. */
+export const CELL_LIMIT = 25;
+/** This many consecutive lines of code found in two notebooks count as repeated code. */
+export const REPEAT_LINES = 6;
+
+/** How a notebook reads, in numbers. */
+export interface NotebookStats {
+  notebook: string;
+  /** Words of markdown cells. */
+  markdownWords: number;
+  /** Words of text inside `Deno.jupyter.md` templates in code cells (prose that only shows when run). */
+  templateWords: number;
+  codeCells: number;
+  /** Non-blank lines of code. */
+  codeLines: number;
+  /** The longest code cell (numbered from 1) and its non-blank lines. */
+  longest: { cell: number; lines: number };
+  /** Code cells over {@linkcode CELL_LIMIT} non-blank lines, numbered from 1. */
+  longCells: { cell: number; lines: number }[];
+}
+
+const words = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+
+/** The numbers of one notebook. */
+export function notebookStats(notebook: string, cells: { cell_type: string; source: string }[]): NotebookStats {
+  const stats: NotebookStats = {
+    notebook,
+    markdownWords: 0,
+    templateWords: 0,
+    codeCells: 0,
+    codeLines: 0,
+    longest: { cell: 0, lines: 0 },
+    longCells: [],
+  };
+  cells.forEach((cell, index) => {
+    if (cell.cell_type === "markdown") stats.markdownWords += words(cell.source);
+    if (cell.cell_type !== "code" || cell.source.trim() === "") return;
+    stats.codeCells++;
+    const lines = cell.source.split("\n").filter((l) => l.trim() !== "").length;
+    stats.codeLines += lines;
+    if (lines > stats.longest.lines) stats.longest = { cell: index + 1, lines };
+    if (lines > CELL_LIMIT) stats.longCells.push({ cell: index + 1, lines });
+    for (const m of cell.source.matchAll(/Deno\.jupyter\.md`((?:[^`\\]|\\.)*)`/gs)) {
+      stats.templateWords += words(m[1].replace(/\$\{[^}]*\}/g, " "));
+    }
+  });
+  return stats;
+}
+
+/** Lines that say nothing on their own: blank, comments, brackets, imports. */
+function meaningful(line: string): boolean {
+  const t = line.trim();
+  return t.length >= 12 && !t.startsWith("//") && !t.startsWith("import ") && !/^[\])}]+[;,)]*$/.test(t);
+}
+
+/**
+ * Runs of {@linkcode REPEAT_LINES} consecutive meaningful lines of code (trimmed) that stand in more
+ * than one notebook: where each is, and the first line.
+ */
+export function repeatedCode(
+  notebooks: { notebook: string; cells: { cell_type: string; source: string }[] }[],
+): { first: string; places: string[] }[] {
+  const seen = new Map<string, Set<string>>();
+  for (const { notebook, cells } of notebooks) {
+    cells.forEach((cell, index) => {
+      if (cell.cell_type !== "code") return;
+      const lines = cell.source.split("\n").map((l) => l.trim()).filter(meaningful);
+      for (let k = 0; k + REPEAT_LINES <= lines.length; k++) {
+        const key = lines.slice(k, k + REPEAT_LINES).join("\n");
+        if (!seen.has(key)) seen.set(key, new Set());
+        seen.get(key)!.add(`${notebook} cell ${index + 1}`);
+      }
+    });
+  }
+  const out: { first: string; places: string[] }[] = [];
+  const reported = new Set<string>();
+  for (const [key, places] of seen) {
+    const notebooksWith = new Set([...places].map((p) => p.split(" cell ")[0]));
+    if (notebooksWith.size < 2) continue;
+    const where = [...places].sort().join(", ");
+    if (reported.has(where)) continue; // overlapping runs in the same cells: once
+    reported.add(where);
+    out.push({ first: key.split("\n")[0], places: [...places].sort() });
+  }
+  return out;
+}
 const OUT = join(ROOT, "build", "nbcheck");
 
 /** Where each line of a joined file came from. */
@@ -70,15 +161,20 @@ async function run(args: string[]): Promise<{ ok: boolean; text: string }> {
 
 /** Checks and lints the named notebooks (default: all); returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  const strict = args.includes("--strict");
+  args = args.filter((a) => a !== "--strict");
   const paths = args.length > 0 ? args : await listNotebooks(join(ROOT, "notebooks"));
   await Deno.remove(OUT, { recursive: true }).catch(() => {});
   await Deno.mkdir(OUT, { recursive: true });
   const maps = new Map<string, (Origin | undefined)[]>();
   const files: string[] = [];
+  const all: { notebook: string; cells: { cell_type: string; source: string }[] }[] = [];
   for (const path of paths) {
     const nb = await readNotebook(path);
     const name = basename(path, ".ipynb");
-    const { text, origins } = joinCells(`${name}.ipynb`, nb.cells.map((c) => ({ ...c, source: sourceOf(c) })));
+    const cells = nb.cells.map((c) => ({ ...c, source: sourceOf(c) }));
+    all.push({ notebook: `${name}.ipynb`, cells });
+    const { text, origins } = joinCells(`${name}.ipynb`, cells);
     const file = join(OUT, `${name}.ts`);
     await Deno.writeTextFile(file, text);
     maps.set(name, origins);
@@ -94,7 +190,40 @@ export async function main(args: string[]): Promise<number> {
   for (const [what, result] of [["deno check", check], ["deno lint", lint]] as const) {
     if (!result.ok) console.log(`${what} found problems in notebook code:\n${mapLocations(result.text, maps)}`);
   }
-  const ok = check.ok && lint.ok;
+  const stats = all.map(({ notebook, cells }) => notebookStats(notebook, cells));
+  const sum = (f: (s: NotebookStats) => number) => stats.reduce((n, s) => n + f(s), 0);
+  console.log("how the notebooks read (non-blank code lines; words of markdown, and of Deno.jupyter.md templates):");
+  for (
+    const s of [...stats, {
+      notebook: "all",
+      markdownWords: sum((s) => s.markdownWords),
+      templateWords: sum((s) => s.templateWords),
+      codeCells: sum((s) => s.codeCells),
+      codeLines: sum((s) => s.codeLines),
+      longest: stats.reduce((a, s) => s.longest.lines > a.lines ? { ...s.longest, notebook: s.notebook } : a, {
+        cell: 0,
+        lines: 0,
+        notebook: "",
+      }),
+      longCells: stats.flatMap((s) => s.longCells),
+    }]
+  ) {
+    const longest = "notebook" in s.longest ? `${s.longest.notebook} cell ${s.longest.cell}` : `cell ${s.longest.cell}`;
+    console.log(
+      `  ${s.notebook.padEnd(32)} ${String(s.markdownWords).padStart(6)} words, ${
+        String(s.templateWords).padStart(5)
+      } in templates, ` +
+        `${String(s.codeCells).padStart(3)} code cells, ${
+          String(s.codeLines).padStart(5)
+        } lines, longest ${s.longest.lines} (${longest}), ` +
+        `${s.longCells.length} over ${CELL_LIMIT}`,
+    );
+  }
+  const long = stats.flatMap((s) => s.longCells.map((c) => `${s.notebook} cell ${c.cell} (${c.lines} lines)`));
+  if (long.length > 0) console.log(`cells over ${CELL_LIMIT} lines: ${long.join("; ")}`);
+  const repeats = repeatedCode(all);
+  for (const r of repeats) console.log(`code repeated across notebooks: ${r.places.join(", ")}: "${r.first}" …`);
+  const ok = check.ok && lint.ok && (!strict || (long.length === 0 && repeats.length === 0));
   console.log(`${ok ? "ok" : "FAIL"}: type-checked and linted the code of ${files.length} notebook(s)`);
   return ok ? 0 : 1;
 }
