@@ -394,14 +394,21 @@ export function lstmStep(
   expectLength(c0, H, "cPrev", context);
 
   for (const [what, v] of [["x", xt], ["hPrev", h0], ["cPrev", c0]] as const) expectFinite(v, what, context);
-  const hx = concat([h0, xt]); // [H+X]
+  return stepEquations(params, xt, h0, c0);
+}
+
+/** The six equations of one step, on checked vectors: x `[X]`, hPrev and cPrev `[H]`. */
+function stepEquations(params: LSTMParams, x: Float32Array, hPrev: Float32Array, cPrev: Float32Array): LSTMStepResult {
+  // #region the six equations
+  const hx = concat([hPrev, x]); // [H+X]
   const f = sigmoid(add(matVec(params.Wf, hx), params.bf)); // [H]
   const i = sigmoid(add(matVec(params.Wi, hx), params.bi)); // [H]
   const cTilde = tanh(add(matVec(params.Wc, hx), params.bc)); // [H]
-  const c = add(mul(f, c0), mul(i, cTilde)); // [H]: forget some old memory, write some new
+  const c = add(mul(f, cPrev), mul(i, cTilde)); // [H]: forget some old memory, write some new
   const o = sigmoid(add(matVec(params.Wo, hx), params.bo)); // [H]
   const tanhC = tanh(c); // [H]
   const h = mul(o, tanhC); // [H]
+  // #endregion
   return { hx, f, i, cTilde, o, c, tanhC, h };
 }
 

@@ -31,6 +31,7 @@
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
  * | `exercises.ts` | checking a notebook's exercises | all |
+ * | `source.ts` | the library's own code shown in a notebook, read from its file | 02 |
  * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07–09 |
  * | `nextword.ts` | the lecture's prefix model (import `@course/lib/nextword.ts`) | 07 |
  * | `wordlm.ts` | the course's next-word model: train, score, ask, save; tied, stacked, GRU, dropout, carried state | 08–10 |
@@ -64,3 +65,4 @@ export * from "./mixture.ts";
 export * from "./lm.ts";
 export * from "./sampling.ts";
 export * from "./exercises.ts";
+export * from "./source.ts";
