@@ -435,3 +435,123 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
     marks,
   });
 }
+
+/** A point of a {@linkcode TrainingChart}: a loss at a time, of one kind ("training batch", "validation"). */
+export interface LossPoint {
+  readonly seconds: number;
+  readonly loss: number;
+  readonly kind: string;
+}
+
+/**
+ * The live loss chart of a training run: the loss of every batch and of every validation against
+ * seconds of training, dashed lines for baselines (their loss, e.g. ln of a perplexity), the y axis
+ * from a little below the lowest baseline. Add points as training goes and redraw with `chart()`.
+ *
+ * @example
+ * ```ts
+ * import { TrainingChart } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const live = new TrainingChart({ title: "Loss", baselines: { unigram: Math.log(360) } });
+ * live.add(1, 9.2, "training batch");
+ * live.add(2, 7.1, "validation");
+ * assert.equal(live.points.length, 2);
+ * assert.ok(live.chart().html.includes("<svg"));
+ * ```
+ */
+export class TrainingChart {
+  readonly points: LossPoint[] = [];
+
+  constructor(
+    readonly options: {
+      title: string;
+      subtitle?: string;
+      /** Baselines by name: their loss, drawn as dashed lines. */
+      baselines?: Record<string, number>;
+      width?: number;
+      height?: number;
+    },
+  ) {}
+
+  /** Adds one point. */
+  add(seconds: number, loss: number, kind: "training batch" | "validation" | string): void {
+    if (!Number.isFinite(seconds) || !Number.isFinite(loss)) {
+      throw new RangeError(
+        `Cannot add to the training chart: seconds and loss must be finite, got ${seconds} and ${loss}`,
+      );
+    }
+    this.points.push({ seconds, loss, kind });
+  }
+
+  /** The chart as it stands. */
+  chart(): Chart {
+    const { title, subtitle, baselines = {}, width = 640, height = 300 } = this.options;
+    const lines = Object.entries(baselines).map(([text, y]) => ({ text, y }));
+    const lows = [...lines.map((l) => l.y), ...this.points.map((p) => p.loss)];
+    const kinds = [...new Set(["training batch", "validation", ...this.points.map((p) => p.kind)])];
+    return plot({
+      title,
+      subtitle,
+      width,
+      height,
+      x: { label: "seconds of training" },
+      y: {
+        label: "loss (nats)",
+        grid: true,
+        domain: [lows.length > 0 ? Math.min(...lows) - 0.3 : 0, Math.max(9.5, ...this.points.map((p) => p.loss))],
+      },
+      color: { legend: true, domain: kinds, range: ["#97bbf5", "#e8590c", "#3ca951", "#9c6b4e"] },
+      marks: [
+        Plot.ruleY(lines.map((l) => l.y), { stroke: "#888", strokeDasharray: "4 4" }),
+        Plot.text(lines, { y: "y", text: "text", frameAnchor: "right", dy: -7, fill: "#666" }),
+        Plot.line(this.points, { x: "seconds", y: "loss", stroke: "kind", z: "kind" }),
+        Plot.dot(this.points.filter((p) => p.kind !== "training batch"), { x: "seconds", y: "loss", fill: "kind" }),
+      ],
+    });
+  }
+}
+
+/** What `Deno.jupyter.display` looks like, for {@linkcode liveOutputs} (the library never calls it itself). */
+export type JupyterDisplay = (
+  obj: unknown,
+  options?: { raw?: boolean; update?: boolean; display_id?: string },
+) => Promise<void>;
+
+/**
+ * Outputs that a running cell redraws in place (a live chart, a status line): `show` displays each
+ * once under its own display id, `update` replaces them. Pass the kernel's `Deno.jupyter.display`
+ * (the library itself never touches `Deno.jupyter`, which exists only inside the kernel). Each value
+ * is anything Jupyter displays: a {@linkcode Chart}, a table, `Deno.jupyter.md` text.
+ *
+ * @example
+ * ```ts
+ * import { liveOutputs } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const calls: unknown[] = [];
+ * const live = liveOutputs(async (obj, options) => void calls.push([obj, options]), ["chart", "status"]);
+ * await live.show("a", "b");
+ * await live.update("c", "d");
+ * assert.deepEqual(calls[3], ["d", { display_id: "status", update: true }]);
+ * ```
+ */
+export function liveOutputs(display: JupyterDisplay, ids: readonly string[]) {
+  if (typeof display !== "function") throw new TypeError("Cannot make live outputs: pass Deno.jupyter.display");
+  const put = async (values: unknown[], update: boolean) => {
+    if (values.length !== ids.length) {
+      throw new RangeError(
+        `Cannot show live outputs: ${values.length} values for ${ids.length} outputs (${ids.join(", ")})`,
+      );
+    }
+    for (const [k, value] of values.entries()) {
+      await display(value, { display_id: ids[k], ...(update ? { update: true } : {}) });
+    }
+  };
+  return {
+    /** Displays each value once, under its id. */
+    show: (...values: unknown[]) => put(values, false),
+    /** Replaces what the ids show. */
+    update: (...values: unknown[]) => put(values, true),
+  };
+}

@@ -1,6 +1,6 @@
 // The chart helpers produce SVG with the expected marks, display as HTML in Jupyter, and check their input.
 import assert from "node:assert/strict";
-import { Chart, heatmap, lineChart, plot } from "@course/lib";
+import { Chart, heatmap, lineChart, plot, TrainingChart } from "@course/lib";
 import * as Plot from "@observablehq/plot";
 
 const JUPYTER = Symbol.for("Jupyter.display");
@@ -116,4 +116,16 @@ Deno.test("heatmap: with an explicit diverging scheme, text is white only on str
     .filter((t) => ["0.12", "-0.9", "0.8"].includes(t.textContent ?? ""))
     .map((t) => [t.textContent, t.getAttribute("fill")]);
   assert.deepEqual(fills, [["0.12", "black"], ["-0.9", "white"], ["0.8", "white"]]);
+});
+
+Deno.test("TrainingChart: points by kind, baselines dashed, y from just under the lowest loss", () => {
+  const live = new TrainingChart({ title: "t", baselines: { trigram: 4.9, unigram: 5.9 } });
+  live.add(1, 9.2, "training batch");
+  live.add(2, 6.8, "validation");
+  assert.throws(() => live.add(3, NaN, "validation"), /must be finite, got 3 and NaN/);
+  const html = live.chart().html;
+  assert.match(html, /trigram/);
+  assert.match(html, /stroke-dasharray="4 4"/);
+  const ticks = [...html.matchAll(/<text[^>]*>([\d.]+)<\/text>/g)].map((m) => Number(m[1]));
+  assert.equal(ticks[0], 5, "the y axis starts just under the lowest baseline (4.9), not at 0 or 1");
 });
