@@ -10,7 +10,7 @@
  *   paths ran about 15 times slower than the plain one, and backprop uses them at every layer. The
  *   wrappers transpose first and call the fast path; results are identical.
  *
- * Both were measured in `../shared/deno-jupyter.md`. On top of them, when the machine has a native
+ * Both were measured on the course's 2-core machine (README, "Training speed"). On top of them, when the machine has a native
  * BLAS (OpenBLAS, Accelerate) and FFI is allowed, large matrix products go to its `cblas_sgemm`, which
  * uses every core: see {@linkcode tfjsEngine} for what is in use. `tests/tfjs_test.ts` checks every
  * replaced kernel against the stock one.

@@ -5,20 +5,15 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installKernel, kernelSpec } from "../tools/kernel.ts";
+import { findPython } from "../tools/run_notebooks.ts";
 import { measureRace } from "../tools/output_race.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 Deno.test("kernelSpec: the course's kernel is Deno's behind the proxy; raw is what deno jupyter --install writes", () => {
-  const course = kernelSpec("/bin/deno", "/usr/bin/python3", false);
-  assert.deepEqual(course.argv, [
-    "/usr/bin/python3",
-    "{resource_dir}/deno_kernel.py",
-    "--deno",
-    "/bin/deno",
-    "{connection_file}",
-  ]);
-  assert.equal(course.display_name, "Deno");
+  const course = kernelSpec("/bin/deno", "/usr/bin/python3", false, "/k/deno_kernel.py");
+  assert.deepEqual(course.argv, ["/usr/bin/python3", "/k/deno_kernel.py", "--deno", "/bin/deno", "{connection_file}"]);
+  assert.equal(course.display_name, "Deno (LSTM course)");
   assert.ok(course.metadata?.lstm_course);
   assert.deepEqual(kernelSpec("/bin/deno", "/usr/bin/python3", true).argv, [
     "/bin/deno",
@@ -36,7 +31,7 @@ Deno.test("installKernel writes kernel.json, the proxy and the logos into the da
       const dir = await installKernel({ dataDir });
       assert.equal(dir, join(dataDir, "kernels", "deno"));
       const spec = JSON.parse(await Deno.readTextFile(join(dir, "kernel.json")));
-      assert.equal(spec.argv[1], "{resource_dir}/deno_kernel.py");
+      assert.equal(spec.argv[1], join(dir, "deno_kernel.py")); // absolute: VS Code did not expand {resource_dir}
       assert.ok((await Deno.stat(join(dir, "deno_kernel.py"))).isFile);
       assert.ok((await Deno.stat(join(dir, "logo-64x64.png"))).isFile);
     }
@@ -56,5 +51,40 @@ Deno.test({
     assert.equal(tally.runs, 3);
     assert.equal(tally.cellsRun, 3 * 16);
     assert.equal(tally.cellsWithLoss, 0, JSON.stringify(tally));
+  },
+});
+
+Deno.test({
+  name: "the course's kernel survives bad messages and a cell that replaces broadcast, stops quickly, leaves no files",
+  async fn() {
+    const dataDir = await Deno.makeTempDir();
+    try {
+      await installKernel({ dataDir });
+      const out = await new Deno.Command(await findPython(), {
+        args: [join(ROOT, "tests", "kernel", "robustness.py")],
+        env: { JUPYTER_DATA_DIR: dataDir, JUPYTER_RUNTIME_DIR: join(dataDir, "runtime") },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout).trim();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+      const r = JSON.parse(text.split("\n").at(-1)!);
+      assert.equal(r.alive_after_bad_messages, true);
+      const [t1, status1, outs1] = r.cell_after_bad_messages;
+      assert.ok(t1 < 5 && status1 === "ok" && outs1.includes("execute_result"), JSON.stringify(r));
+      assert.equal(
+        r.connection_files_left_while_running,
+        0,
+        "Deno's connection file (it holds the key) is removed once read",
+      );
+      const [t2, status2, outs2] = r.cell_after_broadcast_replaced;
+      assert.ok(t2 < 2, `a cell after broadcast was replaced took ${t2} s`);
+      assert.equal(status2, "ok");
+      assert.deepEqual(outs2, ["stream", "execute_result"]);
+      assert.ok(r.shutdown_seconds < 3, `shutdown took ${r.shutdown_seconds} s`);
+      assert.equal(r.connection_files_left, 0);
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
   },
 });

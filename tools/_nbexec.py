@@ -4,7 +4,7 @@ Used by tools/run_notebooks.ts; not meant to be run by hand.
 
 Why a subclass: the Deno kernel (Deno 2.x) often sends the `idle` status 0.5-2 ms before
 the last outputs of a cell. Stock nbclient stops reading a cell's outputs at `idle`, so it
-dropped console.log text and results in 7 of 10 runs (see shared/deno-jupyter.md). After
+dropped console.log text and results in 7 of 10 runs (README, "The course's kernel"). After
 `idle` we keep reading iopub until it has been quiet for GRACE seconds, and file every
 message that belongs to the cell.
 

@@ -8,7 +8,7 @@
  *   - `chart`: the cell must display a chart (HTML holding an `<svg>`);
  *   - `allow-stderr`: the cell may write to stderr (otherwise stderr output fails the run).
  *   Every other code cell must produce at least one output: a cell whose output went missing
- *   (see the kernel's output race in shared/deno-jupyter.md) is a failure, not a silent gap.
+ *   (the Deno kernel's output race: README, "The course's kernel") is a failure, not a silent gap.
  *
  * @module
  */

@@ -301,6 +301,14 @@ export async function checkJupyter(args: string[]): Promise<number> {
   }
   await Deno.mkdir(values.out, { recursive: true });
 
+  console.log(
+    `Running ${paths.length} notebook(s) ${
+      passes > 1 ? `${passes} times ` : ""
+    }in Jupyter's Notebook UI (headless Chromium) ` +
+      `with ${
+        values.kernel === "raw" ? "Deno's own kernel" : "the course's kernel"
+      }; executed copies go to ${values.out}`,
+  );
   const jupyter = await startJupyter(values.kernel);
   const browser = await launchBrowser();
   const runs: UiRun[] = [];

@@ -4,7 +4,7 @@
  * The course's kernel is Deno's own (`deno jupyter --kernel`) behind a small proxy,
  * `tools/kernel/deno_kernel.py`, that holds each cell's `idle` until every output of the cell has
  * been published. Deno's kernel alone often says `idle` first, and Jupyter's front ends then drop the
- * cell's last outputs (shared/deno-jupyter.md; `tests/fixtures/output_race.ipynb` reproduces it).
+ * cell's last outputs (the README, "The course's kernel"; `tests/fixtures/output_race.ipynb` reproduces it).
  * The proxy needs only pyzmq, which Jupyter itself depends on, so it runs with Jupyter's own Python.
  *
  * ```sh
@@ -19,7 +19,7 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findPython } from "./run_notebooks.ts";
@@ -56,7 +56,7 @@ async function output(command: string, args: string[], env?: Record<string, stri
 /** An absolute path for `command`: itself when it has a slash, else the first match on PATH. */
 async function absolute(command: string): Promise<string> {
   if (command.includes("/")) return resolve(command);
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
     const path = join(dir, command);
     if (await Deno.stat(path).then((s) => s.isFile, () => false)) return path;
   }
@@ -77,8 +77,12 @@ async function denoPath(): Promise<string> {
   return exec;
 }
 
-/** The kernelspec for the course's kernel (or, `raw`, Deno's own). */
-export function kernelSpec(deno: string, python: string, raw: boolean): KernelSpec {
+/**
+ * The kernelspec for the course's kernel (or, `raw`, Deno's own). `proxy` is the absolute path of the
+ * kernelspec's copy of `deno_kernel.py` (not `{resource_dir}`, which VS Code's Jupyter extension did
+ * not substitute before its 2025.2 release, microsoft/vscode-jupyter#16344).
+ */
+export function kernelSpec(deno: string, python: string, raw: boolean, proxy = "deno_kernel.py"): KernelSpec {
   if (raw) {
     return {
       argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
@@ -87,8 +91,8 @@ export function kernelSpec(deno: string, python: string, raw: boolean): KernelSp
     };
   }
   return {
-    argv: [python, "{resource_dir}/deno_kernel.py", "--deno", deno, "{connection_file}"],
-    display_name: "Deno",
+    argv: [python, proxy, "--deno", deno, "{connection_file}"],
+    display_name: "Deno (LSTM course)",
     language: "typescript",
     metadata: { lstm_course: { kernel: "deno_kernel.py: Deno's kernel, every output before idle" } },
   };
@@ -119,7 +123,7 @@ export async function installKernel(options: KernelOptions = {}): Promise<string
   } else {
     await Deno.remove(join(dir, "deno_kernel.py")).catch(() => {});
   }
-  const spec = kernelSpec(await denoPath(), python, options.raw ?? false);
+  const spec = kernelSpec(await denoPath(), python, options.raw ?? false, join(dir, "deno_kernel.py"));
   await Deno.writeTextFile(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
   return dir;
 }

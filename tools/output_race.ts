@@ -113,7 +113,9 @@ export async function measureRace(
             `run ${run} ${kernel.padEnd(11)} ${
               differences.length === 0
                 ? "nothing lost"
-                : `lost outputs in cells ${differences.map((d) => d.cell).join(", ")}`
+                : `lost outputs in cells ${
+                  differences.map((d) => d.cell + 1).join(", ")
+                } (counted from 1, markdown too)`
             }`,
           );
         }
@@ -149,7 +151,7 @@ if (import.meta.main) {
           `${t.outputsLost} of ${t.outputsExpected} outputs (${
             (100 * t.outputsLost / t.outputsExpected).toFixed(1)
           } %); ` +
-          `${(t.seconds / t.runs).toFixed(2)} s a run`,
+          `${(t.seconds / t.runs).toFixed(2)} s a run (mostly starting the kernel)`,
       );
     }
   }

@@ -17,7 +17,7 @@
  *
  * The execution itself is `tools/_nbexec.py`, an nbclient subclass that keeps reading outputs for
  * 0.1 s after the kernel says it is idle: the Deno kernel often sends `idle` before a cell's last
- * outputs, and stock nbconvert then loses them (shared/deno-jupyter.md, "OUTPUT RACE").
+ * outputs, and stock nbconvert then loses them (README, "The course's kernel").
  *
  * @module
  */

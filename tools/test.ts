@@ -2,7 +2,7 @@
  * `deno task test`: the course's one test command.
  *
  * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
- * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out, see shared notes);
+ * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out: fmt reported them unformatted with an empty diff);
  * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
  * 4. run every notebook as a learner does (`tools/check_jupyter.ts`): Jupyter started by `deno task start`,
  *    each notebook opened in the classic Notebook UI in headless Chromium, Run All; every code cell

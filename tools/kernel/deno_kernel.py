@@ -5,7 +5,7 @@ Why: Deno's kernel (2.x, cli/js/jupyter_kernel.js) publishes a cell's outputs fr
 drains concurrently with the cell's own `execute_reply` and `status: idle`. So `idle` often goes out
 before the cell's last outputs; Jupyter's front ends (classic Notebook, JupyterLab, VS Code, nbclient)
 treat `idle` as the end of the cell and drop what comes after it, and an output drained after the
-next cell has started is even published under that next cell. (See shared/deno-jupyter.md and
+next cell has started is even published under that next cell. (See the README, "The course's kernel", and
 tests/fixtures/output_race.ipynb, which reproduces it.)
 
 What this proxy does, between the front end and an unmodified `deno jupyter --kernel`:
@@ -16,11 +16,17 @@ What this proxy does, between the front end and an unmodified `deno jupyter --ke
    every output the cell produced has been published: only then is the cell's `idle` forwarded;
 3. outputs of the cell that the kernel published under the marker request are re-addressed to the
    cell (re-signed with the connection key); the marker request's own messages are swallowed.
-Everything else (other shell requests, control, stdin, heartbeat) passes through unchanged. Outputs a
-cell leaves behind in timers after it has finished still arrive late, as with any kernel.
+Other shell requests, control, stdin and the heartbeat pass through. What differs from Deno's kernel
+alone: a cell counts as running until its outputs are out (a cell that leaves a busy timer behind stays
+busy itself, rather than holding up the next cell); `input_request` goes only to the front end whose
+cell asked; messages with a bad signature or too few frames are dropped here; starting and stopping
+take a fraction of a second longer. Outputs a cell leaves behind in timers after it has finished still
+arrive late, as with any kernel.
 
-Usage (kernel.json argv): python3 deno_kernel.py --deno /path/to/deno {connection_file}
-Needs only pyzmq, which Jupyter itself depends on.
+Usage (kernel.json argv): python3 /path/to/deno_kernel.py --deno /path/to/deno {connection_file}
+Needs only pyzmq, which Jupyter itself depends on. Linux and macOS (Windows is not supported: Deno's
+kernel there is untested by the course). Problems are printed to stderr, which Jupyter shows in the
+terminal it runs in.
 """
 
 import argparse
@@ -45,6 +51,12 @@ MARKER_TYPE = "course_output_flush"
 # If the marker has not come back after this long (a cell left the kernel busy in a timer), the
 # cell's idle is forwarded anyway rather than leaving the front end waiting.
 MARKER_TIMEOUT_S = 20.0
+# If the marker request has finished (its idle came) but the marker itself has not come this long
+# after, it never will (a cell replaced Deno.jupyter.broadcast, say): the cell's idle goes out.
+MARKER_GRACE_S = 0.25
+# Where the marker request finds `broadcast`: a reference taken before any cell runs, so that a cell
+# that reassigns Deno.jupyter.broadcast does not break the marker.
+BROADCAST_REF = "Symbol.for('lstm-course.broadcast')"
 
 
 def free_port(ip: str) -> int:
@@ -67,15 +79,29 @@ class Signer:
             h.update(p)
         return h.hexdigest().encode()
 
+    def valid(self, rest: list) -> bool:
+        """Whether [sig, header, parent, metadata, content, ...] is signed with the connection key."""
+        return not self.key or hmac.compare_digest(rest[0], self.sign(rest[1:5]))
+
+
+class Malformed(ValueError):
+    """A message this proxy cannot read: dropped with one line on stderr."""
+
 
 def split(frames: list):
     """[idents..., DELIM, sig, header, parent, metadata, content, buffers...] -> (idents, rest)."""
-    k = frames.index(DELIM)
-    return frames[:k], frames[k + 1:]
+    try:
+        k = frames.index(DELIM)
+    except ValueError:
+        raise Malformed("no <IDS|MSG> delimiter") from None
+    rest = frames[k + 1:]
+    if len(rest) < 5:
+        raise Malformed(f"{len(rest)} frames after the delimiter, expected at least 5")
+    return frames[:k], rest
 
 
 class Proxy:
-    def __init__(self, conn: dict, deno: str):
+    def __init__(self, conn: dict, deno: str, conn_path: str):
         self.conn = conn
         self.signer = Signer(conn.get("key", ""), conn.get("signature_scheme", "hmac-sha256"))
         self.session = uuid.uuid4().hex
@@ -104,7 +130,11 @@ class Proxy:
         kconn = dict(conn)
         for name in ("shell_port", "control_port", "stdin_port", "iopub_port", "hb_port"):
             kconn[name] = free_port(ip)
-        fd, self.kconn_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
+        # Next to Jupyter's own connection file (its runtime dir), readable by this user only; removed
+        # as soon as Deno has answered (it has read it by then) and at exit.
+        fd, self.kconn_path = tempfile.mkstemp(
+            prefix="deno-kernel-", suffix=".json", dir=os.path.dirname(os.path.abspath(conn_path)) or None
+        )
         with os.fdopen(fd, "w") as f:
             json.dump(kconn, f)
         identity = uuid.uuid4().hex.encode()
@@ -124,8 +154,10 @@ class Proxy:
 
         self.child = subprocess.Popen(
             [deno, "jupyter", "--kernel", "--conn", self.kconn_path],
-            preexec_fn=die_with_parent,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
+        # Before any cell runs: keep a reference to broadcast for the marker (BROADCAST_REF).
+        self.setup_id = uuid.uuid4().hex
 
         self.routes = {}  # msg_id of a request -> the front end's identities (shell and control)
         self.queue = []  # execute_requests waiting: (idents, rest)
@@ -133,6 +165,7 @@ class Proxy:
         self.held_idle = None  # the running cell's idle, held until its marker comes back
         self.marker_id = None  # msg_id of the marker request for the running cell
         self.marker_sent_at = 0.0
+        self.marker_done_at = None  # when the marker request went idle, if its marker has not come
         # marker request id -> header of the cell it flushes; its own messages are not forwarded
         self.markers = collections.OrderedDict()
         self.stdin_peer = None  # the front end's identities for input_request
@@ -142,8 +175,7 @@ class Proxy:
         sig = self.signer.sign([header, parent, metadata, content])
         return [DELIM, sig, header, parent, metadata, content, *buffers]
 
-    def marker_request(self) -> list:
-        msg_id = uuid.uuid4().hex
+    def request(self, code: str, msg_id: str) -> list:
         header = {
             "msg_id": msg_id,
             "msg_type": "execute_request",
@@ -152,18 +184,30 @@ class Proxy:
             "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
             "version": "5.3",
         }
-        code = f'Deno.jupyter.broadcast("{MARKER_TYPE}", {{ "id": "{msg_id}" }});'
         content = {"code": code, "silent": True, "store_history": False, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": False}
+        return self.signed(json.dumps(header).encode(), b"{}", b"{}", json.dumps(content).encode(), [])
+
+    def setup_request(self) -> list:
+        code = f"globalThis[{BROADCAST_REF}] = Deno.jupyter.broadcast;"
+        self.markers[self.setup_id] = b"{}"
+        return self.request(code, self.setup_id)
+
+    def marker_request(self) -> list:
+        msg_id = uuid.uuid4().hex
+        code = f'(globalThis[{BROADCAST_REF}] ?? Deno.jupyter.broadcast)("{MARKER_TYPE}", {{ "id": "{msg_id}" }});'
         self.marker_id = msg_id
+        self.marker_done_at = None
         self.markers[msg_id] = self.running["header"]
         while len(self.markers) > 100:
             self.markers.popitem(last=False)
-        return self.signed(json.dumps(header).encode(), b"{}", b"{}", json.dumps(content).encode(), [])
+        return self.request(code, msg_id)
 
     # -- the front end's requests ---------------------------------------------------------------
     def on_front_shell(self, frames: list):
         idents, rest = split(frames)
+        if not self.signer.valid(rest):
+            raise Malformed("bad signature on a shell message")
         header = json.loads(rest[1])
         self.routes[header.get("msg_id")] = idents
         if header.get("msg_type") == "execute_request":
@@ -183,6 +227,8 @@ class Proxy:
 
     def on_front_control(self, frames: list):
         idents, rest = split(frames)
+        if not self.signer.valid(rest):
+            raise Malformed("bad signature on a control message")
         header = json.loads(rest[1])
         self.routes[header.get("msg_id")] = idents
         self.k_control.send_multipart([DELIM, *rest])
@@ -194,6 +240,7 @@ class Proxy:
     # -- the kernel's replies and outputs -------------------------------------------------------
     def reply(self, front, frames: list):
         _, rest = split(frames)
+        self.forget_connection_file()
         parent = json.loads(rest[2])
         msg_id = parent.get("msg_id")
         if msg_id in self.markers:
@@ -220,7 +267,12 @@ class Proxy:
                 if json.loads(rest[4]).get("id") == self.marker_id:
                     self.release()
                 return
-            if msg_type in ("status", "execute_input"):
+            if msg_type == "status":
+                state = json.loads(rest[4]).get("execution_state")
+                if state == "idle" and parent_id == self.marker_id and self.held_idle is not None:
+                    self.marker_done_at = time.monotonic()
+                return
+            if msg_type == "execute_input":
                 return
             # An output of the cell that the kernel published after the marker request started:
             # it belongs to the cell that ran before (the kernel stamps the request it is running).
@@ -242,8 +294,17 @@ class Proxy:
             self.f_iopub.send_multipart(self.held_idle)
         self.held_idle = None
         self.marker_id = None
+        self.marker_done_at = None
         self.running = None
         self.next_execute()
+
+    def forget_connection_file(self):
+        if self.kconn_path is not None:
+            try:
+                os.unlink(self.kconn_path)
+            except OSError:
+                pass
+            self.kconn_path = None
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self) -> int:
@@ -260,9 +321,10 @@ class Proxy:
         }
         for sock in handlers:
             poller.register(sock, zmq.POLLIN)
+        self.k_shell.send_multipart(self.setup_request())
         exited_at = None
         while True:
-            events = dict(poller.poll(100))
+            events = dict(poller.poll(20 if self.held_idle is not None or exited_at else 100))
             for sock in handlers:
                 if sock in events:
                     # Drain what is there, kernel outputs before shell replies as the order above says.
@@ -273,24 +335,25 @@ class Proxy:
                             break
                         try:
                             handlers[sock](frames)
-                        except (ValueError, KeyError, json.JSONDecodeError) as e:
-                            print(f"deno_kernel.py: dropped a malformed message: {e}", file=sys.stderr)
-            if self.held_idle is not None and time.monotonic() - self.marker_sent_at > MARKER_TIMEOUT_S:
+                        except Exception as e:  # noqa: BLE001 - one bad message must not stop the kernel
+                            print(f"deno_kernel.py: dropped a message: {type(e).__name__}: {e}", file=sys.stderr)
+            now = time.monotonic()
+            if self.held_idle is not None and (
+                now - self.marker_sent_at > MARKER_TIMEOUT_S
+                or (self.marker_done_at is not None and now - self.marker_done_at > MARKER_GRACE_S)
+            ):
                 self.release()
             code = self.child.poll()
             if code is not None:
                 # Let the last replies (shutdown_reply) through, then go.
                 exited_at = exited_at or time.monotonic()
-                if time.monotonic() - exited_at > 0.3:
+                if time.monotonic() - exited_at > 0.05:
                     self.close()
                     return code
 
     def close(self):
-        try:
-            os.unlink(self.kconn_path)
-        except OSError:
-            pass
-        self.ctx.destroy(linger=500)
+        self.forget_connection_file()
+        self.ctx.destroy(linger=100)
 
 
 def die_with_parent():
@@ -308,7 +371,7 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.connection_file) as f:
         conn = json.load(f)
-    proxy = Proxy(conn, args.deno)
+    proxy = Proxy(conn, args.deno, args.connection_file)
     # Jupyter interrupts a kernel with SIGINT (kernel.json has no interrupt_mode): pass it on.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda s, _f: proxy.child.send_signal(s))
