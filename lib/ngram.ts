@@ -168,6 +168,8 @@ export function kneserNeyTrigram(train: Int32Array, vocabularySize: number): Kne
     vocabularySize: V,
     discounts: [D1, D2, D3],
     prob(context, w) {
+      checkWord(w, V, "take a Kneser-Ney probability");
+      for (const id of Array.from(context).slice(-2)) checkWord(id, V, "take a Kneser-Ney probability"); // the ones used
       const k = context.length;
       if (k >= 2) return p3(context[k - 2], context[k - 1], w);
       if (k === 1) return p2(context[0], w);
@@ -224,4 +226,10 @@ function discount(counts: Iterable<number>): number {
   }
   const d = n1 / (n1 + 2 * n2);
   return d > 0 && d <= 1 ? d : 0.5;
+}
+
+function checkWord(id: number, V: number, context: string): void {
+  if (!Number.isInteger(id) || id < 0 || id >= V) {
+    throw new RangeError(`Cannot ${context}: word ids must be whole numbers in [0, ${V}), got ${id}`);
+  }
 }

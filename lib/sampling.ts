@@ -30,10 +30,20 @@ export type Sampling =
  * @throws {RangeError} naming the option, what was expected and what came
  */
 export function checkSampling(sampling: Sampling, V: number, context = "sample the next word"): void {
-  const kind = (sampling as { kind?: unknown })?.kind;
-  const temperature = (sampling as { temperature?: number }).temperature;
-  if (kind !== "greedy" && temperature !== undefined && !(temperature > 0 && Number.isFinite(temperature))) {
-    throw new RangeError(`Cannot ${context}: temperature must be a number > 0, got ${temperature}`);
+  if (typeof sampling !== "object" || sampling === null) {
+    throw new TypeError(
+      `Cannot ${context}: sampling must be an object such as { kind: "greedy" } or { kind: "topP", p: 0.9 }, got ${
+        JSON.stringify(sampling)
+      }`,
+    );
+  }
+  const kind = (sampling as { kind?: unknown }).kind;
+  const temperature = (sampling as { temperature?: unknown }).temperature;
+  if (
+    kind !== "greedy" && temperature !== undefined &&
+    !(typeof temperature === "number" && temperature > 0 && Number.isFinite(temperature))
+  ) {
+    throw new RangeError(`Cannot ${context}: temperature must be a number > 0, got ${show(temperature)}`);
   }
   if (kind === "greedy") return;
   if (kind === "temperature") {
@@ -45,8 +55,10 @@ export function checkSampling(sampling: Sampling, V: number, context = "sample t
     return;
   }
   if (kind === "topP") {
-    const p = (sampling as { p: number }).p;
-    if (!(p > 0 && p <= 1)) throw new RangeError(`Cannot ${context}: top-p needs 0 < p <= 1, got ${p}`);
+    const p = (sampling as { p: unknown }).p;
+    if (!(typeof p === "number" && p > 0 && p <= 1)) {
+      throw new RangeError(`Cannot ${context}: top-p needs a number 0 < p <= 1, got ${show(p)}`);
+    }
     return;
   }
   throw new RangeError(
@@ -54,9 +66,28 @@ export function checkSampling(sampling: Sampling, V: number, context = "sample t
   );
 }
 
-function checkK(k: number, V: number, context: string): void {
-  if (!Number.isInteger(k) || k < 1 || k > V) {
-    throw new RangeError(`Cannot ${context}: k must be a whole number from 1 to ${V}, got ${k}`);
+function checkK(k: number, V: number, context: string, what = ""): void {
+  if (V < 1) throw new RangeError(`Cannot ${context}: every word is excluded, there is nothing to choose from`);
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 1 || k > V) {
+    throw new RangeError(`Cannot ${context}: k must be a whole number from 1 to ${V}${what}, got ${show(k)}`);
+  }
+}
+
+/** A value as an error message shows it: numbers as they are, anything else as JSON ("3" in quotes). */
+function show(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
+/** Probabilities must be numbers: finite and >= 0 (not necessarily summing to 1). */
+function checkProbs(probs: ArrayLike<number>, context: string): void {
+  if (probs === null || typeof probs !== "object" || typeof probs.length !== "number") {
+    throw new TypeError(`Cannot ${context}: expected an array of probabilities, got ${show(probs)}`);
+  }
+  for (let id = 0; id < probs.length; id++) {
+    const p = probs[id];
+    if (typeof p !== "number" || !(p >= 0) || p === Infinity) {
+      throw new RangeError(`Cannot ${context}: probabilities must be finite numbers >= 0; entry ${id} is ${show(p)}`);
+    }
   }
 }
 
@@ -81,8 +112,9 @@ export function topWords(
   k: number,
   excluded: readonly number[] = [],
 ): { id: number; p: number }[] {
+  checkProbs(probs, "rank the next words");
   const skip = new Set(excluded.filter((id) => id >= 0 && id < probs.length));
-  checkK(k, probs.length - skip.size, "rank the next words");
+  checkK(k, probs.length - skip.size, "rank the next words", skip.size > 0 ? " (the words not excluded)" : "");
   const best: { id: number; p: number }[] = [];
   for (let id = 0; id < probs.length; id++) {
     if (skip.has(id)) continue;
@@ -137,9 +169,13 @@ export function pickNext(
   rng: Rng,
   excluded: readonly number[] = [],
 ): number {
+  checkProbs(probs, "pick the next word");
   const V = probs.length;
-  checkSampling(sampling, V);
-  const skip = new Set(excluded);
+  const skip = new Set(excluded.filter((id) => id >= 0 && id < V));
+  if (V - skip.size < 1) {
+    throw new RangeError("Cannot pick the next word: every word is excluded, there is nothing to choose from");
+  }
+  checkSampling(sampling, V - skip.size);
   if (sampling.kind === "greedy") return topK(probs, 1, excluded)[0];
   // Candidates, most probable first.
   let candidates: number[];

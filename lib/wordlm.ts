@@ -31,7 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { modelFolder } from "./_modelfiles.ts";
 import { applyClipped } from "./tfjs.ts";
-import { checkIds, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
+import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { checkSampling, pickNext, type Sampling, topWords } from "./sampling.ts";
 
@@ -684,6 +684,20 @@ export async function loadWordLM(
   if (json?.format !== "wordlm-1" || !Array.isArray(json.weights)) {
     throw new Error(`Cannot load model: ${dir}/config.json is not a wordlm-1 model`);
   }
+  // The config's size, checked against weights.bin before any tensor is made (a wrong config could ask for gigabytes).
+  let counts;
+  try {
+    counts = wordLMParamCounts(json.config);
+  } catch (e) {
+    throw new Error(`Cannot load model: ${dir}/config.json: ${(e as Error).message}`);
+  }
+  const widthOf = json.dtype === "float16" ? 2 : 4;
+  if (bytes.byteLength !== widthOf * counts.total) {
+    throw new Error(
+      `Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${widthOf * counts.total} ` +
+        `(${counts.total.toLocaleString("en-US")} weights in ${json.dtype ?? "float32"} for its config.json)`,
+    );
+  }
   const model = initWordLM(json.config);
   const expected = Object.keys(model.variables).map((n) => ({ name: n, shape: model.variables[n].shape }));
   if (JSON.stringify(expected) !== JSON.stringify(json.weights)) {
@@ -802,7 +816,7 @@ export interface Prompt {
  * @throws {RangeError} if the prompt has no tokens
  */
 export function readPrompt(vocabulary: Vocabulary, prompt: string | readonly string[]): Prompt {
-  const tokens = typeof prompt === "string" ? tokenize(prompt, vocabulary) : prompt.map(normalizeWord);
+  const tokens = typeof prompt === "string" ? tokenize(prompt, vocabulary) : checkTokens(prompt).map(normalizeWord);
   if (tokens.length === 0) throw new RangeError("Cannot read the prompt: the prompt has no words");
   const unknown = [...new Set(tokens.filter((t) => !vocabulary.has(t)))];
   return { tokens, ids: [vocabulary.id(EOS), ...tokens.map((t) => vocabulary.id(t))], unknown };
@@ -826,14 +840,30 @@ function readIds(
   ids: readonly number[],
   state?: WordLMState,
 ): { probs: Float32Array; state: WordLMState } {
-  return tidy(() => {
-    const x = tf.tensor2d(Int32Array.from(ids), [1, ids.length], "int32");
-    const out = wordLMForward(model, x, state ?? zeroState(model, 1));
-    const last = out.logits.slice([ids.length - 1, 0], [1, -1]);
-    const probs = tf.softmax(last).dataSync() as Float32Array;
-    return { probs, state: { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) } };
-  });
+  // In windows of READ_WINDOW ids with the state carried, as training read the text: time and memory
+  // grow with the prompt's length, not with its square (one window of thousands of steps does).
+  let current = state;
+  let probs: Float32Array = new Float32Array(0);
+  for (let s = 0; s < ids.length; s += READ_WINDOW) {
+    const chunk = ids.slice(s, s + READ_WINDOW);
+    const last = s + READ_WINDOW >= ids.length;
+    const step = tidy(() => {
+      const x = tf.tensor2d(Int32Array.from(chunk), [1, chunk.length], "int32");
+      const out = wordLMForward(model, x, current ?? zeroState(model, 1));
+      const p = last
+        ? tf.softmax(out.logits.slice([chunk.length - 1, 0], [1, -1])).dataSync() as Float32Array
+        : undefined;
+      return { p, state: { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) } };
+    });
+    if (current !== undefined && current !== state) disposeState(current);
+    current = step.state;
+    if (step.p) probs = step.p;
+  }
+  return { probs, state: current! };
 }
+
+/** How many ids a prompt is read in at a time: the training window, T = 35. */
+const READ_WINDOW = 35;
 
 /** The next-word distribution `[V]` after a prompt read by {@linkcode readPrompt}. */
 export function nextWordDistribution(model: WordLM, prompt: Prompt): Float32Array {
@@ -855,7 +885,7 @@ export function predictNext(
   prompt: string | readonly string[],
   options: AskOptions & { k?: number } = {},
 ): { prompt: Prompt; words: WordProbability[] } {
-  const { k = 5, unknown = false } = options;
+  const { k = 5, unknown = false } = options ?? {};
   checkVocabulary(model, vocabulary);
   const read = readPrompt(vocabulary, prompt);
   const probs = nextWordDistribution(model, read);
@@ -877,12 +907,24 @@ export function generateText(
   prompt: string | readonly string[],
   options: AskOptions & { words: number; sampling: Sampling; seed?: number },
 ): { prompt: Prompt; words: string[] } {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      'Cannot generate text: expected options { words, sampling }, e.g. { words: 20, sampling: { kind: "greedy" } }',
+    );
+  }
   const { words: count, sampling, seed = 0, unknown = false } = options;
+  if (sampling === undefined) {
+    throw new TypeError('Cannot generate text: the options need a sampling, e.g. { kind: "topP", p: 0.9 }');
+  }
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`Cannot generate text: words must be a whole number >= 0, got ${count}`);
   }
   checkVocabulary(model, vocabulary);
-  checkSampling(sampling, vocabulary.size - (unknown ? 0 : 1), "generate text");
+  checkSampling(
+    sampling,
+    vocabulary.size - (unknown ? 0 : 1),
+    `generate text${unknown ? "" : " (<unk> is never picked)"}`,
+  );
   const read = readPrompt(vocabulary, prompt);
   const rng = seededRng(seed);
   const excluded = unknown ? [] : [vocabulary.id(UNK)];

@@ -67,6 +67,24 @@ Deno.test("tokenize reads a prompt the way the Brown corpus was cut", async () =
     ]],
     ["\u201cWhy\u201d \u2014 he didn\u2019t know", ["``", "why", "''", "--", "he", "didn't", "know"]],
     ["a man's  hat--gone!", ["a", "man's", "hat", "--", "gone", "!"]],
+    ["He paid 3,000 dollars at 7:30, then left.", [
+      "he",
+      "paid",
+      "3,000",
+      "dollars",
+      "at",
+      "7:30",
+      ",",
+      "then",
+      "left",
+      ".",
+    ]],
+    ["I said no.", ["i", "said", "no", "."]],
+    ["Room No. 5 and no. 6", ["room", "no.", "5", "and", "no.", "6"]],
+    ['He said--"No', ["he", "said", "--", "``", "no"]],
+    ['He said:"No," she said.', ["he", "said", ":", "``", "no", ",", "''", "she", "said", "."]],
+    ["Wait...", ["wait", ".", ".", "."]],
+    ["Dr. Who met Mr. X", ["dr.", "who", "met", "mr.", "x"]],
     ["", []],
   ];
   for (const [text, tokens] of cases) assert.deepEqual(tokenize(text, vocabulary), tokens, text);
@@ -74,4 +92,14 @@ Deno.test("tokenize reads a prompt the way the Brown corpus was cut", async () =
   for (const [text] of cases.slice(0, 5)) {
     for (const t of tokenize(text, vocabulary)) assert.ok(vocabulary.has(t), `${t} from ${text}`);
   }
+});
+
+Deno.test("buildVocabulary and checkTokens: sentences must be lists of words without spaces", () => {
+  assert.throws(
+    () => buildVocabulary(["hello world"] as never),
+    /sentence 0 is "hello world", expected a list of words/,
+  );
+  assert.throws(() => buildVocabulary([["hello", ""]]), /word 1 is "", expected a word without spaces/);
+  assert.throws(() => buildVocabulary([["the king"]]), /word 0 is "the king"/);
+  assert.throws(() => tokenize(null as never), /expected a string, got object/);
 });

@@ -125,10 +125,25 @@ Deno.test("every bad input: exit code 2, one line naming the problem, no stack t
     [["predict", "the", "--colour"], /Unknown option '--colour'/],
     [["predict", "the", "--seed", "1"], /predict takes no --seed/],
     [["eval", "--split", "train"], /--split must be test or valid, got "train"/],
+    [["eval", "--tokens", "100"], /--tokens must be a whole number >= 1000, got "100"/],
+    [
+      ["predict", "the", "--model", join(model, "config.json")],
+      /--model must be a model's folder; .*config\.json is a file/,
+    ],
+    [["predict", "the", "--model", ""], /--model needs a folder/],
+    [
+      ["train", "--tied", "--embedding", "8", "--hidden", "16"],
+      /--tied needs --hidden equal to --embedding, got 16 and 8/,
+    ],
+    [["train", "--results", "/nonexistent/x.json"], /the folder \/nonexistent does not exist/],
+    [["train", "--batch", "1000000"], /--batch 1000000 × --seq 35 is more than the 835,523 training tokens/],
     [["eval", "the words"], /eval takes no words/],
     [["fly"], /unknown command "fly"/],
     [[], /no command given/],
   ];
+  const trainJson = await cli("train", "--json");
+  assert.equal(trainJson.code, 2);
+  assert.match(JSON.parse(trainJson.out[0]).error, /train takes no --json/);
   try {
     for (const [args, message] of cases) {
       const plain = await cli(...args);
@@ -137,6 +152,7 @@ Deno.test("every bad input: exit code 2, one line naming the problem, no stack t
       assert.equal(plain.err.length, 1, `${args.join(" ")}: ${plain.err.join(" | ")}`);
       assert.ok(!plain.err[0].includes("\n") && !/\bat .+:\d+:\d+/.test(plain.err[0]), plain.err[0]);
       assert.match(plain.err[0], message, args.join(" "));
+      if (args[0] === "train") continue; // train takes no --json (checked above)
       const json = await cli(...args, "--json");
       assert.equal(json.code, 2, `${args.join(" ")} --json`);
       assert.equal(json.err.length, 0, `${args.join(" ")} --json: ${json.err.join(" | ")}`);

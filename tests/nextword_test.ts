@@ -78,7 +78,10 @@ Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts a
   const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
   assert.ok(predictNext(model, "the", { k: words.length - 1 }).every((w) => w.word !== "<unk>"));
   assert.equal(predictNext(model, "the", { k: words.length, unknown: true }).length, words.length);
-  assert.throws(() => predictNext(model, "the", { k: 0 }), /k must be a whole number from 1 to 11, got 0/);
+  assert.throws(
+    () => predictNext(model, "the", { k: 0 }),
+    /k must be a whole number from 1 to 11 \(the words not excluded\), got 0/,
+  );
   assert.throws(() => predictNext(model, "the", { k: -1 }), RangeError);
   assert.throws(() => predictNext(model, "the", { k: words.length }), /from 1 to 11/);
   assert.throws(() => predictNext(model, "  "), /the prompt has no words/);
@@ -91,5 +94,18 @@ Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts a
     () => lectureModel({ vocabularySize: 5, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples),
     /vocabularySize is 5/,
   );
+  model.net.dispose();
+});
+
+Deno.test("prefix examples and training: ids are checked, not learned as nothing or failed on inside tfjs", () => {
+  assert.throws(() => prefixExamples([[2, NaN, 3]], 1), /sentence 0, token 1 is null, expected an id >= 0/);
+  assert.throws(() => prefixExamples([[2, -3]], 1), /token 1 is -3/);
+  assert.throws(() => prefixExamples([], 1), /no sentence has two words/);
+  assert.throws(() => prefixExamples([[2, 3]], 1e9 + 0.5), /pad must be an id >= 0/);
+  const examples = prefixExamples([[2, 999]], 1);
+  const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
+  assert.throws(() => trainPrefixModel(model, examples), /id 999|999/);
+  assert.throws(() => predictNext(model, ["the", ""]), /token 1 is "", expected a word without spaces/);
+  assert.throws(() => predictNext(model, 42 as never), /expected a text or a list of tokens/);
   model.net.dispose();
 });

@@ -78,3 +78,9 @@ Deno.test("kneserNeyTrigram: every word of the vocabulary keeps a positive proba
     }
   }
 });
+
+Deno.test("Kneser-Ney prob: a word or context id outside the vocabulary is a RangeError, not NaN", () => {
+  const model = kneserNeyTrigram(Int32Array.from([0, 1, 2, 0, 1, 3]), 4);
+  for (const w of [7, -1, 1.5]) assert.throws(() => model.prob([1, 2], w), /whole numbers in \[0, 4\), got/);
+  assert.throws(() => model.prob([9, 2], 1), /got 9/);
+});

@@ -1,6 +1,6 @@
 // lib/sampling.ts: the top k words and the four ways of picking the next one, with their options checked.
 import assert from "node:assert/strict";
-import { checkSampling, pickNext, type Sampling, seededRng, topK } from "@course/lib";
+import { checkSampling, pickNext, type Sampling, seededRng, topK, topWords } from "@course/lib";
 
 const probs = Float32Array.from([0.4, 0.3, 0.2, 0.06, 0.04]); // id 0 plays <unk>
 
@@ -61,4 +61,16 @@ Deno.test("checkSampling: every option checked with a one-line RangeError", () =
     );
     assert.throws(() => pickNext(probs, s as Sampling, seededRng(0)), RangeError);
   }
+});
+
+Deno.test("bad probabilities and bad option types get one-line errors, not NaN or a wrong pick", () => {
+  assert.throws(() => topWords([0.5, NaN, 0.5], 2), /entry 1 is NaN/);
+  assert.throws(() => topWords([0.5, -0.1], 1), /entry 1 is -0.1/);
+  assert.throws(() => topWords(["abc"] as unknown as number[], 1), /entry 0 is "abc"/);
+  assert.throws(() => pickNext([NaN, NaN], { kind: "temperature", temperature: 1 }, seededRng(0)), /entry 0 is NaN/);
+  assert.throws(() => pickNext([1], { kind: "greedy" }, seededRng(0), [0]), /every word is excluded/);
+  assert.throws(() => topK([0.6, 0.4], 2, [0]), /from 1 to 1 \(the words not excluded\), got 2/);
+  assert.throws(() => checkSampling("greedy" as never, 5), /sampling must be an object such as/);
+  assert.throws(() => checkSampling({ kind: "topK", k: "3" } as never, 5), /got "3"/);
+  assert.throws(() => checkSampling({ kind: "topP", p: "0.9" } as never, 5), /got "0.9"/);
 });

@@ -95,7 +95,6 @@ const FLAGS: Record<string, string[]> = {
     "lr",
     "seed",
     "results",
-    "json",
   ],
 };
 
@@ -130,6 +129,9 @@ function promptOf(rest: string[], command: string): string {
 
 async function load(values: Values) {
   const dir = (values.model as string | undefined) ?? courseModelDir();
+  if (dir.trim() === "") throw new UsageError("--model needs a folder, e.g. --model data/models/brown-lstm");
+  const stat = await Deno.stat(dir).catch(() => undefined);
+  if (stat && !stat.isDirectory) throw new UsageError(`--model must be a model's folder; ${dir} is a file`);
   await initTfjs();
   try {
     return { dir, ...await loadWordLM(dir) };
@@ -165,7 +167,8 @@ async function predict(values: Values, rest: string[]) {
   } else {
     if (note) console.log(`note: ${note}`);
     console.log(`after: ${prompt.tokens.join(" ")}`);
-    for (const { word, p } of words) console.log(`  ${word.padEnd(16)} ${(100 * p).toFixed(2).padStart(6)} %`);
+    const shown = (w: string) => w === "<eos>" ? "<eos> (the sentence ends)" : w;
+    for (const { word, p } of words) console.log(`  ${shown(word).padEnd(16)} ${(100 * p).toFixed(2).padStart(6)} %`);
   }
 }
 
@@ -223,7 +226,7 @@ async function evaluate(values: Values) {
   if (split !== "test" && split !== "valid") {
     throw new UsageError(`--split must be test or valid, got ${JSON.stringify(split)}`);
   }
-  const tokens = number(values, "tokens", Infinity, { min: 100, whole: true });
+  const tokens = number(values, "tokens", Infinity, { min: 1000, whole: true });
   const { model, vocabulary, dir } = await load(values);
   const corpus = await brownCorpus();
   if (vocabulary.words.join("\n") !== corpus.vocabulary.words.join("\n")) {
@@ -233,7 +236,10 @@ async function evaluate(values: Values) {
   }
   const all = corpus.ids[split];
   const ids = Number.isFinite(tokens) ? all.subarray(0, tokens) : all;
-  const score = evaluateWordLM(model, ids, { accuracy: true });
+  // Read as rows side by side (faster), each of at least 1,000 tokens so that the state has context
+  // to carry: with 32 rows of a few tokens each, most predictions would start from nothing.
+  const batchSize = Math.max(1, Math.min(32, Math.floor(ids.length / 1000)));
+  const score = evaluateWordLM(model, ids, { accuracy: true, batchSize });
   const result: Record<string, unknown> = {
     model: dir,
     split,
@@ -241,7 +247,13 @@ async function evaluate(values: Values) {
     perplexity: Number(score.perplexity.toFixed(2)),
     top1: Number(score.top1!.toFixed(4)),
     top5: Number(score.top5!.toFixed(4)),
+    rows: batchSize,
   };
+  if (!Number.isFinite(score.perplexity)) {
+    throw new Error(
+      `${dir} scores an infinite or undefined perplexity: its weights are broken (trained with too large --lr?)`,
+    );
+  }
   if (values.baselines) {
     const V = vocabulary.size;
     result.unigram = Number(ngramPerplexity(unigramModel(corpus.ids.train, V), ids).perplexity.toFixed(2));
@@ -276,7 +288,7 @@ async function train(values: Values) {
     learningRate: number(values, "lr", quick ? 0.01 : 0.003, { min: 0, above: true }),
     seed: config.seed,
   };
-  // Fail on an unwritable folder now, not after an hour of training.
+  // Fail on an unwritable folder or results file now, not after an hour of training.
   try {
     await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(`${dir}/.write-test`, "");
@@ -284,7 +296,19 @@ async function train(values: Values) {
   } catch (e) {
     throw new UsageError(`cannot write the model to ${dir}: ${(e as Error).message.split("\n")[0]}`);
   }
+  if (typeof values.results === "string") {
+    const folder = values.results.includes("/") ? values.results.slice(0, values.results.lastIndexOf("/")) || "/" : ".";
+    const ok = await Deno.stat(folder).then((st) => st.isDirectory, () => false);
+    if (!ok) throw new UsageError(`--results ${values.results}: the folder ${folder} does not exist`);
+  }
   const corpus = await brownCorpus();
+  if (corpus.ids.train.length < options.batchSize * (options.seqLength + 1)) {
+    throw new UsageError(
+      `--batch ${options.batchSize} × --seq ${options.seqLength} is more than the ${
+        corpus.ids.train.length.toLocaleString("en-US")
+      } training tokens`,
+    );
+  }
   await initTfjs();
   const model: WordLM = initWordLM({ vocabularySize: corpus.vocabulary.size, ...config });
   const parameters = wordLMParamCounts(model.config).total;
@@ -312,6 +336,11 @@ async function train(values: Values) {
   });
   // --quick scores the first 20,000 validation tokens (the whole split takes about half a minute).
   const validIds = quick ? corpus.ids.valid.subarray(0, 20_000) : corpus.ids.valid;
+  if (!history.batches.every((b) => Number.isFinite(b.loss))) {
+    throw new Error(
+      `training diverged (the loss became ${history.batches.at(-1)?.loss}); try a smaller --lr. Nothing was saved.`,
+    );
+  }
   const valid = evaluateWordLM(model, validIds, { accuracy: true });
   await saveWordLM(model, corpus.vocabulary, dir, {
     notes: { trainedBy: `deno task nextword ${Deno.args.join(" ")}`, tokens: history.tokens, seconds: history.seconds },
