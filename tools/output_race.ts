@@ -94,10 +94,13 @@ export async function measureRace(
           ],
           env: { JUPYTER_DATA_DIR: dataDir },
           stdout: "piped",
-          stderr: "null",
+          stderr: "piped",
         }).output();
         const report = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").at(-1) ?? "{}");
-        if (!report.ok) throw new Error(`${kernel} run ${run} failed: ${report.error}`);
+        if (!report.ok) {
+          const err = new TextDecoder().decode(result.stderr).split("\n").filter((l) => !/unstable/.test(l)).slice(-8);
+          throw new Error(`${kernel} run ${run} failed: ${report.error}\n${err.join("\n")}`);
+        }
         const differences = compareOutputs(expected, await readNotebook(out));
         const t = tallies.get(kernel)!;
         t.runs++;

@@ -59,10 +59,18 @@ MARKER_GRACE_S = 0.25
 BROADCAST_REF = "Symbol.for('lstm-course.broadcast')"
 
 
-def free_port(ip: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((ip, 0))
-        return s.getsockname()[1]
+def free_ports(ip: str, n: int) -> list:
+    """n distinct free ports: all held open while choosing, so the OS cannot hand one out twice."""
+    held = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((ip, 0))
+            held.append(s)
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 class Signer:
@@ -128,8 +136,9 @@ class Proxy:
 
         # Deno's kernel: same key, ports of its own.
         kconn = dict(conn)
-        for name in ("shell_port", "control_port", "stdin_port", "iopub_port", "hb_port"):
-            kconn[name] = free_port(ip)
+        names = ("shell_port", "control_port", "stdin_port", "iopub_port", "hb_port")
+        for name, port in zip(names, free_ports(ip, len(names))):
+            kconn[name] = port
         # Next to Jupyter's own connection file (its runtime dir), readable by this user only; removed
         # as soon as Deno has answered (it has read it by then) and at exit.
         fd, self.kconn_path = tempfile.mkstemp(
@@ -345,6 +354,8 @@ class Proxy:
                 self.release()
             code = self.child.poll()
             if code is not None:
+                if exited_at is None and code != 0:
+                    print(f"deno_kernel.py: Deno's kernel exited with code {code}", file=sys.stderr)
                 # Let the last replies (shutdown_reply) through, then go.
                 exited_at = exited_at or time.monotonic()
                 if time.monotonic() - exited_at > 0.05:
