@@ -354,7 +354,7 @@ class Proxy:
                 self.release()
             code = self.child.poll()
             if code is not None:
-                if exited_at is None and code != 0:
+                if exited_at is None and code > 0:  # an error, not a signal Jupyter sent on shutdown
                     print(f"deno_kernel.py: Deno's kernel exited with code {code}", file=sys.stderr)
                 # Let the last replies (shutdown_reply) through, then go.
                 exited_at = exited_at or time.monotonic()
