@@ -213,12 +213,17 @@ class Proxy:
         return self.request(code, msg_id)
 
     # -- the front end's requests ---------------------------------------------------------------
-    def on_front_shell(self, frames: list):
+    def front_request(self, frames: list, channel: str):
+        """A request from the front end, checked: its identities, frames and header; its reply is routed back."""
         idents, rest = split(frames)
         if not self.signer.valid(rest):
-            raise Malformed("bad signature on a shell message")
+            raise Malformed(f"bad signature on a {channel} message")
         header = json.loads(rest[1])
         self.routes[header.get("msg_id")] = idents
+        return idents, rest, header
+
+    def on_front_shell(self, frames: list):
+        idents, rest, header = self.front_request(frames, "shell")
         if header.get("msg_type") == "execute_request":
             self.queue.append((idents, rest))
             self.next_execute()
@@ -235,11 +240,7 @@ class Proxy:
         self.k_shell.send_multipart([DELIM, *rest])
 
     def on_front_control(self, frames: list):
-        idents, rest = split(frames)
-        if not self.signer.valid(rest):
-            raise Malformed("bad signature on a control message")
-        header = json.loads(rest[1])
-        self.routes[header.get("msg_id")] = idents
+        _, rest, _ = self.front_request(frames, "control")
         self.k_control.send_multipart([DELIM, *rest])
 
     def on_front_stdin(self, frames: list):
