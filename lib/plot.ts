@@ -555,3 +555,60 @@ export function liveOutputs(display: JupyterDisplay, ids: readonly string[]) {
     update: (...values: unknown[]) => put(values, true),
   };
 }
+
+/** One prompt's top next words, for {@linkcode topWordsChart}. */
+export interface PromptWords {
+  readonly prompt: string;
+  readonly words: readonly { readonly word: string; readonly p: number }[];
+}
+
+/**
+ * The top next words of several prompts as horizontal bars, "prompt … word", one colour per prompt,
+ * most probable first, with each probability written at the end of its bar (notebooks 07 and 08).
+ *
+ * @example
+ * ```ts
+ * import { topWordsChart } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const chart = topWordsChart([{ prompt: "the king", words: [{ word: "ruled", p: 0.4 }, { word: "was", p: 0.2 }] }]);
+ * assert.ok(chart.html.includes("the king … ruled"));
+ * ```
+ */
+export function topWordsChart(
+  prompts: readonly PromptWords[],
+  options: { title?: string; subtitle?: string; width?: number; digits?: number } = {},
+): Chart {
+  if (!(prompts?.length > 0)) {
+    throw new RangeError("Cannot draw top words: expected a list of { prompt, words }, got none");
+  }
+  const {
+    title = "Top next words",
+    subtitle = "P(next word | prompt), most probable first",
+    width = 640,
+    digits = 3,
+  } = options;
+  const rows = prompts.flatMap(({ prompt, words }: PromptWords) =>
+    words.map(({ word, p }) => ({ prompt: `${prompt} …`, label: `${prompt} … ${word}`, p }))
+  );
+  const longest = Math.max(...rows.map((r) => r.label.length));
+  return plot({
+    title,
+    subtitle,
+    width,
+    height: 60 + 18 * rows.length,
+    marginLeft: Math.min(260, 20 + 7 * longest),
+    marginBottom: 40,
+    x: { label: "probability", grid: true },
+    y: { label: null, domain: rows.map((r) => r.label) },
+    color: {
+      legend: true,
+      domain: prompts.map((p) => `${p.prompt} …`),
+      range: ["#4269d0", "#e8590c", "#3ca951", "#9c6b4e", "#6f42c1"],
+    },
+    marks: [
+      Plot.barX(rows, { x: "p", y: "label", fill: "prompt" }),
+      Plot.text(rows, { x: "p", y: "label", text: (d: { p: number }) => d.p.toFixed(digits), dx: 20 }),
+    ],
+  });
+}
