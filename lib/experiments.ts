@@ -15,6 +15,9 @@
  */
 
 import { cpus } from "node:os";
+import * as Plot from "@observablehq/plot";
+import { type Chart, chartRow, plot } from "./plot.ts";
+import { type Table, table } from "./display.ts";
 import { tfjsEngine } from "./tfjs.ts";
 import {
   disposeWordLM,
@@ -322,4 +325,115 @@ export async function readResults<T = Record<string, unknown>>(name: string): Pr
     }
     throw e;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What notebook 09 shows of each experiment: its validation curves and a table of its runs.
+
+/** The colours of a row of curves: the same run has the same colour in every chart of the row. */
+const RUN_COLOURS = ["#4269d0", "#e8590c", "#3ca951", "#a463f2"];
+
+/**
+ * Validation perplexity (log scale) of some runs against epochs, training tokens or seconds, with a
+ * dashed yardstick (the Kneser–Ney trigram's perplexity on the same validation tokens) when given.
+ * `labels` fixes each run's colour across the charts of a row.
+ */
+export function experimentCurves(
+  runs: readonly RunResult[],
+  labels: readonly string[],
+  x: "epoch" | "tokens" | "seconds",
+  title: string,
+  yardstick: number | null,
+): Chart {
+  const points = runs.flatMap((r) => r.curve.map((p) => ({ ...p, run: r.label })));
+  const label = {
+    epoch: "epochs (passes over the run's training text)",
+    tokens: "training tokens",
+    seconds: "seconds of training",
+  }[x];
+  return plot({
+    title,
+    width: 330,
+    height: 230,
+    marginLeft: 46,
+    x: { label, grid: true, ...(x === "tokens" ? { tickFormat: "s" } : {}) },
+    y: { label: "valid perplexity", type: "log", grid: true },
+    color: { domain: [...labels], range: RUN_COLOURS, legend: x !== "seconds" },
+    marks: [
+      ...(yardstick === null ? [] : [
+        Plot.ruleY([yardstick], { stroke: "#999", strokeDasharray: "4 4" }),
+        Plot.text([yardstick], {
+          y: (d: number) => d,
+          text: () => "KN trigram",
+          frameAnchor: "right",
+          dy: -6,
+          fill: "#777",
+        }),
+      ]),
+      Plot.line(points, { x, y: "validPerplexity", stroke: "run", z: "run" }),
+      Plot.dot(points, { x, y: "validPerplexity", fill: "run", r: 2 }),
+    ],
+  });
+}
+
+/** A relative change as a signed percentage with one decimal: "−3.2 %" (better) or "+1.0 %" (worse). */
+export function signedChange(change: number): string {
+  return `${change < 0 ? "−" : "+"}${Math.abs(100 * change).toFixed(1)} %`;
+}
+
+/**
+ * One experiment of notebook 09 as the notebook shows it: a row of curves (full scale against epochs,
+ * or tokens for the data experiment, and against seconds; the live small-scale runs when at least two
+ * of them ran) and a table of its runs, each against the base run (or the experiment's first).
+ *
+ * @param full the full-scale results (`data/results/experiments.json`'s `runs`)
+ * @param live the small runs the notebook trained, by run id
+ * @param knTrigram the Kneser–Ney trigram's validation perplexity on the curves' and on the final tokens
+ * @throws {RangeError} if `id` is not one of {@linkcode EXPERIMENTS}, or a run is missing from `full`
+ */
+export function experimentView(
+  full: { runs: Readonly<Record<string, RunResult>> },
+  live: Readonly<Record<string, RunResult>>,
+  id: string,
+  knTrigram: { curve: number; final: number },
+): { charts: Chart; table: Table } {
+  const spec = EXPERIMENTS.find((e) => e.id === id);
+  if (!spec) {
+    throw new RangeError(`Cannot show experiment "${id}": expected one of ${EXPERIMENTS.map((e) => e.id).join(", ")}`);
+  }
+  const runs = spec.runs.map((r) => {
+    const run = full.runs[r];
+    if (!run) throw new RangeError(`Cannot show experiment "${id}": run "${r}" is not in the results`);
+    return run;
+  });
+  const labels = runs.map((r) => r.label);
+  const reference = spec.runs.includes("base") ? "base" : spec.runs[0];
+  const smallRuns = spec.runs.filter((r) => live[r] !== undefined).map((r) => live[r]);
+  // Runs on different amounts of text are compared by tokens: their epochs differ by design.
+  const x = id === "data" ? "tokens" : "epoch";
+  const charts = [
+    experimentCurves(runs, labels, x, `Full scale, against ${x === "tokens" ? "tokens" : "epochs"}`, knTrigram.curve),
+    experimentCurves(runs, labels, "seconds", "Full scale, against seconds", knTrigram.curve),
+  ];
+  if (smallRuns.length >= 2) charts.push(experimentCurves(smallRuns, labels, x, "Small scale (V = 2,000), live", null));
+  const rows = runs.map((r) => ({
+    run: r.label,
+    parameters: r.parameters.toLocaleString("en-US"),
+    "valid perplexity": r.finalValidPerplexity,
+    change: r.id === reference
+      ? "reference"
+      : signedChange(r.finalValidPerplexity / full.runs[reference].finalValidPerplexity - 1),
+    "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
+    ...(smallRuns.length >= 2 ? { "small scale, V = 2,000": live[r.id]?.finalValidPerplexity ?? "not run" } : {}),
+  }));
+  return {
+    charts: chartRow(charts),
+    table: table(rows, {
+      caption:
+        `${spec.title}: validation perplexity after the budget (first 50,000 validation tokens; Kneser–Ney trigram: ${
+          knTrigram.final.toFixed(1)
+        })`,
+      digits: 1,
+    }),
+  };
 }

@@ -3,10 +3,12 @@ import {
   BEST_CONFIG,
   BEST_TRAINING,
   EXPERIMENTS,
+  experimentView,
   performRun,
   readResults,
   type RunResult,
   RUNS,
+  signedChange,
   SMALL_VOCABULARY,
   smallRun,
   toSmallVocabulary,
@@ -136,4 +138,18 @@ Deno.test("data/results/full_run.json: the best configuration, within 60 minutes
 Deno.test("README.md: the results block quotes the result files as they are (deno task results)", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   assert.ok(readme.includes(await resultsBlock()), "README.md's results block is out of date: run deno task results");
+});
+
+Deno.test("experimentView: notebook 09's curves and table of an experiment, from the results file", async () => {
+  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const view = experimentView(full, {}, "data", { curve: 170, final: 168.4 });
+  assert.equal((view.charts.html.match(/<svg/g) ?? []).length >= 2, true);
+  assert.match(view.table.html, /reference/);
+  assert.match(view.table.html, /Kneser–Ney trigram: 168\.4/);
+  assert.throws(
+    () => experimentView(full, {}, "nope", { curve: 1, final: 1 }),
+    /Cannot show experiment "nope": expected one of/,
+  );
+  assert.equal(signedChange(-0.032), "−3.2 %");
+  assert.equal(signedChange(0.01), "+1.0 %");
 });
