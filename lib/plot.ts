@@ -612,3 +612,51 @@ export function topWordsChart(
     ],
   });
 }
+
+/**
+ * Two groups' values as stacked histograms of shares (each group's own tokens add to 100 %), for a
+ * unit's tanh(c) inside and outside a feature (notebook 10). `groups` names the two groups in order.
+ *
+ * @example
+ * ```ts
+ * import { groupHistogram } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const data = [{ value: 0.9, where: "in" }, { value: -0.2, where: "out" }];
+ * assert.ok(groupHistogram(data, { title: "t", groups: ["in", "out"] }).html.includes("<svg"));
+ * ```
+ */
+export function groupHistogram(
+  data: readonly { value: number; where: string }[],
+  options: { title: string; groups: readonly string[]; subtitle?: string; domain?: [number, number]; width?: number },
+): Chart {
+  const {
+    title,
+    groups,
+    subtitle = "Share of each group's tokens in each band of tanh(c)",
+    domain = [-1, 1],
+    width = 300,
+  } = options;
+  return plot({
+    title,
+    subtitle,
+    width,
+    height: 260,
+    marginBottom: 40,
+    x: { label: "tanh(c)", domain, ticks: 5, labelAnchor: "center", labelOffset: 32 },
+    y: { label: "share of the group's tokens", percent: true, grid: true },
+    color: { legend: true, domain: [...groups], range: ["#e08214", "#8c8c8c"] },
+    marks: [
+      Plot.rectY(
+        data,
+        Plot.binX<Plot.RectYOptions>({ y: "proportion-facet" }, {
+          x: "value",
+          fill: "where",
+          fy: "where",
+          interval: 0.05,
+        }),
+      ),
+    ],
+    fy: { label: null, axis: null },
+  });
+}

@@ -10,9 +10,12 @@ import {
   DETERMINERS,
   entropyBits,
   nextWordProbabilities,
+  positionProfile,
   saturation,
   searchUnits,
+  splitByFeature,
   strongest,
+  strongestControl,
   textFeatures,
   topWords,
   traceWords,
@@ -166,4 +169,24 @@ Deno.test("notebook 10's findings: only the quotation cell beats both controls; 
       assert.equal(Math.max(...s.left, ...s.right), 0);
     }
   }
+});
+
+Deno.test("positionProfile, strongestControl and splitByFeature: notebook 10's profiles of one unit", () => {
+  const values = Float32Array.from([1, 2, 3, 1, 2, 3]);
+  const positions = [1, 2, 3, 1, 2, 3];
+  const profile = positionProfile(values, positions, 2);
+  const sd = Math.sqrt(2 / 3);
+  assert.deepEqual(profile.map((p) => p.n), [1, 2, 3]);
+  [-1 / sd, 0, 1 / sd].forEach((m, k) => assert.ok(Math.abs(profile[k].mean - m) < 1e-6));
+  assert.deepEqual(positionProfile(values, positions, 3), []); // no position reached 3 times
+  assert.throws(() => positionProfile([1, 1], [1, 2]), /the values do not vary/);
+  assert.throws(() => positionProfile([1, 2], [1]), /2 values for 1 positions/);
+  assert.deepEqual(strongestControl({ controlBests: [{ unit: 4, r: 0.2 }, { unit: 9, r: -0.5 }] }), {
+    network: 1,
+    unit: 9,
+    r: -0.5,
+  });
+  const split = splitByFeature([0.5, -0.5, 0.1], [1, 0, 0], "inside", "outside");
+  assert.deepEqual(split.labels, ["inside (1 tokens)", "outside (2)"]);
+  assert.deepEqual(split.data.map((d) => d.where), ["inside (1 tokens)", "outside (2)", "outside (2)"]);
 });
