@@ -24,7 +24,7 @@ import { applyClipped } from "./tfjs.ts";
 import { checkIds, checkTokens, normalizeWord, tokenize, UNK, type Vocabulary } from "./corpus.ts";
 import { lstmParamCount } from "./lstm_cell.ts";
 import { seededRng, shuffle } from "./random.ts";
-import { topWords } from "./sampling.ts";
+import { topWords, type WordProbability } from "./sampling.ts";
 
 /** The sizes of a next-word model. */
 export interface NextWordConfig {
@@ -289,12 +289,6 @@ export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, bat
     });
   }
   return correct / n;
-}
-
-/** One predicted word and its probability. */
-export interface WordProbability {
-  readonly word: string;
-  readonly p: number;
 }
 
 /**

@@ -13,6 +13,12 @@
 
 import type { Rng } from "./random.ts";
 
+/** One predicted word and its probability (the model's own, not renormalised). */
+export interface WordProbability {
+  readonly word: string;
+  readonly p: number;
+}
+
 /** How to pick each next word when generating text. */
 export type Sampling =
   /** always the most probable word */

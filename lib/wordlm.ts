@@ -33,7 +33,7 @@ import { modelFolder } from "./_modelfiles.ts";
 import { applyClipped } from "./tfjs.ts";
 import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
-import { checkSampling, pickNext, type Sampling, topWords } from "./sampling.ts";
+import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "./sampling.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
 export interface WordLMConfig {
@@ -691,11 +691,16 @@ export async function loadWordLM(
   } catch (e) {
     throw new Error(`Cannot load model: ${dir}/config.json: ${(e as Error).message}`);
   }
-  const widthOf = json.dtype === "float16" ? 2 : 4;
-  if (bytes.byteLength !== widthOf * counts.total) {
+  // Models saved before the dtype field existed are float32.
+  const dtype = json.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float16") {
+    throw new Error(`Cannot load model: ${dir}/config.json has dtype ${JSON.stringify(dtype)}`);
+  }
+  const width = dtype === "float16" ? 2 : 4;
+  if (bytes.byteLength !== width * counts.total) {
     throw new Error(
-      `Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${widthOf * counts.total} ` +
-        `(${counts.total.toLocaleString("en-US")} weights in ${json.dtype ?? "float32"} for its config.json)`,
+      `Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${width * counts.total} ` +
+        `(${counts.total.toLocaleString("en-US")} weights in ${dtype} for its config.json)`,
     );
   }
   const model = initWordLM(json.config);
@@ -703,20 +708,6 @@ export async function loadWordLM(
   if (JSON.stringify(expected) !== JSON.stringify(json.weights)) {
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/config.json lists weights that do not fit its config`);
-  }
-  // Models saved before the dtype field existed are float32.
-  const dtype = json.dtype ?? "float32";
-  if (dtype !== "float32" && dtype !== "float16") {
-    disposeWordLM(model);
-    throw new Error(`Cannot load model: ${dir}/config.json has dtype ${JSON.stringify(dtype)}`);
-  }
-  const width = dtype === "float16" ? 2 : 4;
-  const total = expected.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.byteLength !== width * total) {
-    disposeWordLM(model);
-    throw new Error(
-      `Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${width * total} (${dtype})`,
-    );
   }
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const floats = dtype === "float16" ? Float32Array.from(new Float16Array(buffer)) : new Float32Array(buffer);
@@ -820,12 +811,6 @@ export function readPrompt(vocabulary: Vocabulary, prompt: string | readonly str
   if (tokens.length === 0) throw new RangeError("Cannot read the prompt: the prompt has no words");
   const unknown = [...new Set(tokens.filter((t) => !vocabulary.has(t)))];
   return { tokens, ids: [vocabulary.id(EOS), ...tokens.map((t) => vocabulary.id(t))], unknown };
-}
-
-/** One predicted word and its probability. */
-export interface WordProbability {
-  readonly word: string;
-  readonly p: number;
 }
 
 /** Options for {@linkcode predictNext} and {@linkcode generateText}. */

@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { countTopLevelSvgs } from "../tools/check_jupyter.ts";
-import { deadLinks } from "../tools/_site.ts";
+import { countTopLevelSvgs, deadLinks } from "../tools/_site.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 

@@ -95,6 +95,7 @@ Deno.test("compareWithRecord: a lost output, an output under the wrong cell, a c
   assert.deepEqual(compareWithRecord(notebook([{ outputs: [text("a")] }, { outputs: [html("<svg>")] }]), recorded), {
     cells: [],
     problems: [],
+    differences: [],
   });
   const moved = compareWithRecord(notebook([{ outputs: [] }, { outputs: [text("a"), html("<svg>")] }]), recorded);
   assert.deepEqual(moved.cells, [0, 1]);

@@ -160,28 +160,6 @@ export function outputKinds(cell: Cell): string[] {
   return kinds;
 }
 
-/**
- * The code cells (by index in the notebook) whose outputs differ in number or kind between two runs
- * of the same notebook, each with what was expected and what came.
- */
-export function compareOutputs(
-  expected: Notebook,
-  actual: Notebook,
-): { cell: number; expected: string[]; actual: string[] }[] {
-  if (expected.cells.length !== actual.cells.length) {
-    throw new RangeError(
-      `Cannot compare outputs: ${expected.cells.length} cells expected, ${actual.cells.length} came`,
-    );
-  }
-  const differences = [];
-  for (const [index, cell] of expected.cells.entries()) {
-    if (cell.cell_type !== "code") continue;
-    const want = outputKinds(cell), got = outputKinds(actual.cells[index]);
-    if (want.join(" ") !== got.join(" ")) differences.push({ cell: index, expected: want, actual: got });
-  }
-  return differences;
-}
-
 /** Output kinds of every code cell, by notebook file name and cell index (`outputKinds`). */
 export type OutputRecord = Record<string, Record<string, string[]>>;
 
@@ -198,12 +176,17 @@ export function recordOf(nb: Notebook): Record<string, string[]> {
 export function compareWithRecord(
   executed: Notebook,
   recorded: Record<string, string[]> | undefined,
-): { cells: number[]; problems: string[] } {
+): { cells: number[]; problems: string[]; differences: { cell: number; expected: string[]; actual: string[] }[] } {
   if (!recorded) {
-    return { cells: [], problems: ["no recorded outputs: run deno run -A tools/run_notebooks.ts --record"] };
+    return {
+      cells: [],
+      problems: ["no recorded outputs: run deno run -A tools/run_notebooks.ts --record"],
+      differences: [],
+    };
   }
   const actual = recordOf(executed);
-  const cells: number[] = [], problems: string[] = [];
+  const problems: string[] = [];
+  const differences: { cell: number; expected: string[]; actual: string[] }[] = [];
   const indices = new Set([...Object.keys(recorded), ...Object.keys(actual)]);
   for (const index of [...indices].sort((a, b) => Number(a) - Number(b))) {
     const want = recorded[index], got = actual[index];
@@ -212,11 +195,11 @@ export function compareWithRecord(
       continue;
     }
     if (want.join(" ") !== got.join(" ")) {
-      cells.push(Number(index));
+      differences.push({ cell: Number(index), expected: want, actual: got });
       problems.push(
         `cell ${Number(index) + 1}: outputs [${got.join(", ")}], recorded [${want.join(", ")}]`,
       );
     }
   }
-  return { cells, problems };
+  return { cells: differences.map((d) => d.cell), problems, differences };
 }

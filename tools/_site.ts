@@ -44,7 +44,7 @@ export function pageInfo(notebookFile: string, executed: Notebook, seconds: numb
     for (const out of cell.outputs ?? []) {
       const html = out.data?.["text/html"];
       const text = Array.isArray(html) ? html.join("") : typeof html === "string" ? html : "";
-      svgs += text.match(/<svg[\s>]/g)?.length ?? 0;
+      svgs += countTopLevelSvgs(text);
     }
   }
   return {
@@ -152,6 +152,21 @@ ${items}
 </body>
 </html>
 `;
+}
+
+/** `<svg>` elements not inside another `<svg>`: the charts an output holds, counted as a page shows them. */
+export function countTopLevelSvgs(html: string): number {
+  let depth = 0, n = 0;
+  for (const m of html.matchAll(/<(\/?)svg\b[^>]*?(\/?)>/g)) {
+    if (m[1] === "/") depth = Math.max(0, depth - 1);
+    else if (m[2] === "/") {
+      if (depth === 0) n++;
+    } else {
+      if (depth === 0) n++;
+      depth++;
+    }
+  }
+  return n;
 }
 
 /** What `tools/check_site.ts` reads from a rendered page. */

@@ -41,6 +41,7 @@ import {
   RECORD,
 } from "./_notebook.ts";
 import { installKernel } from "./kernel.ts";
+import { pageInfo } from "./_site.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -175,7 +176,7 @@ async function runInUi(
       });
     }
     const shown = cells.reduce((n, c) => n + c.svgs.length, 0);
-    const held = executed.cells.reduce((n, cell) => n + svgCount(cell.outputs ?? []), 0);
+    const held = pageInfo(name, executed, 0).svgs;
     if (shown !== held) problems.push(`${shown} chart(s) on the page, ${held} in the notebook's outputs`);
     if (seconds > budget) problems.push(`took ${seconds.toFixed(1)} s, over its budget of ${budget} s`);
     for (const e of errors) {
@@ -200,31 +201,6 @@ async function runInUi(
     await page.evaluate("Jupyter.notebook.session.delete()").catch(() => {});
     await page.close();
   }
-}
-
-function svgCount(outputs: { data?: Record<string, unknown> }[]): number {
-  let n = 0;
-  for (const out of outputs) {
-    const html = out.data?.["text/html"];
-    const text = Array.isArray(html) ? html.join("") : typeof html === "string" ? html : "";
-    n += countTopLevelSvgs(text);
-  }
-  return n;
-}
-
-/** `<svg>` elements not inside another `<svg>`. */
-export function countTopLevelSvgs(html: string): number {
-  let depth = 0, n = 0;
-  for (const m of html.matchAll(/<(\/?)svg\b[^>]*?(\/?)>/g)) {
-    if (m[1] === "/") depth = Math.max(0, depth - 1);
-    else if (m[2] === "/") {
-      if (depth === 0) n++;
-    } else {
-      if (depth === 0) n++;
-      depth++;
-    }
-  }
-  return n;
 }
 
 /** Starts Jupyter as `deno task start` does, into a temporary data dir; returns how to reach and stop it. */

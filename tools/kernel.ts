@@ -19,10 +19,10 @@
  * @module
  */
 
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { findPython } from "./run_notebooks.ts";
+import { findPython, which } from "./run_notebooks.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PROXY = join(ROOT, "tools", "kernel", "deno_kernel.py");
@@ -56,11 +56,9 @@ async function output(command: string, args: string[], env?: Record<string, stri
 /** An absolute path for `command`: itself when it has a slash, else the first match on PATH. */
 async function absolute(command: string): Promise<string> {
   if (command.includes("/")) return resolve(command);
-  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
-    const path = join(dir, command);
-    if (await Deno.stat(path).then((s) => s.isFile, () => false)) return path;
-  }
-  throw new Error(`${command} is not on PATH`);
+  const path = await which(command);
+  if (path === undefined) throw new Error(`${command} is not on PATH`);
+  return path;
 }
 
 /**

@@ -10,7 +10,7 @@
  * course's (`tools/kernel.ts`: Deno's behind the output-ordering proxy), and runs the notebook with
  * each, alternately, `--runs` times, with plain nbclient: like every Jupyter front end it stops
  * listening to a cell at `idle`. Each run is compared with the outputs saved in the notebook (number
- * and kinds, `compareOutputs`). Prints, per kernel, the runs that lost something and the cells and
+ * and kinds, `compareWithRecord`). Prints, per kernel, the runs that lost something and the cells and
  * outputs lost. A figure to compare within one run: the rate depends on the machine and its load.
  *
  * @module
@@ -19,7 +19,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { compareOutputs, outputKinds, readNotebook } from "./_notebook.ts";
+import { compareWithRecord, outputKinds, readNotebook, recordOf } from "./_notebook.ts";
 import { installKernel } from "./kernel.ts";
 import { findPython } from "./run_notebooks.ts";
 
@@ -101,7 +101,7 @@ export async function measureRace(
           const err = new TextDecoder().decode(result.stderr).split("\n").filter((l) => !/unstable/.test(l)).slice(-8);
           throw new Error(`${kernel} run ${run} failed: ${report.error}\n${err.join("\n")}`);
         }
-        const differences = compareOutputs(expected, await readNotebook(out));
+        const { differences } = compareWithRecord(await readNotebook(out), recordOf(expected));
         const t = tallies.get(kernel)!;
         t.runs++;
         t.seconds += (performance.now() - started) / 1000;

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   budgetOf,
@@ -82,8 +82,9 @@ export async function findPython(): Promise<string> {
   );
 }
 
-async function which(command: string): Promise<string | undefined> {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+/** The first file named `command` on PATH, or undefined. */
+export async function which(command: string): Promise<string | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
     const path = join(dir, command);
     if (await Deno.stat(path).then((s) => s.isFile, () => false)) return path;
   }
