@@ -20,7 +20,8 @@ import type { LSTMParams } from "./lstm_cell.ts";
 import { type LSTMTrace, runLSTM, type RunLSTMOptions } from "./lstm.ts";
 import { describe, type Matrix, matrix, type VectorLike } from "./tensor.ts";
 import { checkIds, type Vocabulary } from "./corpus.ts";
-import type { WordLM } from "./wordlm.ts";
+import { topWords } from "./sampling.ts";
+import { disposeWordLM, initWordLM, type WordLM } from "./wordlm.ts";
 
 /**
  * A one-layer word-level LSTM language model as plain arrays: what {@linkcode wordLSTM} makes from a
@@ -118,7 +119,7 @@ export function nextWordProbabilities(net: WordLSTM, h: VectorLike): Float32Arra
 }
 
 /** The `k` most probable entries of a distribution (one implementation for the course: `lib/sampling.ts`). */
-export { topWords } from "./sampling.ts";
+export { topWords };
 
 /** Entropy of a distribution in bits: log₂ of how many equally likely words it is as unsure as. */
 export function entropyBits(probs: ArrayLike<number>): number {
@@ -359,6 +360,167 @@ export function textFeatures(tokens: readonly string[]): {
 /** The words of `ids` (for labels). */
 export function wordsOf(vocabulary: Vocabulary, ids: ArrayLike<number>): string[] {
   return Array.from(ids, (id) => vocabulary.words[id]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control networks: what a cell follows without having learned anything.
+
+/** The control networks of a search, with a name for each (for tables and charts). */
+export interface Controls {
+  readonly names: readonly string[];
+  readonly nets: readonly WordLSTM[];
+}
+
+/**
+ * The controls of notebook 10's search: an untrained network of the same configuration (seeded
+ * random weights, word vectors included; the random-encoder baseline of Zhang & Bowman 2018), then,
+ * for each seed, an untrained LSTM reading the **trained** word vectors (what the inputs alone give,
+ * in the spirit of Hewitt & Liang's control tasks, 2019). Several seeds, since one seed's best-of-H
+ * is a noisy number. The tfjs models made on the way are freed.
+ *
+ * @param trained the trained network, whose word vectors the second kind reads
+ * @param seeds seeds of the untrained networks; the first also seeds the untrained network
+ */
+export function controlNetworks(model: WordLM, trained: WordLSTM, seeds: readonly number[] = [1, 2, 3]): Controls {
+  if (seeds.length === 0) throw new RangeError("Cannot make control networks: expected at least one seed, got none");
+  const untrained = seeds.map((seed) => {
+    const m = initWordLM({ ...model.config, seed });
+    try {
+      return wordLSTM(m);
+    } finally {
+      disposeWordLM(m);
+    }
+  });
+  return {
+    names: ["untrained network", ...seeds.map((seed) => `untrained LSTM, trained word vectors, seed ${seed}`)],
+    nets: [untrained[0], ...untrained.map((n) => ({ ...n, embedding: trained.embedding }))],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stretches of text to read closely.
+
+/** A stretch of tokens, `[from, to)`. */
+export interface Span {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Where each sentence starts: 0, and the token after each `<eos>`. */
+export function sentenceStarts(words: readonly string[]): number[] {
+  return [0, ...words.flatMap((w, t) => (w === "<eos>" && t + 1 < words.length ? [t + 1] : []))];
+}
+
+/**
+ * The passage notebook 10 reads closely: the first run of whole sentences starting at or after token
+ * `after`, `minTokens` to `maxTokens` long, with at most `maxUnknown` `<unk>`, that holds a quotation
+ * (`` … '') running on past the end of a sentence.
+ *
+ * @throws {RangeError} if no stretch of the text fits
+ */
+export function findPassage(
+  words: readonly string[],
+  options: { after?: number; minTokens?: number; maxTokens?: number; maxUnknown?: number } = {},
+): Span {
+  const { after = 1_000, minTokens = 45, maxTokens = 70, maxUnknown = 2 } = options;
+  const starts = sentenceStarts(words).filter((s) => s >= after);
+  for (let a = 0; a < starts.length; a++) {
+    for (let b = a + 1; b < starts.length && starts[b] - starts[a] <= maxTokens; b++) {
+      const span = words.slice(starts[a], starts[b]);
+      const open = span.indexOf("``"), close = span.indexOf("''", open);
+      const crossesEnd = open >= 0 && close > open && span.slice(open, close).includes("<eos>");
+      const unknown = span.filter((w) => w === "<unk>").length;
+      if (span.length >= minTokens && unknown <= maxUnknown && crossesEnd) return { from: starts[a], to: starts[b] };
+    }
+  }
+  throw new RangeError(
+    `Cannot find a passage: no ${minTokens} to ${maxTokens} tokens of whole sentences after token ${after} hold a quotation across a sentence end`,
+  );
+}
+
+/** The shortest sentence inside `span` that opens and closes a quotation. */
+export function shortestQuotedSentence(words: readonly string[], span: Span): Span {
+  const starts = [...sentenceStarts(words).filter((s) => s >= span.from && s < span.to), span.to];
+  const quoted = starts.slice(1).map((to, k) => ({ from: starts[k], to })).filter(({ from, to }) => {
+    const sentence = words.slice(from, to);
+    return sentence.includes("``") && sentence.includes("''");
+  });
+  if (quoted.length === 0) {
+    throw new RangeError(`Cannot pick a sentence: no sentence in tokens [${span.from}, ${span.to}) holds a quotation`);
+  }
+  return quoted.reduce((a, b) => (b.to - b.from < a.to - a.from ? b : a));
+}
+
+/**
+ * The `count` units whose gates move most over a span: the sum, over the gates, of each unit's
+ * variance over the span's steps; units in `skip` are left out.
+ *
+ * @param gates the gates to add up, each `[T][H]` (e.g. `[trace.f, trace.i, trace.o]`)
+ */
+export function mostMovingUnits(
+  gates: readonly (readonly ArrayLike<number>[])[],
+  span: Span,
+  count: number,
+  skip: readonly number[] = [],
+): number[] {
+  const H = checkSteps(gates[0] ?? [], "rank moving units");
+  const movement = Array.from({ length: H }, (_, k) => {
+    let total = 0;
+    for (const g of gates) {
+      const v = unitValues(g, k, span.from, span.to);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      total += v.reduce((a, b) => a + (b - mean) ** 2, 0);
+    }
+    return { k, total };
+  });
+  return movement.filter((d) => !skip.includes(d.k)).sort((a, b) => b.total - a.total).slice(0, count).map((d) => d.k);
+}
+
+/** What the model expected after one token of a passage (notebook 10, section 6). */
+export interface TokenPrediction {
+  /** The token's position in the passage. */
+  readonly t: number;
+  readonly word: string;
+  /** The word that really came next. */
+  readonly next: string;
+  /** P(the word that came next). */
+  readonly pNext: number;
+  /** The five most probable next words. */
+  readonly top: readonly { readonly word: string; readonly p: number }[];
+  /** Entropy of the distribution, bits. */
+  readonly bits: number;
+}
+
+/**
+ * After each token of `span`, the next-word distribution read off the traced h_t: the probability of
+ * the word that really came next, the top five and the entropy. `ids` must extend one token past the span.
+ *
+ * @param trace the trace of `ids` from its start
+ */
+export function passagePredictions(
+  net: WordLSTM,
+  vocabulary: Vocabulary,
+  trace: Pick<LSTMTrace, "h">,
+  ids: ArrayLike<number>,
+  span: Span,
+): TokenPrediction[] {
+  if (!(0 <= span.from && span.from < span.to && span.to < ids.length && span.to <= trace.h.length)) {
+    throw new RangeError(
+      `Cannot read predictions: tokens [${span.from}, ${span.to}) need ids up to ${span.to} (got ${ids.length}) and a trace as long`,
+    );
+  }
+  return Array.from({ length: span.to - span.from }, (_, t) => {
+    const probs = nextWordProbabilities(net, trace.h[span.from + t]);
+    const nextId = ids[span.from + t + 1];
+    return {
+      t,
+      word: vocabulary.words[ids[span.from + t]],
+      next: vocabulary.words[nextId],
+      pNext: probs[nextId],
+      top: topWords(probs, 5).map(({ id, p }) => ({ word: vocabulary.words[id], p })),
+      bits: entropyBits(probs),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,8 +36,9 @@
  * | `nextword.ts` | the lecture's prefix model (import `@course/lib/nextword.ts`) | 07 |
  * | `wordlm.ts` | the course's next-word model: train, score, ask, save; tied, stacked, GRU, dropout, carried state | 08–10 |
  * | `experiments.ts` | notebook 09's experiments, the full run's configuration, result files | 09 |
+ * | `inside.ts`, `inside_charts.ts` | a trained model in the library: traces, unit search, controls, saturation; their charts | 10 |
  *
- * The last four are not re-exported here: they load tfjs, which most notebooks do not need.
+ * The last six are not re-exported here: they load tfjs, which most notebooks do not need.
  *
  * @module
  */

@@ -5,14 +5,20 @@ import { brownCorpus, Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { disposeWordLM, evaluateWordLM, initWordLM, loadWordLM, wordLMForward, zeroState } from "@course/lib/wordlm.ts";
 import {
+  controlNetworks,
   correlations,
   courseModelDir,
   DETERMINERS,
   entropyBits,
+  findPassage,
+  mostMovingUnits,
   nextWordProbabilities,
+  passagePredictions,
   positionProfile,
   saturation,
   searchUnits,
+  sentenceStarts,
+  shortestQuotedSentence,
   splitByFeature,
   strongest,
   strongestControl,
@@ -131,44 +137,160 @@ Deno.test("the committed float16 model scores what its notes say, within 0.1 % o
   assert.equal(vocabulary.size, model.config.vocabularySize);
 });
 
-Deno.test("notebook 10's findings: only the quotation cell beats both controls; saturated gates, none untrained", () => {
-  const N = 8_000; // as in the notebook
-  const searchIds = corpus.ids.valid.subarray(0, N), evidenceIds = corpus.ids.test.subarray(0, N);
-  const searchTrace = traceWords(net, searchIds), trace = traceWords(net, evidenceIds);
-  // As in the notebook: an untrained network (seed 1), and untrained LSTMs (seeds 1-3) fed the trained word vectors.
-  const controls = [1, 2, 3].map((seed) => {
-    const m = initWordLM({ ...model.config, seed });
-    const n = wordLSTM(m);
-    disposeWordLM(m);
-    return n;
+// Notebook 10's analysis, exactly as the notebook runs it: its markdown states these numbers as plain text.
+const N = 8_000;
+const searchIds = corpus.ids.valid.subarray(0, N), evidenceIds = corpus.ids.test.subarray(0, N);
+const searchWords = wordsOf(vocabulary, searchIds), words = wordsOf(vocabulary, evidenceIds);
+const searchTrace = traceWords(net, searchIds), trace = traceWords(net, evidenceIds);
+const controls = controlNetworks(model, net, [1, 2, 3]);
+const controlTraces = controls.nets.map((n) => traceWords(n, evidenceIds));
+const fs = textFeatures(searchWords), fe = textFeatures(words);
+const search = (a: Float64Array, b: Float64Array) =>
+  searchUnits({ search: a, evidence: b }, {
+    search: searchTrace.tanhC,
+    evidence: trace.tanhC,
+    controls: controlTraces.map((c) => c.tanhC),
   });
-  const untrained = traceWords(controls[0], evidenceIds);
-  const inputsOnly = controls.map((n) => traceWords({ ...n, embedding: net.embedding }, evidenceIds));
-  const fs = textFeatures(wordsOf(vocabulary, searchIds)), fe = textFeatures(wordsOf(vocabulary, evidenceIds));
-  const search = (a: Float64Array, b: Float64Array) =>
-    searchUnits({ search: a, evidence: b }, {
-      search: searchTrace.tanhC,
-      evidence: trace.tanhC,
-      controls: [untrained.tanhC, ...inputsOnly.map((c) => c.tanhC)],
-    });
-  const quotes = search(fs.insideQuotes, fe.insideQuotes);
-  assert.ok(quotes.learned && quotes.rEvidence[quotes.unit] > 0.6, `quotation cell: ${quotes.rEvidence[quotes.unit]}`);
-  const determiner = search(fs.afterDeterminer, fe.afterDeterminer);
-  assert.ok(!determiner.learned && Math.abs(determiner.rEvidence[determiner.unit]) > 0.5);
-  const position = search(fs.sentencePosition.map(Math.log1p), fe.sentencePosition.map(Math.log1p));
-  assert.ok(!position.learned, "sentence position: a control gets as far");
-  // Saturation: many forget and input gates mostly open, many output gates mostly shut, none in the controls.
-  const half = (a: Float64Array) => a.filter((x) => x > 0.5).length;
+const position = search(fs.sentencePosition.map(Math.log1p), fe.sentencePosition.map(Math.log1p));
+const quotes = search(fs.insideQuotes, fe.insideQuotes);
+const determiner = search(fs.afterDeterminer, fe.afterDeterminer);
+/** A number as the notebook writes it: `digits` decimals, so the tolerance is half the last digit. */
+const shown = (x: number, digits = 2) => x.toFixed(digits);
+const pct = (part: number, whole: number) => `${Math.round((100 * part) / whole)} %`;
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+Deno.test("notebook 10, section 4: the three finds, their runner-ups and the strongest controls", () => {
   const H = model.config.hiddenSize;
-  assert.ok(half(saturation(trace.f).right) > H / 2);
-  assert.ok(half(saturation(trace.i).right) > H / 2);
-  assert.ok(half(saturation(trace.o).left) > H / 2);
+  assert.equal(H, 256);
+  const claims = [
+    { find: position, unit: 250, r: "-0.71", next: "0.65", control: 1, controlR: "0.78", learned: false },
+    { find: quotes, unit: 13, r: "0.71", next: "0.60", control: 1, controlR: "0.46", learned: true },
+    { find: determiner, unit: 84, r: "-0.59", next: "0.49", control: 1, controlR: "0.45", learned: false },
+  ];
+  for (const c of claims) {
+    const f = c.find;
+    assert.equal(f.unit, c.unit);
+    assert.equal(shown(f.rEvidence[f.unit]), c.r);
+    const runnerUp = Math.max(...[...f.rEvidence].map((x, k) => (k === f.unit ? 0 : Math.abs(x))));
+    assert.equal(shown(runnerUp), c.next);
+    const strongestC = strongestControl(f);
+    assert.equal(strongestC.network, c.control, "the untrained LSTM reading the trained word vectors, seed 1");
+    assert.equal(shown(Math.abs(strongestC.r)), c.controlR);
+    assert.equal(f.learned, c.learned);
+  }
+  assert.equal(shown(Math.abs(quotes.rEvidence[13]) / Math.abs(strongestControl(quotes).r)), "1.55");
+  assert.equal(pct(Math.abs(strongestControl(determiner).r), Math.abs(determiner.rEvidence[84])), "77 %");
+  // Not the sign of a best-of-256 pick on fresh text: the evidence text is fiction full of dialogue.
+  assert.ok(Math.abs(quotes.rEvidence[13]) > Math.abs(quotes.rSearch[13]));
+  const share = (f: Float64Array) => pct(f.reduce((a, b) => a + b, 0), f.length);
+  assert.equal(share(fe.insideQuotes), "25 %");
+  assert.equal(share(fs.insideQuotes), "6 %");
+  // The controls' range over seeds on sentence position, against the trained unit's 0.71.
+  const seeds = position.controlBests.slice(1).map((b) => Math.abs(b.r));
+  assert.equal(`${shown(Math.min(...seeds))} to ${shown(Math.max(...seeds))}`, "0.61 to 0.78");
+});
+
+Deno.test("notebook 10, section 4: how long the quotation cell remembers, and the control beside it", () => {
+  const inside = fe.insideQuotes, q = unitValues(trace.tanhC, 13), fq = unitValues(trace.f, 13);
+  const depth = new Float64Array(words.length).fill(-1); // tokens since the opening mark, -1 outside
+  inside.forEach((x, t) => {
+    if (x) depth[t] = t > 0 && inside[t - 1] ? depth[t - 1] + 1 : 0;
+  });
+  const at = (test: (t: number) => boolean) => [...depth.keys()].filter(test);
+  const above = (ts: number[], values: Float32Array, bar: number) =>
+    pct(ts.filter((t) => values[t] > bar).length, ts.length);
+  const bands = [[0, 20], [20, 40], [40, Infinity]].map(([lo, hi]) => at((t) => depth[t] >= lo && depth[t] < hi));
+  const outside = at((t) => !inside[t]);
+  assert.equal(at((t) => depth[t] === 0).length, 141, "complete quotations");
+  assert.equal(at((t) => depth[t] === 20).length, 24);
+  assert.equal(at((t) => depth[t] === 40).length, 11);
+  assert.deepEqual(bands.map((b) => above(b, q, 0.5)), ["98 %", "78 %", "60 %"]);
+  assert.equal(above(outside, q, 0.5), "11 %");
+  assert.equal(shown(mean(at((t) => depth[t] === 0).map((t) => fq[t]))), "0.06");
+  const later = at((t) => depth[t] > 0).map((t) => fq[t]).sort((a, b) => a - b);
+  assert.equal(shown(later[Math.floor(later.length / 2)]), "0.97");
+  const eosIn = at((t) => inside[t] === 1 && words[t] === "<eos>"),
+    eosOut = at((t) => !inside[t] && words[t] === "<eos>");
+  assert.deepEqual([eosIn.filter((t) => q[t] > 0.5).length, eosIn.length], [67, 95]);
+  assert.deepEqual([eosOut.filter((t) => q[t] > 0.5).length, eosOut.length], [5, 478]);
+  // The control, each unit on its own scale: the share above its own 95th percentile outside quotations.
+  const control = strongestControl(quotes);
+  assert.deepEqual([control.network, control.unit], [1, 222]);
+  const cq = unitValues(controlTraces[control.network].tanhC, control.unit);
+  assert.deepEqual([shown(Math.min(...cq)), shown(Math.max(...cq))], ["-0.27", "0.26"]);
+  const p95 = (values: Float32Array) =>
+    outside.map((t) => values[t]).sort((a, b) => a - b)[Math.floor(0.95 * outside.length)];
+  assert.deepEqual(bands.map((b) => above(b, q, p95(q))), ["96 %", "63 %", "51 %"]);
+  assert.deepEqual(bands.map((b) => above(b, cq, p95(cq))), ["47 %", "11 %", "21 %"]);
+});
+
+Deno.test("notebook 10, section 4: the determiner cell reacts to the word just read", () => {
+  const d = unitValues(trace.tanhC, 84), det = fe.afterDeterminer;
+  const on = [...det.keys()].filter((t) => det[t] === 1),
+    next = on.map((t) => t + 1).filter((t) => t < d.length && !det[t]);
+  const negative = (ts: number[]) => pct(ts.filter((t) => d[t] < 0).length, ts.length);
+  assert.deepEqual([negative(on), shown(mean(on.map((t) => d[t])))], ["100 %", "-0.74"]);
+  assert.deepEqual([negative(next), shown(mean(next.map((t) => d[t])))], ["58 %", "-0.20"]);
+  const byWord = new Map<string, number[]>();
+  words.forEach((w, t) => byWord.set(w, [...(byWord.get(w) ?? []), d[t]]));
+  const lowest = [...byWord].filter(([, v]) => v.length >= 5).map(([w, v]) => ({ w, m: mean(v) }))
+    .sort((a, b) => a.m - b.m).slice(0, 10).map(({ w }) => w);
+  assert.deepEqual(lowest, ["rear", "black", "spring", "front", "valley", "darkness", "two", "its", "the", "one"]);
+  const meanF = (k: number) => shown(mean([...unitValues(trace.f, k)]));
+  assert.deepEqual([meanF(84), meanF(13)], ["0.19", "0.74"]);
+});
+
+Deno.test("notebook 10, section 5: saturated gates in the trained network, none in the four controls", () => {
+  const count = (a: Float64Array, bar: number) => a.filter((x) => x > bar).length;
+  const [f, i, o] = [trace.f, trace.i, trace.o].map((g) => saturation(g));
+  assert.deepEqual([count(f.right, 0.5), count(f.right, 0.9), count(f.left, 0.5)], [154, 84, 2]);
+  assert.deepEqual([count(i.right, 0.5), count(i.right, 0.9), count(i.left, 0.5)], [181, 28, 7]);
+  assert.deepEqual([count(o.left, 0.5), count(o.left, 0.9), count(o.right, 0.5)], [137, 7, 23]);
+  assert.equal(controlTraces.length, 4);
   for (const g of ["f", "i", "o"] as const) {
-    for (const c of [untrained, ...inputsOnly]) {
+    for (const c of controlTraces) {
       const s = saturation(c[g]);
       assert.equal(Math.max(...s.left, ...s.right), 0);
     }
   }
+});
+
+Deno.test("notebook 10, sections 3, 5 and 6: the passage, its sentence, the quotation gate and the predictions", () => {
+  const passage = findPassage(words, { after: 1_000, minTokens: 45, maxTokens: 70, maxUnknown: 2 });
+  assert.deepEqual(passage, { from: 1488, to: 1539 });
+  const sentence = shortestQuotedSentence(words, passage);
+  const s = words.slice(sentence.from, sentence.to);
+  const fAt = (t: number) => shown(trace.f[sentence.from + t][13]);
+  const open = s.indexOf("``"), close = s.indexOf("''");
+  assert.equal(fAt(open), "0.11");
+  const insideF = s.slice(open + 1, close).map((_, t) => trace.f[sentence.from + open + 1 + t][13]);
+  assert.deepEqual([shown(Math.min(...insideF)), shown(Math.max(...insideF))], ["0.99", "1.00"]);
+  assert.deepEqual([fAt(close), fAt(close + 1), s[close + 1]], ["0.96", "0.04", ","]);
+  const fq = unitValues(trace.f, 13);
+  const closings = words.flatMap((w, t) => (w === "''" && t + 1 < words.length ? [t] : []));
+  assert.equal(closings.length, 142);
+  assert.deepEqual([shown(mean(closings.map((t) => fq[t]))), closings.filter((t) => fq[t] > 0.5).length], [
+    "0.93",
+    140,
+  ]);
+  assert.deepEqual([shown(mean(closings.map((t) => fq[t + 1]))), closings.filter((t) => fq[t + 1] < 0.5).length], [
+    "0.04",
+    142,
+  ]);
+  // Section 6: the next-word distribution after each token of the passage.
+  const predictions = passagePredictions(net, vocabulary, trace, evidenceIds, passage);
+  assert.equal(predictions.length, 51);
+  const hits = predictions.filter((d) => d.top[0].word === d.next);
+  const marks = new Set([".", ",", "?", "!", ";", ":", "``", "''", "--", "<eos>"]);
+  assert.equal(hits.length, 20);
+  assert.equal(hits.filter((d) => marks.has(d.next)).length, 15);
+  assert.deepEqual(hits.filter((d) => !marks.has(d.next)).map((d) => d.next), ["of", "said", "is", "a", "said"]);
+  assert.equal(shown(Math.exp(-mean(predictions.map((d) => Math.log(d.pNext)))), 1), "54.2");
+  const bySureness = [...predictions].sort((a, b) => a.bits - b.bits);
+  assert.deepEqual([bySureness[0].word, shown(bySureness[0].bits)], [".", "0.01"]);
+  const unsure = bySureness.at(-1)!;
+  assert.deepEqual([unsure.word, shown(unsure.bits)], ["empty", "10.13"]);
+  assert.equal(Math.round(2 ** unsure.bits / 100) * 100, 1100, "as unsure as a fair choice among about 1,100 words");
 });
 
 Deno.test("positionProfile, strongestControl and splitByFeature: notebook 10's profiles of one unit", () => {
@@ -189,4 +311,36 @@ Deno.test("positionProfile, strongestControl and splitByFeature: notebook 10's p
   const split = splitByFeature([0.5, -0.5, 0.1], [1, 0, 0], "inside", "outside");
   assert.deepEqual(split.labels, ["inside (1 tokens)", "outside (2)"]);
   assert.deepEqual(split.data.map((d) => d.where), ["inside (1 tokens)", "outside (2)", "outside (2)"]);
+});
+
+Deno.test("sentenceStarts, findPassage, shortestQuotedSentence, mostMovingUnits: on a made-up text", () => {
+  const text = ["a", "b", "<eos>", "``", "c", "<eos>", "d", "''", "<eos>", "e", "<eos>"];
+  assert.deepEqual(sentenceStarts(text), [0, 3, 6, 9]);
+  assert.deepEqual(findPassage(text, { after: 0, minTokens: 3, maxTokens: 8 }), { from: 3, to: 9 });
+  assert.throws(() => findPassage(text, { after: 4 }), /Cannot find a passage: no 45 to 70 tokens/);
+  const quoted = ["``", "x", "''", "<eos>", "``", "y", "z", "''", "<eos>"];
+  assert.deepEqual(shortestQuotedSentence(quoted, { from: 0, to: 9 }), { from: 0, to: 4 });
+  assert.throws(
+    () => shortestQuotedSentence(text, { from: 0, to: 3 }),
+    /no sentence in tokens \[0, 3\) holds a quotation/,
+  );
+  // Unit 1 moves most, then unit 2; unit 0 is still.
+  const g = [[0, 0, 0], [0, 1, 0.5], [0, 0, 0], [0, 1, 0.5]].map((r) => Float32Array.from(r));
+  assert.deepEqual(mostMovingUnits([g], { from: 0, to: 4 }, 2), [1, 2]);
+  assert.deepEqual(mostMovingUnits([g], { from: 0, to: 4 }, 2, [1]), [2, 0]);
+});
+
+Deno.test("controlNetworks: an untrained network, then untrained LSTMs reading the trained word vectors", () => {
+  const before = tf.memory().numTensors;
+  const c = controlNetworks(model, net, [1, 2]);
+  assert.equal(tf.memory().numTensors, before, "the untrained tfjs models are freed");
+  assert.deepEqual(c.names, [
+    "untrained network",
+    "untrained LSTM, trained word vectors, seed 1",
+    "untrained LSTM, trained word vectors, seed 2",
+  ]);
+  assert.notEqual(c.nets[0].embedding, net.embedding);
+  assert.equal(c.nets[1].embedding, net.embedding);
+  assert.equal(c.nets[1].params, c.nets[0].params, "seed 1 serves both kinds");
+  assert.throws(() => controlNetworks(model, net, []), /expected at least one seed/);
 });
