@@ -396,7 +396,7 @@ export function experimentView(
   live: Readonly<Record<string, RunResult>>,
   id: string,
   knTrigram: { curve: number; final: number },
-): { charts: Chart; table: Table } {
+): ExperimentView {
   const spec = EXPERIMENTS.find((e) => e.id === id);
   if (!spec) {
     throw new RangeError(`Cannot show experiment "${id}": expected one of ${EXPERIMENTS.map((e) => e.id).join(", ")}`);
@@ -426,14 +426,248 @@ export function experimentView(
     "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
     ...(smallRuns.length >= 2 ? { "small scale, V = 2,000": live[r.id]?.finalValidPerplexity ?? "not run" } : {}),
   }));
-  return {
-    charts: chartRow(charts),
-    table: table(rows, {
+  return new ExperimentView(
+    chartRow(charts),
+    table(rows, {
       caption:
         `${spec.title}: validation perplexity after the budget (first 50,000 validation tokens; Kneser–Ney trigram: ${
           knTrigram.final.toFixed(1)
         })`,
       digits: 1,
     }),
+  );
+}
+
+/** An experiment's row of curves and its table of runs; Jupyter shows the two, one under the other. */
+export class ExperimentView {
+  constructor(readonly charts: Chart, readonly table: Table) {}
+
+  /** The charts, then the table, as HTML. */
+  get html(): string {
+    return `${this.charts.html}${this.table.html}`;
+  }
+
+  /** What Jupyter shows: the charts, then the table. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/html": this.html, "text/plain": `${this.charts}\n${this.table}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notebook 09's full run: what data/results/full_run.json holds, and how the notebook shows it.
+
+/** Scores of the models on one split, as `deno task fullrun` writes them. */
+export interface SplitScores {
+  readonly tokens: number;
+  readonly unigram: number;
+  readonly knTrigram: number;
+  readonly lstm: { readonly perplexity: number; readonly top1: number; readonly top5: number };
+  readonly lstmPlusKn: number;
+  readonly lstmPlusKnPlusCache: number;
+}
+
+/** `data/results/full_run.json`. */
+export interface FullRunFile {
+  readonly command: string;
+  readonly training: {
+    readonly config: Record<string, unknown>;
+    readonly options: Record<string, unknown>;
+    readonly parameters: { readonly total: number };
+    readonly seconds: number;
+    readonly tokens: number;
+    readonly epochs: number;
+    readonly tokensPerSecond: number;
+    readonly validationSlice: number;
+    readonly curve: readonly {
+      readonly tokens: number;
+      readonly seconds: number;
+      readonly validPerplexity: number;
+      readonly trainPerplexity: number;
+    }[];
+    readonly machine: { cpu: string; cores: number; memoryGiB: number; deno: string; engine: string };
+    readonly date: string;
   };
+  readonly mixtures: {
+    readonly lstmPlusKn: { readonly weights: number[] };
+    readonly lstmPlusKnPlusCache: { readonly weights: number[]; readonly cacheWindow: number };
+  };
+  readonly scores: { readonly valid: SplitScores; readonly test: SplitScores };
+}
+
+/** `data/results/lecture_baseline.json`: notebook 08's model trained one epoch. */
+export interface LectureBaselineFile {
+  readonly parameters: number;
+  readonly seconds: number;
+  readonly tokens: number;
+  readonly config: { readonly embeddingSize: number; readonly hiddenSize: number };
+  readonly test: { readonly perplexity: number };
+}
+
+/**
+ * Each of the full run's choices beside the experiment that speaks to it: the variant's change in
+ * validation perplexity against its reference (negative is better).
+ */
+export function fullRunEvidence(full: { runs: Readonly<Record<string, RunResult>> }): Table {
+  const choices: [string, string, string][] = [
+    ["tied embeddings", "tied", "base"],
+    ["H = 256 (the experiments tried H = 256 with E = 128)", "hid256", "base"],
+    ["dropout", "sliceDrop3", "slice"],
+    ["state carried between windows", "nocarry", "base"],
+    ["forget bias 1", "forget0", "base"],
+    ["clipping at 5", "noclip", "base"],
+    ["Adam", "sgd", "base"],
+  ];
+  const v = (id: string) => full.runs[id].finalValidPerplexity;
+  return table(
+    choices.map(([choice, variant, reference]) => ({
+      choice,
+      "what the experiments say": `${full.runs[variant].label}: ${
+        signedChange(v(variant) / v(reference) - 1)
+      } against ${full.runs[reference].label.split(":")[0]}`,
+    })),
+    {
+      caption:
+        "Each choice and the experiment that speaks to it (perplexity change of the variant against the reference: negative is better)",
+    },
+  );
+}
+
+/**
+ * The full run's curves against minutes of training: validation perplexity beside the Kneser–Ney
+ * trigram's on the same validation tokens (dashed), and training perplexity (dropout on).
+ */
+export function fullRunCharts(fr: FullRunFile, knOnSlice: number): Chart {
+  const points = fr.training.curve.map((p) => ({ ...p, minutes: p.seconds / 60 }));
+  const curve = (y: "validPerplexity" | "trainPerplexity", colour: string) => [
+    Plot.line(points, { x: "minutes", y, stroke: colour }),
+    Plot.dot(points, { x: "minutes", y, fill: colour }),
+  ];
+  const axes = {
+    width: 420,
+    height: 260,
+    x: { label: "minutes of training", grid: true },
+    y: { label: "perplexity", type: "log" as const, grid: true },
+  };
+  return chartRow([
+    plot({
+      title: "The full run: validation perplexity",
+      subtitle: `First ${
+        fr.training.validationSlice.toLocaleString("en-US")
+      } validation tokens; dashed: Kneser–Ney trigram on the same tokens`,
+      ...axes,
+      marks: [
+        Plot.ruleY([knOnSlice], { stroke: "#999", strokeDasharray: "4 4" }),
+        ...curve("validPerplexity", "#e8590c"),
+      ],
+    }),
+    plot({
+      title: "Training perplexity between measurements",
+      subtitle: "With dropout on, in training order",
+      ...axes,
+      marks: curve("trainPerplexity", "#4269d0"),
+    }),
+  ]);
+}
+
+/**
+ * The test table of notebook 09: the unigram, the trigram, notebook 08's model, the full run's LSTM
+ * and its two mixtures, each with its perplexity, its ratio to the trigram, its size and training time.
+ *
+ * @param knSeconds how long counting the trigram took here
+ */
+export function testScoreTable(fr: FullRunFile, lecture: LectureBaselineFile, knSeconds: number): Table {
+  const t = fr.scores.test;
+  const time = (s: number) => (s < 60 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
+  const row = (model: string, perplexity: number, parameters: string, training: string) => ({
+    model,
+    "test perplexity": perplexity,
+    "÷ KN trigram": (perplexity / t.knTrigram).toFixed(2),
+    parameters,
+    training,
+  });
+  const n = (x: number) => x.toLocaleString("en-US");
+  const { embeddingSize: E, hiddenSize: H } = lecture.config;
+  return table([
+    row("unigram", t.unigram, "10,000 counts", "counting"),
+    row("Kneser–Ney trigram", t.knTrigram, "n-gram counts", time(knSeconds)),
+    row(
+      `notebook 08's model (E ${E}, H ${H}, one epoch; windows from zero)`,
+      lecture.test.perplexity,
+      n(lecture.parameters),
+      time(lecture.seconds),
+    ),
+    row(
+      `best LSTM (full run, ${fr.training.epochs.toFixed(1)} epochs)`,
+      t.lstm.perplexity,
+      n(fr.training.parameters.total),
+      time(fr.training.seconds),
+    ),
+    row("best LSTM + KN trigram", t.lstmPlusKn, "both", "as above + weights fitted on validation"),
+    row("best LSTM + KN trigram + cache", t.lstmPlusKnPlusCache, "all three", "as above"),
+  ], {
+    caption: `Test split, V = 10,000: the trigram, the best LSTM and the mixtures on the same ${
+      n(t.tokens)
+    } tokens; the unigram from the third token on, notebook 08's model on its own windows`,
+    digits: 1,
+  });
+}
+
+/**
+ * A run's training and validation perplexity after each pass (log scale), the lowest validation
+ * point ringed: notebook 09's picture of overfitting on a slice.
+ */
+export function passesChart(run: RunResult, title: string): Chart {
+  const points = run.curve.flatMap((p) => [
+    { epoch: p.epoch, perplexity: p.validPerplexity, kind: "validation" },
+    { epoch: p.epoch, perplexity: p.trainPerplexity, kind: "training (since the last point)" },
+  ]);
+  const best = run.curve.reduce((a, b) => (b.validPerplexity < a.validPerplexity ? b : a));
+  return plot({
+    title,
+    subtitle: "Perplexity after each pass over the slice; the ringed dot is the lowest validation perplexity",
+    width: 560,
+    height: 280,
+    x: { label: "epochs (passes over the slice)", grid: true },
+    y: { label: "perplexity", type: "log", grid: true },
+    color: { legend: true, domain: ["validation", "training (since the last point)"], range: ["#e8590c", "#97bbf5"] },
+    marks: [
+      Plot.line(points, { x: "epoch", y: "perplexity", stroke: "kind", z: "kind" }),
+      Plot.dot([best], { x: "epoch", y: "validPerplexity", r: 6, stroke: "black" }),
+    ],
+  });
+}
+
+/**
+ * Each experiment's best variant against the run it changes (the base run, or the experiment's first),
+ * largest gain first: notebook 09's summary.
+ */
+export function bestVariants(
+  full: { runs: Readonly<Record<string, RunResult>> },
+): { experiment: ExperimentSpec; reference: string; best: string; change: number }[] {
+  const v = (id: string) => full.runs[id].finalValidPerplexity;
+  return EXPERIMENTS.filter((e) => e.runs.length > 1).map((experiment) => {
+    const reference = experiment.runs.includes("base") ? "base" : experiment.runs[0];
+    const best = experiment.runs.filter((r) => r !== reference).reduce((a, b) => (v(a) <= v(b) ? a : b));
+    return { experiment, reference, best, change: v(best) / v(reference) - 1 };
+  }).sort((a, b) => a.change - b.change);
+}
+
+/** {@linkcode bestVariants} as a table, with each best variant's speed against its reference. */
+export function summaryTable(full: { runs: Readonly<Record<string, RunResult>> }): Table {
+  return table(
+    bestVariants(full).map(({ experiment, reference, best, change }) => ({
+      idea: experiment.title,
+      "best variant": full.runs[best].label,
+      "valid perplexity": full.runs[best].finalValidPerplexity,
+      "change vs reference": signedChange(change),
+      "tokens/s vs reference": `${
+        (full.runs[best].tokensPerSecond / full.runs[reference].tokensPerSecond).toFixed(2)
+      } ×`,
+    })),
+    {
+      caption:
+        "Each experiment's best variant, largest gain first (full scale, first 50,000 validation tokens; negative change is better)",
+      digits: 1,
+    },
+  );
 }

@@ -424,7 +424,7 @@ export async function trainWordLM(
   const batches: WordLMProgress[] = [], validations: WordLMValidation[] = [];
   let tokens = 0, step = 0, seconds = 0, stopped = "epochs";
   let sinceLoss = 0, sinceTokens = 0, nextValidation = options.validation?.every ?? Infinity;
-  let best: { v: WordLMValidation; weights: tf.Tensor[] } | undefined, worse = 0;
+  let best: { v: WordLMValidation; weights: tf.Tensor[] } | undefined;
   const validate = async (epoch: number) => {
     const val = options.validation!;
     const score = evaluateWordLM(model, val.ids, { maxTokens: val.maxTokens, batchSize: B, seqLength: T, carryState });
@@ -440,13 +440,12 @@ export async function trainWordLM(
     validations.push(v);
     await options.onValidation?.(v);
     if (options.earlyStopping) {
-      if (best === undefined || v.perplexity < best.v.perplexity) {
+      const { stop, kept } = earlyStoppingPoint(validations.map((x) => x.perplexity), options.earlyStopping.patience);
+      if (kept === validations.length - 1) {
         best?.weights.forEach((w) => w.dispose());
         best = { v, weights: vars.map((w) => w.clone()) };
-        worse = 0;
-      } else if (++worse >= options.earlyStopping.patience) {
-        return true;
       }
+      return stop >= 0;
     }
     return false;
   };
@@ -604,6 +603,43 @@ export function evaluateWordLM(
     ...(options.accuracy ? { top1: top1 / tokens, top5: top5 / tokens } : {}),
     ...(logProbs ? { logProbs } : {}),
   };
+}
+
+/**
+ * Where early stopping stops on validation perplexities measured in order: at the first measurement
+ * that makes `patience` in a row without beating the best so far; the weights kept are that best's
+ * (the rule {@linkcode trainWordLM} follows with `earlyStopping`; Prechelt 1998, "Early Stopping —
+ * But When?").
+ *
+ * @returns `stop`, the index of the measurement that ends training (−1 if none does), and `kept`, the
+ *   index of the weights kept: the best up to `stop`, or the best of all when training runs to the end
+ * @throws {RangeError} if `patience` is not a whole number ≥ 1
+ *
+ * @example
+ * ```ts
+ * import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(earlyStoppingPoint([5, 4, 4.5, 4.2, 3], 2), { stop: 3, kept: 1 });
+ * assert.deepEqual(earlyStoppingPoint([5, 4, 4.5, 4.2, 3], 3), { stop: -1, kept: 4 });
+ * ```
+ */
+export function earlyStoppingPoint(perplexities: readonly number[], patience: number): { stop: number; kept: number } {
+  if (!Number.isInteger(patience) || patience < 1) {
+    throw new RangeError(
+      `Cannot find where early stopping stops: patience must be a whole number >= 1, got ${patience}`,
+    );
+  }
+  let kept = 0, worse = 0;
+  for (let k = 1; k < perplexities.length; k++) {
+    if (perplexities[k] < perplexities[kept]) {
+      kept = k;
+      worse = 0;
+    } else if (++worse >= patience) {
+      return { stop: k, kept };
+    }
+  }
+  return { stop: -1, kept };
 }
 
 /** Frees the model's variables. */

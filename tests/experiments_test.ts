@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import {
   BEST_CONFIG,
   BEST_TRAINING,
+  bestVariants,
   EXPERIMENTS,
   experimentView,
+  fullRunCharts,
+  fullRunEvidence,
+  type FullRunFile,
+  type LectureBaselineFile,
+  passesChart,
   performRun,
   readResults,
   type RunResult,
@@ -11,9 +17,12 @@ import {
   signedChange,
   SMALL_VOCABULARY,
   smallRun,
+  summaryTable,
+  testScoreTable,
   toSmallVocabulary,
 } from "@course/lib/experiments.ts";
 import { initTfjs } from "@course/lib/tfjs.ts";
+import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
 import { resultsBlock } from "../tools/results_readme.ts";
 
 await initTfjs();
@@ -152,4 +161,141 @@ Deno.test("experimentView: notebook 09's curves and table of an experiment, from
   );
   assert.equal(signedChange(-0.032), "−3.2 %");
   assert.equal(signedChange(0.01), "+1.0 %");
+});
+
+// Notebook 09's conclusions are plain markdown: each sentence below is rebuilt from the result files
+// and must appear in the notebook as it stands, so a new run of the experiments fails here until
+// the notebook's text follows it.
+Deno.test("notebook 09's markdown quotes the result files", async () => {
+  const nb = JSON.parse(
+    await Deno.readTextFile(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url)),
+  );
+  const md = (nb.cells as { cell_type: string; source: string[] }[]).filter((c) => c.cell_type === "markdown")
+    .map((c) => c.source.join("")).join("\n");
+  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const fr = await readResults<FullRunFile>("full_run.json");
+  const lecture = await readResults<LectureBaselineFile>("lecture_baseline.json");
+  const run = (id: string) => full.runs[id];
+  const p = (id: string) => `**${run(id).finalValidPerplexity.toFixed(1)}**`;
+  const speed = (id: string) => Math.round(run(id).tokensPerSecond).toLocaleString("en-US");
+  const pct = (a: string, b: string) =>
+    `${Math.abs(100 * (run(a).finalValidPerplexity / run(b).finalValidPerplexity - 1)).toFixed(1)} %`;
+  const updates = (id: string) =>
+    Math.ceil(run(id).budgetTokens / (run(id).options.batchSize! * run(id).options.seqLength!)).toLocaleString("en-US");
+  const slice = run("slice").curve.map((c) => c.validPerplexity);
+  const { stop, kept } = earlyStoppingPoint(slice, 2);
+  const t = fr.scores.test, tr = fr.training;
+  const ratio = (x: number) => (x / t.knTrigram).toFixed(2);
+  const pair = (c: { validPerplexity: number; trainPerplexity: number }) =>
+    `${c.validPerplexity.toFixed(0)} against ${c.trainPerplexity.toFixed(0)}`;
+  const firstPass = tr.curve.filter((c) => c.tokens <= 835_523), later = tr.curve.filter((c) => c.tokens > 835_523);
+  const top = bestVariants(full).slice(0, 3);
+  const expected = [
+    `four times gives validation perplexity ${p("data50k")}, 200,000 tokens once ${
+      p("data200k")
+    }, and samples of the whole split ${p("base")}`,
+    `Repeating a small text is ${pct("data50k", "base")} worse`,
+    `validation perplexity was ${slice.map((x) => x.toFixed(0)).join(", ")}, and training perplexity ${
+      run("slice").curve.map((c) => c.trainPerplexity.toFixed(0)).join(", ")
+    }`,
+    `stops after pass ${stop + 1} and keeps the weights of pass ${kept + 1}, perplexity **${
+      slice[kept].toFixed(1)
+    }**, worse than the ${slice.at(-1)!.toFixed(1)}`,
+    `E = 32 gives ${p("emb32")}, E = 128 ${p("base")}, E = 256 ${p("emb256")}, at ${speed("emb32")}, ${
+      speed("base")
+    } and ${speed("emb256")} tokens/s. Doubling E to 256 helped by ${pct("emb256", "base")}; shrinking it to 32 cost ${
+      pct("emb32", "base")
+    }.`,
+    `H = 64 gives ${p("hid64")}, H = 128 ${p("base")}, H = 256 ${p("hid256")}; H = 256 trains at ${
+      speed("hid256")
+    } tokens/s against ${speed("base")} for H = 128. Per token, the bigger state is ${
+      pct("hid256", "base")
+    } better; halving it to 64 costs ${pct("hid64", "base")}.`,
+    `Two layers give ${p("layers2")} against ${p("base")} for one, at ${speed("layers2")} against ${
+      speed("base")
+    } tokens/s.`,
+    `the second layer was ${pct("layers2", "base")} worse`,
+    `no dropout ${p("slice")}, dropout 0.3 ${p("sliceDrop3")}, dropout 0.5 ${p("sliceDrop5")}, recurrent dropout 0.3 ${
+      p("sliceRec3")
+    }.`,
+    `dropout 0.5, is ${pct("sliceDrop5", "slice")} better than no dropout`,
+    `Forget bias 0 gives ${p("forget0")}, forget bias 1 ${p("base")}: less than 2 % apart`,
+    `Without clipping: ${p("noclip")}; with the norm clipped to 5: ${p("base")}.`,
+    `Adam 0.0005: ${p("lr0005")}, Adam 0.002: ${p("base")}, Adam 0.01: ${p("lr01")}, SGD 1.0: ${
+      p("sgd")
+    }. The best of the four, Adam 0.01, is ${
+      (run("sgd").finalValidPerplexity / run("lr01").finalValidPerplexity).toFixed(2)
+    } times better than the worst`,
+    `T = 5: ${p("bptt5")}, T = 35: ${p("base")}, T = 100: ${p("bptt100")}, T = 35 without the carried state: ${
+      p("nocarry")
+    }.`,
+    `the number of updates: ${updates("bptt5")} for T = 5, ${updates("base")} for T = 35, ${
+      updates("bptt100")
+    } for T = 100.`,
+    `Starting every window from zero is ${pct("nocarry", "base")} worse`,
+    `Tied: ${p("tied")} with ${run("tied").parameters.toLocaleString("en-US")} parameters; untied: ${p("base")} with ${
+      run("base").parameters.toLocaleString("en-US")
+    }. Within this budget tying is ${pct("tied", "base")} worse, with ${
+      (100 * (1 - run("tied").parameters / run("base").parameters)).toFixed(0)
+    } % fewer parameters.`,
+    `GRU: ${p("gru")} at ${speed("gru")} tokens/s; LSTM: ${p("base")} at ${speed("base")} tokens/s. The LSTM is ${
+      pct("gru", "base")
+    } better`,
+    `(${firstPass.map(pair).join(", then ")}), and from the second pass on it is below it`,
+    `(${later.map(pair).join(", ")})`,
+    `The full run trained ${tr.tokens.toLocaleString("en-US")} tokens (${tr.epochs.toFixed(1)} epochs) in ${
+      (tr.seconds / 60).toFixed(1)
+    } minutes at ${tr.tokensPerSecond.toFixed(0)} tokens/s on ${tr.machine.cores} cores`,
+    `on ${tr.date.slice(0, 10)}. Alone, the LSTM reaches test perplexity **${t.lstm.perplexity.toFixed(1)}**, ${
+      ratio(t.lstm.perplexity)
+    } × the Kneser–Ney trigram's ${t.knTrigram.toFixed(1)}, and ${
+      (lecture.test.perplexity / t.lstm.perplexity).toFixed(2)
+    } times better than notebook 08's model`,
+    `(weights ${fr.mixtures.lstmPlusKn.weights.map((w) => w.toFixed(2)).join(" and ")}) it reaches **${
+      t.lstmPlusKn.toFixed(1)
+    }**`,
+    `(weights ${
+      fr.mixtures.lstmPlusKnPlusCache.weights.map((w) => w.toFixed(2)).join(", ").replace(/, (\S+)$/, " and $1")
+    }) **${t.lstmPlusKnPlusCache.toFixed(1)}**, ${ratio(t.lstmPlusKnPlusCache)} × the trigram.`,
+    `Top-1 accuracy of the LSTM alone: ${(100 * t.lstm.top1).toFixed(1)} %; top-5: ${
+      (100 * t.lstm.top5).toFixed(1)
+    } %.`,
+    `The LSTM alone: ${ratio(t.lstm.perplexity)} × the trigram ✓; the LSTM + KN trigram: ${
+      ratio(t.lstmPlusKn)
+    } × ✓; the LSTM + KN trigram + cache: ${ratio(t.lstmPlusKnPlusCache)} × ✓`,
+    `the largest gains came from ${top[0].experiment.runs.length && run(top[0].best).label} (${
+      signedChange(top[0].change)
+    }), ${run(top[1].best).label} (${signedChange(top[1].change)}) and, on the slice, ${
+      run(top[2].best).label.replace("20,000-token slice, ", "")
+    } (${signedChange(top[2].change)})`,
+    `Tied embeddings, which the full run uses, were ${
+      signedChange(run("tied").finalValidPerplexity / run("base").finalValidPerplexity - 1)
+    } here.`,
+  ];
+  for (const sentence of expected) assert.ok(md.includes(sentence), `notebook 09 should say: ${sentence}`);
+  assert.ok(t.lstm.perplexity / t.knTrigram <= 0.7 && t.lstmPlusKnPlusCache / t.knTrigram <= 0.7, "the three ✓");
+  assert.deepEqual(
+    [fr.training.options.learningRate, fr.training.options.dropout ?? fr.training.config.dropout],
+    [0.003, 0.25],
+    "the settings the notebook lists",
+  );
+});
+
+Deno.test("notebook 09's views: an experiment shows charts then table; the full run's charts and tables", async () => {
+  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const fr = await readResults<FullRunFile>("full_run.json");
+  const lecture = await readResults<LectureBaselineFile>("lecture_baseline.json");
+  const shown = experimentView(full, {}, "tied", { curve: 170, final: 168.4 }).html;
+  assert.ok(shown.indexOf("<svg") < shown.indexOf("<table"));
+  assert.equal(fullRunCharts(fr, 168.4).html.match(/<svg/g)?.length, 2);
+  assert.ok(fullRunEvidence(full).cells.every((row) => /[−+]\d+\.\d %/.test(row[1])));
+  const scores = testScoreTable(fr, lecture, 1.5);
+  assert.deepEqual(scores.cells.map((r) => r[2]).slice(0, 2), [
+    (fr.scores.test.unigram / fr.scores.test.knTrigram).toFixed(2),
+    "1.00",
+  ]);
+  const summary = summaryTable(full);
+  assert.equal(summary.cells.length, EXPERIMENTS.filter((e) => e.runs.length > 1).length);
+  assert.ok(passesChart(full.runs.slice, "t").html.includes("<svg"));
+  assert.throws(() => earlyStoppingPoint([1, 2], 0), /patience must be a whole number >= 1, got 0/);
 });
