@@ -14,6 +14,7 @@
  * | `pointwise.ts` | ⊗, +, tanh, σ and their derivatives | 03 |
  * | `random.ts` | seeded random numbers and weight initialisers | 03 |
  * | `lstm_cell.ts` | one LSTM step, parameters, parameter count, initialisation (chrono) | 02–06 |
+ * | `running_example.ts` | the lecture's cell, H = 3, X = 4, with hand-chosen weights (Vikram, then Ravi) | 02–06 |
  * | `lstm.ts` | an LSTM over a sequence (`runLSTM`, a trace of every gate) and back (`backpropLSTM`) | 05, 09 |
  * | `rnn.ts` | the vanilla RNN, the same way | 01 |
  * | `interop.ts` | weights from and to PyTorch (`fromTorchLSTM`) and Keras/tfjs (`fromKerasLSTM`) | 02 |
@@ -47,6 +48,7 @@ export * from "./tensor.ts";
 export * from "./pointwise.ts";
 export * from "./random.ts";
 export * from "./lstm_cell.ts";
+export * from "./running_example.ts";
 export * from "./plot.ts";
 export * from "./display.ts";
 export * from "./diagram.ts";
