@@ -162,3 +162,163 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
   holder.innerHTML = heading ? `<figure style="margin:0">${heading}${svg}</figure>` : svg;
   return new Chart(holder.firstElementChild as Element);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The network unrolled in time: one box per step, the state carried from box to box.
+
+/** Options for {@linkcode unrolledDiagram}. */
+export interface UnrolledOptions {
+  /** What each step reads, one label per step (x₁ … x_T, or words); T = its length, 1 to 10. */
+  inputs: readonly string[];
+  /** "lstm" (default) carries two states, c along the top and h below; "rnn" carries one, h. */
+  kind?: "lstm" | "rnn";
+  /** Where the network answers: after every step (default), only after the last, or nowhere. */
+  outputs?: "every" | "last" | "none";
+  /** Labels of the outputs (default ŷ₁ … ŷ_T), one per step. */
+  outputLabels?: readonly string[];
+  /**
+   * Steps where a new window of training begins (0 is always one). With `carry` the state goes on
+   * across the boundary; without, it is cut and the window starts from zero.
+   */
+  windowStarts?: readonly number[];
+  /** Whether the state is carried into each new window (default false: every window starts from zero). */
+  carry?: boolean;
+  /** Steps drawn at full strength; the rest are faded. Default: all. */
+  highlightSteps?: readonly number[];
+  /**
+   * A gradient flowing backwards, drawn in red from step `from` to step `to` (from > to) along the
+   * cell state ("c", the LSTM's top line: each link multiplies it by fₜ, labelled ×fₜ) or the hidden
+   * state ("h": each link multiplies it by the Jacobian Jₜ = ∂hₜ/∂hₜ₋₁, labelled ×Jₜ).
+   */
+  gradient?: { from: number; to: number; through?: "c" | "h" };
+  /** A title above the diagram. */
+  title?: string;
+  /** A line of text under the diagram. */
+  caption?: string;
+}
+
+const RED = "#c62828";
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+/** A whole number written in subscript digits: 12 → ₁₂. */
+function sub(n: number): string {
+  return String(n).split("").map((d) => SUBSCRIPTS[Number(d)]).join("");
+}
+
+/**
+ * A recurrent network unrolled in time: the same cell drawn once per step, reading xₜ from below,
+ * answering above, and handing its state (c and h for an LSTM, h for an RNN) to the next step. It
+ * is the picture behind backpropagation through time (a gradient highlighted along one state),
+ * training on prefixes versus on a stream, and the state carried from one window to the next.
+ *
+ * @example
+ * ```ts
+ * import { unrolledDiagram } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const d = unrolledDiagram({ inputs: ["the", "king", "ruled"], gradient: { from: 2, to: 0 } });
+ * assert.equal(d.element.querySelectorAll('g[data-part="step"]').length, 3);
+ * assert.equal(d.element.querySelectorAll('g[data-part="gradient"] path').length, 2); // 2 → 1 → 0
+ * ```
+ * @throws {RangeError} for no steps or more than 10, labels of the wrong length, or steps out of range
+ */
+export function unrolledDiagram(options: UnrolledOptions): Chart {
+  const { inputs, kind = "lstm", outputs = "every", carry = false } = options;
+  const T = inputs?.length ?? 0;
+  const context = "draw the unrolled network";
+  if (!(T >= 1 && T <= 10)) throw new RangeError(`Cannot ${context}: got ${T} inputs, expected 1 to 10`);
+  const outputLabels = options.outputLabels ?? inputs.map((_, t) => `ŷ${sub(t + 1)}`);
+  if (outputLabels.length !== T) {
+    throw new RangeError(`Cannot ${context}: got ${outputLabels.length} output labels for ${T} steps`);
+  }
+  const inRange = (t: number) => Number.isInteger(t) && t >= 0 && t < T;
+  const starts = new Set([0, ...(options.windowStarts ?? [])]);
+  for (const s of starts) if (!inRange(s)) throw new RangeError(`Cannot ${context}: window start ${s} is not a step`);
+  const g = options.gradient;
+  if (g && !(inRange(g.from) && inRange(g.to) && g.from > g.to)) {
+    throw new RangeError(`Cannot ${context}: gradient from ${g.from} to ${g.to}, expected steps with from > to`);
+  }
+  const through = g?.through ?? (kind === "lstm" ? "c" : "h");
+  if (through === "c" && kind !== "lstm") throw new RangeError(`Cannot ${context}: an RNN has no cell state c`);
+
+  const W = 90, left = 56, boxW = 50, top = 62, boxH = 64;
+  const xOf = (t: number) => left + t * W; // the box's left edge
+  const lineY = kind === "lstm" ? { c: top + 16, h: top + boxH - 16 } : { h: top + boxH / 2 };
+  const width = left + T * W + 20, height = 250;
+  const faded = (t: number) => options.highlightSteps === undefined || options.highlightSteps.includes(t) ? "1" : "0.3";
+  const arrow = (x1: number, y1: number, x2: number, y2: number, colour = INK, dashed = false) =>
+    `<path d="M${x1},${y1} L${x2},${y2}" stroke="${colour}" stroke-width="2" fill="none"${
+      dashed ? ' stroke-dasharray="5 4"' : ""
+    } marker-end="url(#unrolled-arrow${colour === RED ? "-red" : ""})"/>`;
+  const text = (x: number, y: number, s: string, size = 13, extra = "") =>
+    `<text x="${x}" y="${y}" text-anchor="middle" font-size="${size}"${extra}>${escapeHtml(s)}</text>`;
+
+  const parts: string[] = [];
+  const states = Object.entries(lineY) as [("c" | "h"), number][];
+  for (let t = 0; t < T; t++) {
+    const x = xOf(t);
+    const body: string[] = [
+      `<rect x="${x}" y="${top}" width="${boxW}" height="${boxH}" rx="6" fill="${YELLOW.fill}" stroke="${YELLOW.stroke}" stroke-width="1.5"/>`,
+      text(x + boxW / 2, top + boxH / 2 + 5, kind.toUpperCase(), 11, ' font-weight="600"'),
+      arrow(x + boxW / 2, 178, x + boxW / 2, top + boxH + 2),
+      text(x + boxW / 2, 196, inputs[t], 13, ' font-style="italic"'),
+    ];
+    if (outputs === "every" || (outputs === "last" && t === T - 1)) {
+      body.push(
+        arrow(x + boxW / 2, top, x + boxW / 2, 28),
+        text(x + boxW / 2, 20, outputLabels[t], 13, ' font-style="italic"'),
+      );
+    }
+    parts.push(`<g data-part="step" opacity="${faded(t)}">${body.join("")}</g>`);
+    // The state coming in from the left: zeros at a window start that does not carry, else the last step's.
+    const fresh = t === 0 || (starts.has(t) && !carry);
+    for (const [name, y] of states) {
+      if (fresh) {
+        parts.push(`<g data-part="zero">${text(x - 20, y + 4, "0", 12)}${arrow(x - 13, y, x - 1, y)}</g>`);
+      } else {
+        parts.push(`<g data-part="state">${arrow(xOf(t - 1) + boxW, y, x - 1, y)}</g>`);
+      }
+      if (t === 0) parts.push(text(x - 38, y + 4, name, 12, ' font-style="italic" fill="#555"'));
+    }
+    if (starts.has(t) && t > 0) {
+      const sx = x - (W - boxW) / 2;
+      parts.push(
+        `<g data-part="window-start"><path d="M${sx},${top - 22} L${sx},${
+          top + boxH + 22
+        }" stroke="#888" stroke-dasharray="3 3"/>${
+          text(sx, top + boxH + 36, carry ? "state carried" : "cut: from 0", 10, ' fill="#666"')
+        }</g>`,
+      );
+    }
+  }
+  if (g) {
+    const y = lineY[through as "c" | "h"]! - 7;
+    const segments: string[] = [];
+    for (let t = g.from; t > g.to; t--) {
+      const x1 = xOf(t) - 2, x2 = xOf(t - 1) + boxW + 2;
+      segments.push(arrow(x1, y, x2, y, RED));
+      // The factor the gradient picks up on this link: f_{t} along c, the Jacobian J_t = ∂h_t/∂h_{t-1} along h.
+      const factor = through === "c" ? `×f${sub(t + 1)}` : `×J${sub(t + 1)}`;
+      segments.push(text((x1 + x2) / 2, y - 6, factor, 11, ` fill="${RED}" font-weight="600"`));
+    }
+    parts.push(`<g data-part="gradient">${segments.join("")}</g>`);
+  }
+  const titleText = options.title === undefined ? undefined : escapeHtml(options.title);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+    `font-family="system-ui, sans-serif" fill="${INK}" style="background:white;max-width:100%;height:auto" ` +
+    `role="img" aria-label="${titleText ?? "a recurrent network unrolled in time"}">` +
+    (titleText ? `<title>${titleText}</title>` : "") +
+    `<defs>${
+      [["unrolled-arrow", INK], ["unrolled-arrow-red", RED]].map(([id, colour]) =>
+        `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`
+      ).join("")
+    }</defs>` +
+    parts.join("") + text(width / 2, height - 14, "time →", 11, ' fill="#666"') + `</svg>`;
+  const heading = titleText ? `<h3 style="margin:0 0 6px">${titleText}</h3>` : "";
+  const caption = options.caption
+    ? `<figcaption style="font: 12px system-ui, sans-serif; color: #555">${escapeHtml(options.caption)}</figcaption>`
+    : "";
+  const holder = createDocument().createElement("div");
+  holder.innerHTML = `<figure style="margin:0">${heading}${svg}${caption}</figure>`;
+  return new Chart(holder.firstElementChild as Element);
+}

@@ -660,3 +660,32 @@ export function groupHistogram(
     fy: { label: null, axis: null },
   });
 }
+
+/**
+ * A matrix as a heatmap the way it is written: row r of the chart is row r of `M`, column k is
+ * column k, each entry's value in its square when `digits` is given.
+ *
+ * @example
+ * ```ts
+ * import { matrix, matrixHeatmap } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(matrixHeatmap(matrix(2, 3, [1, 2, 3, 4, 5, 6])).html.includes("<svg"));
+ * ```
+ */
+export function matrixHeatmap(
+  M: { rows: number; cols: number; data: ArrayLike<number> },
+  options: HeatmapOptions = {},
+): Chart {
+  const columns = Array.from(
+    { length: M.cols },
+    (_, k) => Float32Array.from({ length: M.rows }, (_, r) => M.data[r * M.cols + k]),
+  );
+  return heatmap(columns, {
+    xLabel: "column",
+    yLabel: "row",
+    columns: Array.from({ length: M.cols }, (_, k) => String(k)),
+    rows: Array.from({ length: M.rows }, (_, r) => String(r)),
+    ...options,
+  });
+}

@@ -337,3 +337,34 @@ export function backpropRNN<F extends FloatArray>(
   grads.dh0.set(dhNext);
   return grads;
 }
+
+/**
+ * The Jacobian of one RNN step, ∂hₜ/∂hₜ₋₁ = diag(1 − hₜ²) · W_h, `[H, H]`: W_h is the part of W
+ * acting on hₜ₋₁ (its first H columns), and 1 − hₜ² is tanh's slope at the step. Backpropagation
+ * through time multiplies the gradient by one of these per step back (Pascanu, Mikolov & Bengio 2013,
+ * "On the difficulty of training recurrent neural networks").
+ *
+ * @param h the hidden state after the step, hₜ, `[H]`
+ * @throws {RangeError} if `h` does not have length H
+ *
+ * @example
+ * ```ts
+ * import { initRNNParams, rnnJacobian } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const params = initRNNParams(2, 3, { seed: 1 });
+ * const J = rnnJacobian(params, [0, 0.5, 1]);
+ * assert.equal(J.data[0], params.W.data[0]); // slope 1 at h = 0
+ * assert.equal(J.data[6], 0); // slope 0 at h = ±1: nothing flows back
+ * ```
+ */
+export function rnnJacobian(params: RNNParams, h: VectorLike): Matrix {
+  const H = params.hiddenSize, cols = params.W.cols;
+  expectLength(h, H, "h", "compute the RNN step's Jacobian");
+  const data = new Float32Array(H * H);
+  for (let r = 0; r < H; r++) {
+    const slope = 1 - h[r] * h[r];
+    for (let k = 0; k < H; k++) data[r * H + k] = slope * params.W.data[r * cols + k];
+  }
+  return { rows: H, cols: H, data };
+}

@@ -22,7 +22,7 @@
 
 import type { LSTMParams } from "./lstm_cell.ts";
 import { type Matrix, matrix } from "./tensor.ts";
-import { type Chart, heatmap } from "./plot.ts";
+import { type Chart, matrixHeatmap } from "./plot.ts";
 
 /** The four words of the example's vocabulary; xₜ is one-hot over them. */
 export const EXAMPLE_WORDS = ["Ravi", "he", "the", "asked"] as const;
@@ -31,7 +31,7 @@ export const EXAMPLE_WORDS = ["Ravi", "he", "the", "asked"] as const;
 export const EXAMPLE_UNITS = ["who the story is about", "a name comes next", "a sentence is under way"] as const;
 
 /** The labels of the seven columns of every W: the entries of `[hₜ₋₁, xₜ]`. */
-export const EXAMPLE_COLUMNS: readonly string[] = ["h₀", "h₁", "h₂", ...EXAMPLE_WORDS.map((w) => `x: ${w}`)];
+export const EXAMPLE_COLUMNS: readonly string[] = ["h₀", "h₁", "h₂", ...EXAMPLE_WORDS];
 
 /** The running example: the cell, its states before the step, and its input. */
 export interface RunningExample {
@@ -125,17 +125,14 @@ export function weightGrid(W: Matrix, title: string, subtitle?: string): Chart {
   if (W.rows !== 3 || W.cols !== 7) {
     throw new RangeError(`Cannot draw the example's weights: got a [${W.rows}, ${W.cols}] matrix, expected [3, 7]`);
   }
-  const columns = EXAMPLE_COLUMNS.map((_, j) =>
-    Float32Array.from({ length: W.rows }, (_, k) => W.data[k * W.cols + j])
-  );
   const largest = Math.max(1, ...Array.from(W.data, Math.abs));
-  return heatmap(columns, {
+  return matrixHeatmap(W, {
     title,
     subtitle: subtitle ??
       "One row per unit, one column per entry of [hₜ₋₁, xₜ]: unit k's z is its row times [hₜ₋₁, xₜ], plus its bias",
     columns: EXAMPLE_COLUMNS,
     rows: EXAMPLE_UNITS.map((u, k) => `unit ${k}: ${u}`),
-    xLabel: "entry of [hₜ₋₁, xₜ]",
+    xLabel: "entry of [hₜ₋₁, xₜ]: the three of hₜ₋₁, then one per word (xₜ is one-hot)",
     yLabel: "unit",
     domain: [-largest, largest],
     scheme: "rdbu",

@@ -435,3 +435,56 @@ export function describe(value: unknown): string {
   if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * The matrix product A·B, `[A.rows, B.cols]`, summed in float64 and stored in float32.
+ *
+ * @throws {RangeError} if A's columns are not B's rows
+ */
+export function matMul(A: Matrix, B: Matrix): Matrix {
+  if (A.cols !== B.rows) {
+    throw new RangeError(
+      `Cannot multiply matrices: [${A.rows}, ${A.cols}] · [${B.rows}, ${B.cols}], expected ${A.cols} = ${B.rows}`,
+    );
+  }
+  const out = new Float32Array(A.rows * B.cols);
+  for (let r = 0; r < A.rows; r++) {
+    for (let c = 0; c < B.cols; c++) {
+      let s = 0;
+      for (let k = 0; k < A.cols; k++) s += A.data[r * A.cols + k] * B.data[k * B.cols + c];
+      out[r * B.cols + c] = s;
+    }
+  }
+  return { rows: A.rows, cols: B.cols, data: out };
+}
+
+/**
+ * The spectral norm ‖A‖₂, the largest factor by which A can stretch a vector (its largest singular
+ * value), by power iteration on AᵀA from the all-ones vector, in float64. It is the number that says
+ * whether a product of Jacobians makes a gradient vanish or explode (Pascanu, Mikolov & Bengio 2013).
+ *
+ * @param iterations power-iteration steps (default 200; converges at the ratio of the two largest singular values squared)
+ *
+ * @example
+ * ```ts
+ * import { matrix, spectralNorm } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(Math.abs(spectralNorm(matrix(2, 2, [3, 0, 0, -1])) - 3) < 1e-9);
+ * ```
+ */
+export function spectralNorm(A: Matrix, iterations = 200): number {
+  let v = new Float64Array(A.cols).fill(1 / Math.sqrt(A.cols));
+  let sigma = 0;
+  for (let it = 0; it < iterations; it++) {
+    const Av = new Float64Array(A.rows);
+    for (let r = 0; r < A.rows; r++) for (let k = 0; k < A.cols; k++) Av[r] += A.data[r * A.cols + k] * v[k];
+    const AtAv = new Float64Array(A.cols);
+    for (let r = 0; r < A.rows; r++) for (let k = 0; k < A.cols; k++) AtAv[k] += A.data[r * A.cols + k] * Av[r];
+    const n = Math.hypot(...AtAv);
+    sigma = Math.sqrt(n);
+    if (n === 0) return 0;
+    v = AtAv.map((x) => x / n);
+  }
+  return sigma;
+}

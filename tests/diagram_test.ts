@@ -35,3 +35,28 @@ Deno.test("lstmDiagram: the title is escaped, so it cannot break the markup", ()
   assert.equal(d.element.querySelector("h3")?.textContent, "a < b & c");
   assert.match(d.html, /<title>a &lt; b &amp; c<\/title>/);
 });
+
+Deno.test("unrolledDiagram: one box per step, zeros where windows are cut, the gradient link by link", async () => {
+  const { unrolledDiagram } = await import("@course/lib");
+  const d = unrolledDiagram({ inputs: ["a", "b", "c", "d"], windowStarts: [2] });
+  assert.equal(d.element.querySelectorAll('g[data-part="step"]').length, 4);
+  assert.equal(d.element.querySelectorAll('g[data-part="zero"]').length, 4, "c and h from 0 at steps 0 and 2");
+  const carried = unrolledDiagram({ inputs: ["a", "b", "c", "d"], windowStarts: [2], carry: true, kind: "rnn" });
+  assert.equal(carried.element.querySelectorAll('g[data-part="zero"]').length, 1);
+  assert.match(carried.html, /state carried/);
+  const g = unrolledDiagram({ inputs: ["a", "b", "c"], gradient: { from: 2, to: 0 }, outputs: "last" });
+  assert.match(g.html, /×f₃/);
+  assert.match(unrolledDiagram({ inputs: ["a", "b"], kind: "rnn", gradient: { from: 1, to: 0 } }).html, /×J₂/);
+  assert.equal(
+    g.element.querySelectorAll('g[data-part="step"] text').length,
+    2 * 3 + 1,
+    "an output only after the last",
+  );
+  assert.throws(() => unrolledDiagram({ inputs: [] }), /got 0 inputs, expected 1 to 10/);
+  assert.throws(() => unrolledDiagram({ inputs: ["a"], kind: "rnn", gradient: { from: 0, to: 0 } }), /from > to/);
+  assert.throws(
+    () => unrolledDiagram({ inputs: ["a", "b"], kind: "rnn", gradient: { from: 1, to: 0, through: "c" } }),
+    /no cell state/,
+  );
+  assert.throws(() => unrolledDiagram({ inputs: ["a"], windowStarts: [3] }), /window start 3 is not a step/);
+});

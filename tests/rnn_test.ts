@@ -57,3 +57,22 @@ Deno.test("runRNN and backpropRNN: clear errors", () => {
     message: "Cannot backpropagate RNN: dh has length 0, expected 1",
   });
 });
+
+Deno.test("rnnJacobian is diag(1 − h²)·W_h, and matches finite differences of one step", async () => {
+  const { rnnJacobian } = await import("@course/lib");
+  const params = initRNNParams(2, 3, { seed: 4, dtype: "float64" });
+  const x = [0.3, -0.7], hPrev = [0.2, -0.1, 0.5];
+  const step = (h: number[]) => runRNN(params, [x], { h0: h }).h[0];
+  const h = step(hPrev);
+  const J = rnnJacobian(params as unknown as Parameters<typeof rnnJacobian>[0], h);
+  const eps = 1e-6;
+  for (let k = 0; k < 3; k++) {
+    const plus = step(hPrev.map((v, j) => (j === k ? v + eps : v)));
+    const minus = step(hPrev.map((v, j) => (j === k ? v - eps : v)));
+    for (let r = 0; r < 3; r++) {
+      const numeric = (plus[r] - minus[r]) / (2 * eps);
+      assert.ok(Math.abs(J.data[r * 3 + k] - numeric) < 1e-5, `J[${r}, ${k}] ${J.data[r * 3 + k]} vs ${numeric}`); // abs 1e-5 (float32 J)
+    }
+  }
+  assert.throws(() => rnnJacobian(params as unknown as Parameters<typeof rnnJacobian>[0], [0, 0]), /h/);
+});

@@ -62,3 +62,16 @@ Deno.test("zeros and formatVector", () => {
   assert.equal(formatVector([1 / 3], 0), "[0]");
   assert.equal(formatVector([250], 0), "[250]");
 });
+
+Deno.test("matMul and spectralNorm", async () => {
+  const { matMul, spectralNorm } = await import("@course/lib");
+  const A = matrix(2, 3, [1, 2, 3, 4, 5, 6]), B = matrix(3, 2, [1, 0, 0, 1, 1, 1]);
+  assert.deepEqual(matrixToRows(matMul(A, B)), [[4, 5], [10, 11]]);
+  assert.throws(() => matMul(A, A), /\[2, 3\] · \[2, 3\], expected 3 = 2/);
+  // A's singular values: the square roots of the eigenvalues of AᵀA; the largest is 9.508032 (numpy).
+  assert.ok(Math.abs(spectralNorm(A) - 9.508032) < 1e-5);
+  assert.equal(spectralNorm(matrix(2, 2)), 0);
+  // A rotation keeps every length: norm 1.
+  const c = Math.cos(0.3), s = Math.sin(0.3);
+  assert.ok(Math.abs(spectralNorm(matrix(2, 2, [c, -s, s, c])) - 1) < 1e-6);
+});

@@ -59,3 +59,20 @@ Deno.test("trainSequenceClassifier: same seeds, same history (deterministic)", (
   };
   assert.deepEqual(run(), run());
 });
+
+Deno.test("recallComparison: notebook 01's three networks, each trained and scored on the same data", async () => {
+  const { recallComparison, RECALL_CONTENDERS } = await import("@course/lib");
+  const results = recallComparison({ gaps: [3], epochs: 2, perEpoch: 100, validationCount: 50, testCount: 100 });
+  assert.deepEqual(results.map((r) => r.contender), ["rnn", "lstm", "chrono"]);
+  assert.deepEqual(results.map((r) => r.model.kind), ["rnn", "lstm", "lstm"]);
+  for (const r of results) assert.ok(r.epochs >= 1 && r.epochs <= 2 && r.accuracy >= 0 && r.accuracy <= 1);
+  // Chrono sets the forget biases for the gap: log(U[1, gap + 1]) instead of the default 1 (Tallec & Ollivier 2018).
+  const [, biasOne, chrono] = results.map((r) => r.model);
+  assert.ok(biasOne.kind === "lstm" && chrono.kind === "lstm");
+  assert.deepEqual(Object.keys(RECALL_CONTENDERS), ["rnn", "lstm", "chrono"]);
+  assert.throws(() => recallComparison({ gaps: [] }), /gaps must be whole numbers >= 1/);
+  assert.throws(
+    () => recallComparison({ gaps: [2], contenders: ["gru" as "rnn"] }),
+    /contender "gru", expected one of rnn, lstm, chrono/,
+  );
+});
