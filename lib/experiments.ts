@@ -415,7 +415,9 @@ export function experimentView(
     experimentCurves(runs, labels, x, `Full scale, against ${x === "tokens" ? "tokens" : "epochs"}`, knTrigram.curve),
     experimentCurves(runs, labels, "seconds", "Full scale, against seconds", knTrigram.curve),
   ];
-  if (smallRuns.length >= 2) charts.push(experimentCurves(smallRuns, labels, x, "Small scale (V = 2,000), live", null));
+  if (smallRuns.length >= 2) {
+    charts.push(experimentCurves(smallRuns, labels, x, "Small scale, live (V = 2,000, E and H ÷ 4)", null));
+  }
   const rows = runs.map((r) => ({
     run: r.label,
     parameters: r.parameters.toLocaleString("en-US"),
@@ -591,7 +593,7 @@ export function testScoreTable(fr: FullRunFile, lecture: LectureBaselineFile, kn
     row("unigram", t.unigram, "10,000 counts", "counting"),
     row("Kneser–Ney trigram", t.knTrigram, "n-gram counts", time(knSeconds)),
     row(
-      `notebook 08's model (E ${E}, H ${H}, one epoch; windows from zero)`,
+      `notebook 08's long run (E ${E}, H ${H}, one epoch)`,
       lecture.test.perplexity,
       n(lecture.parameters),
       time(lecture.seconds),

@@ -3,7 +3,7 @@
  * profile and spread, gate saturation (Karpathy, Johnson & Fei-Fei 2015, figure 3), the gates of
  * chosen units over a sentence, and the next-word probability after each token. Each takes the
  * numbers {@linkcode searchUnits}, {@linkcode saturation} and {@linkcode passagePredictions} compute
- * and returns a {@linkcode Chart}; the charts keep to the page's width (860 px).
+ * and returns a {@linkcode Chart}; the charts keep within the Notebook UI's output width (820 px).
  *
  * @module
  */
@@ -46,7 +46,7 @@ export function correlationStrip(
     title: "Every unit's correlation with each feature, on the evidence text",
     subtitle:
       `One dot per unit (${H} per row); red: the unit the search text picked, with its number; grey: ${shown.length} of the controls`,
-    width: 860,
+    width: 820,
     height: 80 + 28 * found.length * (1 + shown.length),
     marginLeft: 380,
     marginBottom: 45,
@@ -129,7 +129,7 @@ export function saturationChart(name: string, s: Saturation, tokens: number): Ch
   return plot({
     title: name,
     subtitle: `${H} units over ${tokens.toLocaleString("en-US")} tokens; dashed: left + right = 1`,
-    width: 280,
+    width: 260,
     height: 300,
     marginBottom: 42,
     x: {
@@ -180,7 +180,7 @@ export function gateGrid(
   return plot({
     title: `The gates of ${units.length} units over one sentence`,
     subtitle: "Each square: one unit (row) after reading one token (column); dark = open, near 1",
-    width: Math.min(860, 110 + 22 * sentence.length),
+    width: Math.min(820, 110 + 22 * sentence.length),
     height: 130 + 3 * 18 * units.length,
     marginLeft: 80,
     marginRight: 60,
@@ -215,7 +215,7 @@ export function predictionCharts(predictions: readonly TokenPrediction[]): Chart
     plot({
       title: "Probability of the word that came next",
       subtitle: "Bar under token t: P(token t+1 | tokens up to t); red tick: the model's top guess",
-      width: 860,
+      width: 820,
       height: 260,
       marginBottom: 90,
       x,
@@ -228,7 +228,7 @@ export function predictionCharts(predictions: readonly TokenPrediction[]): Chart
     plot({
       title: "How unsure the model is after each token",
       subtitle: "Entropy of the next-word distribution, in bits",
-      width: 860,
+      width: 820,
       height: 240,
       marginBottom: 90,
       x,

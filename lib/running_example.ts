@@ -6,11 +6,11 @@
  * Then a new name arrives, **Ravi**, the story's second hero. The input xₜ is one word of a 4-word
  * vocabulary, one-hot; each unit has a job a reader can name:
  *
- * | unit | job | in cₜ₋₁ = [0.55 0.6 0] |
+ * | unit | job | in cₜ₋₁ = [0.55 0.6 1.5] |
  * | --- | --- | --- |
  * | 0 | who the story is about: positive for Vikram, negative for Ravi | 0.55: Vikram |
  * | 1 | a name comes next (after "asked to see") | 0.6: yes |
- * | 2 | a sentence is under way | 0 |
+ * | 2 | a sentence is under way | 1.5: yes |
  *
  * Reading "Ravi", the forget gate of unit 0 shuts (σ(−2) ≈ 0.12: Vikram is wiped), its input gate
  * opens (σ(2) ≈ 0.88) and its candidate is tanh(−2) ≈ −0.96 (Ravi), so c₀ goes from +0.55 to about
@@ -43,7 +43,10 @@ export interface RunningExample {
   readonly params: LSTMParams;
   /** hₜ₋₁ = [0.1 0.3 0.9], `[H]`. */
   readonly hPrev: Float32Array;
-  /** cₜ₋₁ = [0.55 0.6 0]: Vikram, and a name is expected, `[H]`. */
+  /**
+   * cₜ₋₁ = [0.55 0.6 1.5]: Vikram, a name is expected, a sentence is under way, `[H]`. It fits hₜ₋₁:
+   * |hₜ₋₁| ≤ |tanh(cₜ₋₁)| = [0.50 0.54 0.91], as hₜ₋₁ = oₜ₋₁ ⊗ tanh(cₜ₋₁) requires.
+   */
   readonly cPrev: Float32Array;
   /** xₜ: the one-hot word "Ravi", [1 0 0 0], `[X]`. */
   readonly x: Float32Array;
@@ -79,7 +82,7 @@ const WEIGHTS = {
 
 /**
  * A fresh copy of the running example (so that a notebook can change it without changing it for the
- * next cell): the hand-chosen cell, hₜ₋₁ = [0.1 0.3 0.9], cₜ₋₁ = [0.55 0.6 0] and xₜ = "Ravi".
+ * next cell): the hand-chosen cell, hₜ₋₁ = [0.1 0.3 0.9], cₜ₋₁ = [0.55 0.6 1.5] and xₜ = "Ravi".
  *
  * @example
  * ```ts
@@ -112,7 +115,7 @@ export function runningExample(): RunningExample {
     H,
     params,
     hPrev: Float32Array.from([0.1, 0.3, 0.9]),
-    cPrev: Float32Array.from([0.55, 0.6, 0]),
+    cPrev: Float32Array.from([0.55, 0.6, 1.5]),
     x: Float32Array.from([1, 0, 0, 0]),
   };
 }

@@ -195,9 +195,9 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
       p("data200k")
     }, and samples of the whole split ${p("base")}`,
     `Repeating a small text is ${pct("data50k", "base")} worse`,
-    `validation perplexity was ${slice.map((x) => x.toFixed(0)).join(", ")}, and training perplexity ${
-      run("slice").curve.map((c) => c.trainPerplexity.toFixed(0)).join(", ")
-    }`,
+    `validation tokens (the table's figures are on the first 50,000) was ${
+      slice.map((x) => x.toFixed(0)).join(", ")
+    }, and training perplexity ${run("slice").curve.map((c) => c.trainPerplexity.toFixed(0)).join(", ")}`,
     `stops after pass ${stop + 1} and keeps the weights of pass ${kept + 1}, perplexity **${
       slice[kept].toFixed(1)
     }**, worse than the ${slice.at(-1)!.toFixed(1)}`,
@@ -250,7 +250,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
       ratio(t.lstm.perplexity)
     } × the Kneser–Ney trigram's ${t.knTrigram.toFixed(1)}, and ${
       (lecture.test.perplexity / t.lstm.perplexity).toFixed(2)
-    } times better than notebook 08's model`,
+    } times better than notebook 08's long run`,
     `(weights ${fr.mixtures.lstmPlusKn.weights.map((w) => w.toFixed(2)).join(" and ")}) it reaches **${
       t.lstmPlusKn.toFixed(1)
     }**`,

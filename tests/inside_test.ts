@@ -179,6 +179,10 @@ Deno.test("notebook 10, section 4: the three finds, their runner-ups and the str
     assert.equal(f.learned, c.learned);
   }
   assert.equal(shown(Math.abs(quotes.rEvidence[13]) / Math.abs(strongestControl(quotes).r)), "1.55");
+  assert.ok(
+    position.rEvidence[250] < 0 && strongestControl(position).r > 0,
+    "the control's curve rises where unit 250's falls",
+  );
   assert.equal(pct(Math.abs(strongestControl(determiner).r), Math.abs(determiner.rEvidence[84])), "77 %");
   // Not the sign of a best-of-256 pick on fresh text: the evidence text is fiction full of dialogue.
   assert.ok(Math.abs(quotes.rEvidence[13]) > Math.abs(quotes.rSearch[13]));
@@ -202,6 +206,7 @@ Deno.test("notebook 10, section 4: how long the quotation cell remembers, and th
   const bands = [[0, 20], [20, 40], [40, Infinity]].map(([lo, hi]) => at((t) => depth[t] >= lo && depth[t] < hi));
   const outside = at((t) => !inside[t]);
   assert.equal(at((t) => depth[t] === 0).length, 141, "complete quotations");
+  assert.deepEqual([words.filter((w) => w === "``").length, words.filter((w) => w === "''").length], [143, 142]);
   assert.equal(at((t) => depth[t] === 20).length, 24);
   assert.equal(at((t) => depth[t] === 40).length, 11);
   assert.deepEqual(bands.map((b) => above(b, q, 0.5)), ["98 %", "78 %", "60 %"]);

@@ -10,8 +10,10 @@ Deno.test("runningExample: H = 3, X = 4, the states and input the notebooks name
   const e = runningExample();
   assert.deepEqual([e.H, e.X, e.params.Wf.rows, e.params.Wf.cols], [3, 4, 3, 7]);
   assert.deepEqual([...e.hPrev].map((v) => +v.toFixed(2)), [0.1, 0.3, 0.9]);
-  assert.deepEqual([...e.cPrev].map((v) => +v.toFixed(2)), [0.55, 0.6, 0]);
+  assert.deepEqual([...e.cPrev].map((v) => +v.toFixed(2)), [0.55, 0.6, 1.5]);
   assert.deepEqual([...e.x], [1, 0, 0, 0]);
+  // The states fit each other: h = o ⊗ tanh(c) for some o in (0, 1) needs |h| ≤ |tanh(c)|.
+  e.hPrev.forEach((h, k) => assert.ok(Math.abs(h) <= Math.abs(Math.tanh(e.cPrev[k])), `unit ${k}`));
   e.params.Wf.data[0] = 99;
   assert.equal(runningExample().params.Wf.data[0], 0);
   assert.deepEqual(EXAMPLE_COLUMNS, ["h₀", "h₁", "h₂", "Ravi", "he", "the", "asked"]);
@@ -25,9 +27,9 @@ Deno.test("the step notebooks 02–06 walk through: Vikram wiped, Ravi written, 
     i: [0.881, 0.119, 0.574],
     cTilde: [-0.964, 0, 0.100],
     o: [0.5, 0.731, 0.289],
-    c: [-0.784, 0.072, 0.057],
-    tanhC: [-0.655, 0.071, 0.057],
-    h: [-0.327, 0.052, 0.017],
+    c: [-0.784, 0.072, 1.362],
+    tanhC: [-0.655, 0.071, 0.877],
+    h: [-0.327, 0.052, 0.253],
   } as const;
   for (const [k, values] of Object.entries(expect)) {
     values.forEach((v, u) => near(s[k as keyof typeof expect][u], v, 3, `${k}[${u}]`));
