@@ -94,7 +94,7 @@ export function positionChart(
   return plot({
     title,
     subtitle: "Mean standardised tanh(c) after the n-th token of a sentence (n reached by at least 20 sentences)",
-    width: 300,
+    width: 250,
     height: 260,
     marginBottom: 40,
     x: { label: "tokens of the sentence read, n", labelAnchor: "center", labelOffset: 32 },
@@ -115,7 +115,7 @@ export function featureHistogram(
   groups: { yes: string; no: string; title: string },
 ): Chart {
   const { labels, data } = splitByFeature(values, flag, groups.yes, groups.no);
-  return groupHistogram(data, { title: groups.title, groups: labels });
+  return groupHistogram(data, { title: groups.title, groups: labels, width: 250 });
 }
 
 /**
@@ -129,8 +129,8 @@ export function saturationChart(name: string, s: Saturation, tokens: number): Ch
   return plot({
     title: name,
     subtitle: `${H} units over ${tokens.toLocaleString("en-US")} tokens; dashed: left + right = 1`,
-    width: 260,
-    height: 300,
+    width: 240,
+    height: 290,
     marginBottom: 42,
     x: {
       label: "fraction of tokens left-saturated (< 0.1)",
