@@ -48,7 +48,8 @@ export function correlationStrip(
       `One dot per unit (${H} per row); red: the unit the search text picked, with its number; grey: ${shown.length} of the controls`,
     width: 820,
     height: 80 + 28 * found.length * (1 + shown.length),
-    marginLeft: 380,
+    // Room for the longest row label (about 6.5 px a character at Plot's 10 px font).
+    marginLeft: Math.min(460, 12 + Math.ceil(6.5 * Math.max(...rows.map((d) => d.row.length)))),
     marginBottom: 45,
     x: {
       label: "r between tanh(c) of the unit and the feature",
