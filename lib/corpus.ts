@@ -88,7 +88,7 @@ export function normalizeWord(word: string): string {
  * assert.deepEqual(tokenize('He said "Mr. Smith didn\'t go."'), ["he", "said", "``", "mr.", "smith", "didn't", "go", ".", "''"]);
  * ```
  */
-export function tokenize(text: string, vocabulary?: Vocabulary): string[] {
+export function tokenize(text: string, vocabulary?: Pick<Vocabulary, "has">): string[] {
   if (typeof text !== "string") throw new TypeError(`Cannot tokenize: expected a string, got ${typeof text}`);
   const spaced = text
     .replace(/[\u2018\u2019]/g, "'")

@@ -21,7 +21,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { applyClipped } from "./tfjs.ts";
-import { checkIds, checkTokens, normalizeWord, tokenize, UNK, type Vocabulary } from "./corpus.ts";
+import { checkIds, checkTokens, normalizeWord, tokenize, UNK } from "./corpus.ts";
 import { lstmParamCount } from "./lstm_cell.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { topWords, type WordProbability } from "./sampling.ts";
@@ -157,12 +157,30 @@ export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: num
   return { inputs, labels: Int32Array.from(labels), pad, width };
 }
 
+/**
+ * What a prefix model needs of its vocabulary: the words by id, and a word's id. The Brown corpus's
+ * {@linkcode Vocabulary} (`lib/corpus.ts`) is one; the lecture's {@linkcode WordIndex}, with id 0
+ * kept for padding, is the other.
+ */
+export interface WordTable {
+  /** The tokens, by id. */
+  readonly words: readonly string[];
+  /** V, the number of ids. */
+  readonly size: number;
+  /** The id of a word (a table without `<unk>` throws for a word it does not hold). */
+  id(word: string): number;
+  /** Whether the table holds the word. */
+  has(word: string): boolean;
+  /** How a prompt is cut into the table's tokens (default: the corpus's `tokenize`). */
+  tokens?(text: string): string[];
+}
+
 /** The lecture's model with what it needs to read a prompt exactly as it read its training examples. */
 export interface PrefixModel {
   /** Embedding → LSTM (last step) → Dense: scores `[B, V]` for padded prefixes `[B, width]`. */
   readonly net: tf.Sequential;
   /** The words, by id. */
-  readonly vocabulary: Vocabulary;
+  readonly vocabulary: WordTable;
   /** The id inputs are padded with in front. */
   readonly pad: number;
   /** How long every input is. */
@@ -176,7 +194,7 @@ export interface PrefixModel {
  */
 export function lectureModel(
   config: NextWordConfig,
-  vocabulary: Vocabulary,
+  vocabulary: WordTable,
   layout: { readonly pad: number; readonly width: number },
 ): PrefixModel {
   const context = "make the lecture's model";
@@ -209,10 +227,12 @@ function checkLayout(model: PrefixModel, examples: PrefixExamples, context: stri
 }
 
 /**
- * Trains the lecture's model on prefix examples (Adam, shuffled each epoch, clipped) and returns the
- * mean loss and accuracy of every epoch, measured on the batches as they were trained.
+ * Trains the lecture's model on prefix examples (Adam, shuffled each epoch, clipped at norm 5) and
+ * returns the mean loss and accuracy of every epoch, measured on the batches as they were trained.
+ *
+ * @throws {RangeError} (as a rejected promise) for bad options, or examples padded unlike the model
  */
-export function trainPrefixModel(
+export async function trainPrefixModel(
   model: PrefixModel,
   examples: PrefixExamples,
   options: {
@@ -220,9 +240,10 @@ export function trainPrefixModel(
     batchSize?: number;
     learningRate?: number;
     seed?: number;
-    onEpoch?: (e: { epoch: number; loss: number; accuracy: number }) => void;
+    /** Called after every epoch; awaited, so a notebook can redraw a live chart in it. */
+    onEpoch?: (e: { epoch: number; loss: number; accuracy: number }) => void | Promise<void>;
   } = {},
-): { epoch: number; loss: number; accuracy: number }[] {
+): Promise<{ epoch: number; loss: number; accuracy: number }[]> {
   const { epochs = 10, batchSize = 64, learningRate = 0.01, seed = 0 } = options;
   for (const [name, v] of [["epochs", epochs], ["batchSize", batchSize]] as const) {
     if (!Number.isInteger(v) || v < 1) {
@@ -264,7 +285,7 @@ export function trainPrefixModel(
     }
     const stats = { epoch, loss: loss / n, accuracy: correct / n };
     history.push(stats);
-    options.onEpoch?.(stats);
+    await options.onEpoch?.(stats);
   }
   optimizer.dispose();
   return history;
@@ -299,11 +320,12 @@ export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, bat
  * @throws {RangeError} if the prompt has no words
  */
 export function prefixInput(model: PrefixModel, prompt: string | readonly string[]): Int32Array {
+  const table = model.vocabulary;
   const words = typeof prompt === "string"
-    ? tokenize(prompt, model.vocabulary)
+    ? (table.tokens ? table.tokens(prompt) : tokenize(prompt, table))
     : checkTokens(prompt).map(normalizeWord);
   if (words.length === 0) throw new RangeError("Cannot predict the next word: the prompt has no words");
-  const ids = words.map((w) => model.vocabulary.id(w)).slice(-model.width);
+  const ids = words.map((w) => table.id(w)).slice(-model.width);
   const input = new Int32Array(model.width).fill(model.pad);
   input.set(ids, model.width - ids.length);
   return input;
@@ -327,8 +349,13 @@ export function predictNext(
     const logits = model.net.apply(tf.tensor2d(input, [1, model.width], "int32")) as tf.Tensor2D; // [1, V]
     return tf.softmax(logits).dataSync() as Float32Array;
   });
-  const excluded = unknown ? [] : [model.vocabulary.id(UNK)];
-  return topWords(probs, k, excluded).map(({ id, p }) => ({ word: model.vocabulary.words[id], p }));
+  const table = model.vocabulary;
+  // Never rank the padding id when it is a reserved slot, not a word (the lecture's id 0).
+  const excluded = [
+    ...(unknown || !table.has(UNK) ? [] : [table.id(UNK)]),
+    ...(table.words[model.pad] === PAD ? [model.pad] : []),
+  ];
+  return topWords(probs, k, excluded).map(({ id, p }) => ({ word: table.words[id], p }));
 }
 
 /** Windows of T + 1 consecutive tokens, each starting T after the previous (so neighbours share one token): `[count][T + 1]`. */
@@ -338,4 +365,179 @@ export function windows(ids: Int32Array, seqLength: number): Int32Array[] {
   }
   const count = Math.floor((ids.length - 1) / seqLength);
   return Array.from({ length: count }, (_, k) => ids.subarray(k * seqLength, k * seqLength + seqLength + 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lecture's pipeline on a small text (notebook 07): Keras's Tokenizer, prefixes, padding with 0.
+
+/** The name shown for id 0, which the lecture keeps for padding: never a word of the text. */
+export const PAD = "<pad>";
+
+/**
+ * The characters Keras's `Tokenizer` drops by default (`filters` of `text_to_word_sequence`): all
+ * punctuation but the apostrophe, and tabs and newlines.
+ */
+const KERAS_FILTERS = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
+
+/**
+ * A line cut into words as Keras's `Tokenizer` does by default (`lower=True`, the default filters,
+ * `split=" "`): lower case, punctuation dropped, split on spaces. "Ravi's horse, fast." →
+ * `["ravi's", "horse", "fast"]`.
+ */
+export function lectureTokens(line: string): string[] {
+  if (typeof line !== "string") {
+    throw new TypeError(`Cannot cut a line into words: expected a string, got ${typeof line}`);
+  }
+  return line.toLowerCase().replace(KERAS_FILTERS, " ").split(" ").filter((w) => w !== "");
+}
+
+/**
+ * The lecture's word → id table, Keras's `Tokenizer.word_index`: id 0 is kept for padding, and the
+ * words of the text get ids 1, 2, … by how often they occur, most frequent first (ties in the order
+ * they first appear, as Keras's stable sort leaves them). It knows only the text's words.
+ */
+export class WordIndex implements WordTable {
+  /** `words[0]` is {@linkcode PAD}; then the text's words by id. */
+  readonly words: readonly string[];
+  /** How often each word occurs in the text, by id (0 for the padding). */
+  readonly counts: readonly number[];
+  readonly #ids: Map<string, number>;
+
+  constructor(words: readonly string[], counts: readonly number[]) {
+    if (words[0] !== PAD || counts.length !== words.length) {
+      throw new RangeError(`Cannot make a word index: words must start with ${PAD} and have one count each`);
+    }
+    this.words = words;
+    this.counts = counts;
+    this.#ids = new Map(words.map((w, id) => [w, id]));
+  }
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** @throws {RangeError} for a word the text never used: the model cannot read it */
+  id(word: string): number {
+    const id = word === PAD ? undefined : this.#ids.get(word.toLowerCase());
+    if (id === undefined) {
+      throw new RangeError(
+        `Cannot read "${word}": the text's ${this.size - 1} words do not include it (this small model knows only them)`,
+      );
+    }
+    return id;
+  }
+
+  has(word: string): boolean {
+    return word !== PAD && this.#ids.has(word.toLowerCase());
+  }
+
+  tokens(text: string): string[] {
+    return lectureTokens(text);
+  }
+}
+
+/**
+ * Fits a {@linkcode WordIndex} to lines of text, as `Tokenizer.fit_on_texts` does.
+ *
+ * @example
+ * ```ts
+ * import { fitWordIndex } from "@course/lib/nextword.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const index = fitWordIndex(["The king ruled.", "The queen ruled the land."]);
+ * assert.deepEqual(index.words, ["<pad>", "the", "ruled", "king", "queen", "land"]);
+ * assert.deepEqual(index.counts, [0, 3, 2, 1, 1, 1]);
+ * ```
+ */
+export function fitWordIndex(lines: readonly string[]): WordIndex {
+  if (!Array.isArray(lines) || lines.length === 0) {
+    throw new RangeError("Cannot fit a word index: expected a non-empty list of lines");
+  }
+  const counts = new Map<string, number>();
+  for (const line of lines) for (const w of lectureTokens(line)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  if (counts.size === 0) throw new RangeError("Cannot fit a word index: the lines hold no words");
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]); // stable: ties keep their first appearance
+  return new WordIndex([PAD, ...ranked.map(([w]) => w)], [0, ...ranked.map(([, n]) => n)]);
+}
+
+/**
+ * The lecture's training examples from lines of text: every prefix of every line with the word after
+ * it, the inputs padded in front with id 0 to the longest ({@linkcode prefixExamples}), and, for
+ * display, which line each came from and its words.
+ */
+export function lectureExamples(index: WordIndex, lines: readonly string[]): PrefixExamples & {
+  readonly rows: readonly { readonly line: number; readonly prefix: readonly string[]; readonly next: string }[];
+} {
+  const sentences = lines.map((line) => lectureTokens(line).map((w) => index.id(w)));
+  const rows = sentences.flatMap((ids, line) =>
+    ids.slice(1).map((id, k) => ({
+      line,
+      prefix: ids.slice(0, k + 1).map((i) => index.words[i]),
+      next: index.words[id],
+    }))
+  );
+  return { ...prefixExamples(sentences, 0), rows };
+}
+
+/**
+ * The best training accuracy any model can reach on prefix examples: where the same input is followed
+ * by different words (every line that starts with "the" gives the input "the"), at most the most
+ * frequent of them can be right.
+ *
+ * @example
+ * ```ts
+ * import { bestPossibleAccuracy, prefixExamples } from "@course/lib/nextword.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // "a b", "a c", "a b": the input [a] is followed by b twice and c once.
+ * assert.equal(bestPossibleAccuracy(prefixExamples([[1, 2], [1, 3], [1, 2]], 0)), 2 / 3);
+ * ```
+ */
+export function bestPossibleAccuracy(examples: PrefixExamples): number {
+  const byInput = new Map<string, Map<number, number>>();
+  examples.inputs.forEach((x, k) => {
+    const key = x.join(",");
+    const next = byInput.get(key) ?? new Map<number, number>();
+    next.set(examples.labels[k], (next.get(examples.labels[k]) ?? 0) + 1);
+    byInput.set(key, next);
+  });
+  let best = 0;
+  for (const next of byInput.values()) best += Math.max(...next.values());
+  return best / examples.inputs.length;
+}
+
+/**
+ * Continues a prompt word by word, always taking the most probable word (greedy): each step pads the
+ * words so far in front, exactly as training padded ({@linkcode prefixInput}), and appends the guess.
+ *
+ * @returns every step: the padded input the model read, the word it chose and its probability
+ */
+export function continuePrompt(
+  model: PrefixModel,
+  prompt: string,
+  words: number,
+): { input: Int32Array; word: string; p: number }[] {
+  if (!Number.isInteger(words) || words < 1) {
+    throw new RangeError(`Cannot continue the prompt: words must be a whole number >= 1, got ${words}`);
+  }
+  const table = model.vocabulary;
+  const text = table.tokens ? table.tokens(prompt) : tokenize(prompt, table);
+  const steps: { input: Int32Array; word: string; p: number }[] = [];
+  for (let k = 0; k < words; k++) {
+    const input = prefixInput(model, text);
+    const [best] = predictNext(model, text, { k: 1 });
+    steps.push({ input, word: best.word, p: best.p });
+    text.push(best.word);
+  }
+  return steps;
+}
+
+/**
+ * The lines of the lecture's small text, `data/lecture/vikram.txt` (written for the course; see
+ * `data/lecture/README.md`): 15 lines of one story, read from the repository whatever the working
+ * directory.
+ */
+export async function lectureText(): Promise<string[]> {
+  const text = await Deno.readTextFile(new URL("../data/lecture/vikram.txt", import.meta.url));
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
 }

@@ -689,3 +689,63 @@ export function matrixHeatmap(
     ...options,
   });
 }
+
+/** One epoch of training, for {@linkcode epochChart}. */
+export interface EpochPoint {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/**
+ * Loss and training accuracy after each epoch, side by side, with the best accuracy any model can
+ * reach on the examples dashed when given (notebook 07's live chart). Redraw it after every epoch.
+ *
+ * @example
+ * ```ts
+ * import { epochChart } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const chart = epochChart([{ epoch: 1, loss: 4.2, accuracy: 0.1 }, { epoch: 2, loss: 3.1, accuracy: 0.3 }], { epochs: 10, ceiling: 0.95 });
+ * assert.equal(chart.html.match(/<svg/g)?.length, 2);
+ * ```
+ */
+export function epochChart(
+  history: readonly EpochPoint[],
+  options: { epochs: number; ceiling?: number; title?: string },
+): Chart {
+  const { epochs, ceiling } = options;
+  const x = { label: "epoch", domain: [0, epochs] as [number, number], grid: true };
+  const line = (y: "loss" | "accuracy", colour: string) => [
+    Plot.line(history, { x: "epoch", y, stroke: colour }),
+    Plot.dot(history.slice(-1), { x: "epoch", y, fill: colour }),
+  ];
+  const last = history.at(-1);
+  return chartRow([
+    plot({
+      title: options.title ?? "Training loss",
+      subtitle: last ? `epoch ${last.epoch} of ${epochs}: ${last.loss.toFixed(3)} nats` : "starting…",
+      width: 380,
+      height: 240,
+      x,
+      y: { label: "cross-entropy (nats)", grid: true, domain: [0, Math.max(1, ...history.map((h) => h.loss))] },
+      marks: line("loss", "#e8590c"),
+    }),
+    plot({
+      title: "Training accuracy",
+      subtitle: last
+        ? `epoch ${last.epoch}: ${(100 * last.accuracy).toFixed(1)} %${
+          ceiling === undefined ? "" : `; dashed: the best possible, ${(100 * ceiling).toFixed(1)} %`
+        }`
+        : "starting…",
+      width: 380,
+      height: 240,
+      x,
+      y: { label: "accuracy", grid: true, domain: [0, 1], tickFormat: "%" },
+      marks: [
+        ...(ceiling === undefined ? [] : [Plot.ruleY([ceiling], { stroke: "#888", strokeDasharray: "4 4" })]),
+        ...line("accuracy", "#4269d0"),
+      ],
+    }),
+  ]);
+}

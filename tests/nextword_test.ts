@@ -5,8 +5,15 @@ import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import {
+  bestPossibleAccuracy,
+  continuePrompt,
+  fitWordIndex,
+  lectureExamples,
   lectureModel,
+  lectureText,
+  lectureTokens,
   nextWordParamCounts,
+  PAD,
   predictNext,
   prefixAccuracy,
   prefixExamples,
@@ -34,7 +41,7 @@ Deno.test("windows of T + 1 tokens advance by T", () => {
   assert.deepEqual(windows(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3).map((w) => [...w]), [[0, 1, 2, 3], [3, 4, 5, 6]]);
 });
 
-Deno.test("the prefix strategy's example table, and the lecture's model learning it", () => {
+Deno.test("the prefix strategy's example table, and the lecture's model learning it", async () => {
   const sentences = [[2, 3, 4], [2, 5, 4, 1]];
   const examples = prefixExamples(sentences, 1);
   assert.deepEqual(examples.inputs.map((x) => [...x]), [[1, 1, 2], [1, 2, 3], [1, 1, 2], [1, 2, 5], [2, 5, 4]]);
@@ -42,7 +49,7 @@ Deno.test("the prefix strategy's example table, and the lecture's model learning
   assert.equal(examples.width, 3);
   const model = lectureModel({ vocabularySize: words.length, embeddingSize: 8, hiddenSize: 16 }, vocabulary, examples);
   const train = { ...examples, inputs: examples.inputs.slice(1), labels: examples.labels.slice(1) };
-  const history = trainPrefixModel(model, train, { epochs: 40, batchSize: 4 });
+  const history = await trainPrefixModel(model, train, { epochs: 40, batchSize: 4 });
   assert.equal(history.length, 40);
   assert.equal(prefixAccuracy(model, train), 1);
   model.net.dispose();
@@ -73,7 +80,7 @@ Deno.test("a prompt is padded as training padded: its input is the training exam
   model.net.dispose();
 });
 
-Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts are checked", () => {
+Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts are checked", async () => {
   const examples = prefixExamples([[2, 3, 4]], 1);
   const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
   assert.ok(predictNext(model, "the", { k: words.length - 1 }).every((w) => w.word !== "<unk>"));
@@ -85,11 +92,14 @@ Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts a
   assert.throws(() => predictNext(model, "the", { k: -1 }), RangeError);
   assert.throws(() => predictNext(model, "the", { k: words.length }), /from 1 to 11/);
   assert.throws(() => predictNext(model, "  "), /the prompt has no words/);
-  assert.throws(
+  await assert.rejects(
     () => trainPrefixModel(model, prefixExamples([[2, 3, 4, 5]], 1)),
     /padded with 1 to 3, the model reads 1 to 2/,
   );
-  assert.throws(() => trainPrefixModel(model, examples, { epochs: 0 }), /epochs must be a whole number >= 1, got 0/);
+  await assert.rejects(
+    () => trainPrefixModel(model, examples, { epochs: 0 }),
+    /epochs must be a whole number >= 1, got 0/,
+  );
   assert.throws(
     () => lectureModel({ vocabularySize: 5, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples),
     /vocabularySize is 5/,
@@ -97,15 +107,57 @@ Deno.test("prefix model: <unk> is not ranked unless asked; options and layouts a
   model.net.dispose();
 });
 
-Deno.test("prefix examples and training: ids are checked, not learned as nothing or failed on inside tfjs", () => {
+Deno.test("prefix examples and training: ids are checked, not learned as nothing or failed on inside tfjs", async () => {
   assert.throws(() => prefixExamples([[2, NaN, 3]], 1), /sentence 0, token 1 is null, expected an id >= 0/);
   assert.throws(() => prefixExamples([[2, -3]], 1), /token 1 is -3/);
   assert.throws(() => prefixExamples([], 1), /no sentence has two words/);
   assert.throws(() => prefixExamples([[2, 3]], 1e9 + 0.5), /pad must be an id >= 0/);
   const examples = prefixExamples([[2, 999]], 1);
   const model = lectureModel({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4 }, vocabulary, examples);
-  assert.throws(() => trainPrefixModel(model, examples), /id 999|999/);
+  await assert.rejects(() => trainPrefixModel(model, examples), /id 999|999/);
   assert.throws(() => predictNext(model, ["the", ""]), /token 1 is "", expected a word without spaces/);
   assert.throws(() => predictNext(model, 42 as never), /expected a text or a list of tokens/);
+  model.net.dispose();
+});
+
+Deno.test("lectureTokens and fitWordIndex: Keras's Tokenizer, id 0 kept for padding", () => {
+  assert.deepEqual(lectureTokens("Ravi's horse, fast -- and (brave)!"), ["ravi's", "horse", "fast", "and", "brave"]);
+  const index = fitWordIndex(["The king ruled.", "The queen ruled the land."]);
+  assert.deepEqual(index.words, [PAD, "the", "ruled", "king", "queen", "land"]);
+  assert.equal(index.id("KING"), 3);
+  assert.throws(() => index.id("jester"), /the text's 5 words do not include it/);
+  assert.throws(() => index.id(PAD), /do not include it/);
+  assert.equal(index.has(PAD), false);
+  assert.throws(() => fitWordIndex([]), /non-empty list of lines/);
+  assert.throws(() => fitWordIndex(["...", "!"]), /hold no words/);
+});
+
+// Notebook 07's section 1, as the notebook runs it: the numbers its text states.
+Deno.test("notebook 07: the lecture's text, its examples, the best possible accuracy, and a model that reaches it", async () => {
+  const lines = await lectureText();
+  assert.equal(lines.length, 15);
+  const index = fitWordIndex(lines);
+  assert.equal(index.size, 71, "V = 71: padding and 70 words");
+  const examples = lectureExamples(index, lines);
+  assert.deepEqual([examples.inputs.length, examples.width], [97, 10]);
+  assert.ok(examples.rows.slice(0, 10).every((r) => r.line < 2), "the first 10 examples come from lines 1 and 2");
+  for (const x of examples.inputs) {
+    const first = x.findIndex((id) => id !== 0);
+    assert.ok(first >= 0 && [...x.subarray(first)].every((id) => id !== 0), "zeros only in front");
+  }
+  assert.equal(lines.filter((l) => l.toLowerCase().startsWith("the ")).length, 4, "four lines start with the");
+  const ceiling = bestPossibleAccuracy(examples);
+  assert.equal(ceiling.toFixed(3), "0.948");
+  const counts = nextWordParamCounts({ vocabularySize: 71, embeddingSize: 100, hiddenSize: 150 });
+  assert.equal(counts.total, 168_421);
+  const model = lectureModel({ vocabularySize: 71, embeddingSize: 100, hiddenSize: 150 }, index, examples);
+  await trainPrefixModel(model, examples, { epochs: 60, batchSize: 32, learningRate: 0.01 });
+  assert.equal(prefixAccuracy(model, examples), ceiling, "60 epochs reach the best possible accuracy");
+  const steps = continuePrompt(model, "vikram was", 6);
+  assert.deepEqual(steps.map((s) => s.word), ["a", "kind", "and", "powerful", "king", "king"]);
+  assert.deepEqual([...steps[0].input], [0, 0, 0, 0, 0, 0, 0, 0, 9, 6], "padded in front with 0, as in training");
+  assert.ok(predictNext(model, "the", { k: 70 }).every((w) => w.word !== PAD), "the padding is never a guess");
+  assert.throws(() => continuePrompt(model, "the queen", 3), /do not include it/);
+  assert.throws(() => continuePrompt(model, "the", 0), /words must be a whole number >= 1/);
   model.net.dispose();
 });

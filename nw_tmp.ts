@@ -1,0 +1,15 @@
+import { initTfjs } from "./lib/tfjs.ts";
+import { bestPossibleAccuracy, continuePrompt, fitWordIndex, lectureExamples, lectureModel, lectureText, prefixAccuracy, trainPrefixModel, nextWordParamCounts } from "./lib/nextword.ts";
+await initTfjs();
+const lines = await lectureText();
+const index = fitWordIndex(lines);
+const ex = lectureExamples(index, lines);
+console.log("V", index.size, "examples", ex.inputs.length, "width", ex.width, "best", bestPossibleAccuracy(ex));
+const config = { vocabularySize: index.size, embeddingSize: 100, hiddenSize: 150 };
+console.log(nextWordParamCounts(config));
+const model = lectureModel(config, index, ex);
+const t0 = performance.now();
+const h = await trainPrefixModel(model, ex, { epochs: 100, batchSize: 32, learningRate: 0.01 });
+console.log("s", ((performance.now()-t0)/1000).toFixed(1), h.filter((_, k) => k % 10 === 9).map(e => `${e.epoch}:${e.loss.toFixed(3)}/${e.accuracy.toFixed(3)}`).join(" "));
+console.log("acc", prefixAccuracy(model, ex));
+for (const p of ["vikram was", "the stranger", "ravi", "one day"]) console.log(p, "→", continuePrompt(model, p, 8).map(s => s.word).join(" "));
