@@ -4,7 +4,13 @@
  * writes everything (perplexities, time, machine, settings, the validation curve) to
  * data/results/full_run.json, which notebook 09 and the README read.
  *
- *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only | --publish-only]
+ *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only | --publish-only | --samples-only]
+ *
+ * Every run records sample continuations at checkpoints along training (a few fixed prompts, greedy
+ * and top-p, seeded), so that notebook 08 can show the writing improve; they go into the results
+ * file, not model copies. `--samples-only` trains the configuration again from the same seed, as many
+ * tokens as the last full run trained (so that the learning-rate schedule falls the same way),
+ * records only the samples, into data/results/full_run_samples.json, and publishes nothing.
  *
  * `--eval-only` re-scores a model saved by an earlier run (default folder build/models/best) and
  * keeps that run's training record.
@@ -21,6 +27,7 @@ import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
 import {
   evaluateWordLM,
+  generateText,
   initWordLM,
   loadWordLM,
   saveWordLM,
@@ -41,6 +48,8 @@ const { values } = parseArgs({
     model: { type: "string" },
     "eval-only": { type: "boolean" },
     "publish-only": { type: "boolean" },
+    "samples-only": { type: "boolean" },
+    tokens: { type: "string" },
   },
   strict: true,
 });
@@ -82,6 +91,90 @@ if (values["publish-only"]) {
   Deno.exit(0);
 }
 
+/** The prompts and picking rules recorded at every checkpoint (notebook 08 shows them). */
+const SAMPLE_PROMPTS = ["the city", "he said that", "in the morning"];
+const SAMPLE_RULES = [
+  { name: "greedy", sampling: { kind: "greedy" as const } },
+  { name: "top-p 0.9", sampling: { kind: "topP" as const, p: 0.9 } },
+];
+const SAMPLE_WORDS = 20;
+/** Training tokens at which samples are recorded, besides every validation and the end. */
+const SAMPLE_AT = [35_840, 112_000, 224_000, 448_000, 835_520, 1_671_040, 2_506_560];
+
+/** The samples of one checkpoint: for each prompt, the text each rule writes (seed 1). */
+function samplesNow(model: ReturnType<typeof initWordLM>, tokens: number, seconds: number) {
+  return {
+    tokens,
+    epochs: tokens / (corpus.ids.train.length - 1),
+    seconds,
+    samples: Object.fromEntries(SAMPLE_PROMPTS.map((prompt) => [
+      prompt,
+      Object.fromEntries(SAMPLE_RULES.map(({ name, sampling }) => [
+        name,
+        generateText(model, corpus.vocabulary, prompt, { words: SAMPLE_WORDS, sampling, seed: 1 }).words.join(" "),
+      ])),
+    ])),
+  };
+}
+
+/** An onBatch hook that records samples as training passes each of SAMPLE_AT. */
+function sampler(model: ReturnType<typeof initWordLM>, into: ReturnType<typeof samplesNow>[]) {
+  let next = 0;
+  return (p: { tokens: number; seconds: number }) => {
+    while (next < SAMPLE_AT.length && p.tokens >= SAMPLE_AT[next]) {
+      into.push(samplesNow(model, p.tokens, p.seconds));
+      console.log(
+        `  samples at ${p.tokens.toLocaleString("en-US")} tokens: ${JSON.stringify(into.at(-1)!.samples["the city"])}`,
+      );
+      next++;
+    }
+  };
+}
+
+if (values["samples-only"]) {
+  const last = JSON.parse(await Deno.readTextFile(RESULTS)).training;
+  const tokens = Number(values.tokens ?? last.tokens); // --tokens: a shorter replay, to try the command
+  if (!(Number.isInteger(tokens) && tokens > 0)) {
+    throw new RangeError(`--tokens must be a whole number > 0, got ${values.tokens}`);
+  }
+  const config = { vocabularySize: V, ...BEST_CONFIG };
+  const model = initWordLM(config);
+  const checkpoints: ReturnType<typeof samplesNow>[] = [samplesNow(model, 0, 0)];
+  const record = sampler(model, checkpoints);
+  console.log(`samples along a replay of the full run: ${tokens.toLocaleString("en-US")} tokens, no time limit`);
+  const history = await trainWordLM(model, corpus.ids.train, {
+    ...BEST_TRAINING,
+    // The schedule falls by tokens: as the full run's fell by time at its steady speed (tokens ≈ seconds × speed).
+    maxTokens: tokens,
+    onBatch: record,
+  });
+  checkpoints.push(samplesNow(model, history.tokens, history.seconds));
+  const out = values.tokens ? "build/full_run_samples.json" : "data/results/full_run_samples.json";
+  await Deno.writeTextFile(
+    out,
+    JSON.stringify(
+      {
+        command: "deno task fullrun --samples-only",
+        about:
+          "The full run's configuration and seed trained again for as many tokens as the full run trained, with sample continuations recorded at checkpoints; the model is not kept.",
+        config,
+        options: { ...BEST_TRAINING, maxTokens: tokens },
+        prompts: SAMPLE_PROMPTS,
+        rules: SAMPLE_RULES,
+        words: SAMPLE_WORDS,
+        seed: 1,
+        machine: machineInfo(),
+        date: new Date().toISOString(),
+        checkpoints,
+      },
+      null,
+      1,
+    ) + "\n",
+  );
+  console.log(`wrote ${out}`);
+  Deno.exit(0);
+}
+
 let training: Record<string, unknown>;
 if (!values["eval-only"]) {
   const config = { vocabularySize: V, ...BEST_CONFIG };
@@ -92,11 +185,14 @@ if (!values["eval-only"]) {
     } parameters, at most ${minutes} min`,
   );
   let lastPrint = 0;
+  const checkpoints: ReturnType<typeof samplesNow>[] = [samplesNow(model, 0, 0)];
+  const record = sampler(model, checkpoints);
   const history = await trainWordLM(model, corpus.ids.train, {
     ...BEST_TRAINING,
     maxSeconds: minutes * 60,
     validation: { ids: corpus.ids.valid, every: 400_000, maxTokens: VALIDATION_SLICE },
     onBatch: (p) => {
+      record(p);
       if (p.seconds - lastPrint < 60) return;
       lastPrint = p.seconds;
       console.log(
@@ -128,6 +224,7 @@ if (!values["eval-only"]) {
     })),
     machine: machineInfo(),
     date: new Date().toISOString(),
+    samples: [...checkpoints, samplesNow(model, history.tokens, history.seconds)],
   };
 } else {
   training = JSON.parse(await Deno.readTextFile(RESULTS)).training;
