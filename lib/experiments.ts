@@ -496,8 +496,8 @@ export interface FullRunFile {
   readonly scores: { readonly valid: SplitScores; readonly test: SplitScores };
 }
 
-/** `data/results/lecture_baseline.json`: notebook 08's model trained one epoch. */
-export interface LectureBaselineFile {
+/** `data/results/one_epoch.json`: the one-epoch model, notebook 08's LONG_RUN setting (E 64, H 128) trained one pass. */
+export interface OneEpochFile {
   readonly parameters: number;
   readonly seconds: number;
   readonly tokens: number;
@@ -577,7 +577,7 @@ export function fullRunCharts(fr: FullRunFile, knOnSlice: number): Chart {
  *
  * @param knSeconds how long counting the trigram took here
  */
-export function testScoreTable(fr: FullRunFile, lecture: LectureBaselineFile, knSeconds: number): Table {
+export function testScoreTable(fr: FullRunFile, lecture: OneEpochFile, knSeconds: number): Table {
   const t = fr.scores.test;
   const time = (s: number) => (s < 60 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
   const row = (model: string, perplexity: number, parameters: string, training: string) => ({
@@ -593,7 +593,7 @@ export function testScoreTable(fr: FullRunFile, lecture: LectureBaselineFile, kn
     row("unigram", t.unigram, "10,000 counts", "counting"),
     row("Kneser–Ney trigram", t.knTrigram, "n-gram counts", time(knSeconds)),
     row(
-      `notebook 08's long run (E ${E}, H ${H}, one epoch)`,
+      `the one-epoch model (notebook 08's LONG_RUN: E ${E}, H ${H})`,
       lecture.test.perplexity,
       n(lecture.parameters),
       time(lecture.seconds),

@@ -34,7 +34,7 @@ export async function resultsBlock(): Promise<string> {
   }>("full_run.json");
   const lecture = await readResults<
     { command: string; parameters: number; seconds: number; test: { perplexity: number } }
-  >("lecture_baseline.json");
+  >("one_epoch.json");
   const t = fr.scores.test, tr = fr.training;
   const n = (x: number) => x.toLocaleString("en-US");
   const p = (x: number) => x.toFixed(1);
@@ -43,13 +43,13 @@ export async function resultsBlock(): Promise<string> {
   return [
     START,
     `Test perplexity on the Brown test split (${n(t.tokens)} tokens scored by every model, V = 10,000), from`,
-    "`data/results/full_run.json` and `data/results/lecture_baseline.json` (this block is written by `deno task results`):",
+    "`data/results/full_run.json` and `data/results/one_epoch.json` (this block is written by `deno task results`):",
     "",
     "| model | test perplexity | ÷ KN trigram | parameters | training |",
     "| --- | --- | --- | --- | --- |",
     `| unigram | ${p(t.unigram)} | ${r(t.unigram)} | | |`,
     `| Kneser–Ney trigram | ${p(t.knTrigram)} | 1.00 | | about 1 s |`,
-    `| the lecture's model (\`${lecture.command}\`) | ${p(lecture.test.perplexity)} | ${r(lecture.test.perplexity)} | ${
+    `| the one-epoch model, notebook 08's LONG_RUN (\`${lecture.command}\`) | ${p(lecture.test.perplexity)} | ${r(lecture.test.perplexity)} | ${
       n(lecture.parameters)
     } | ${min(lecture.seconds)} |`,
     `| best LSTM (\`${fr.command}\`, ${tr.epochs.toFixed(1)} epochs) | ${p(t.lstm.perplexity)} | ${
