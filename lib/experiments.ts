@@ -599,17 +599,17 @@ export function testScoreTable(fr: FullRunFile, lecture: OneEpochFile, knSeconds
       time(lecture.seconds),
     ),
     row(
-      `best LSTM (full run, ${fr.training.epochs.toFixed(1)} epochs)`,
+      `the course's best model (full run, ${fr.training.epochs.toFixed(1)} epochs)`,
       t.lstm.perplexity,
       n(fr.training.parameters.total),
       time(fr.training.seconds),
     ),
-    row("best LSTM + KN trigram", t.lstmPlusKn, "both", "as above + weights fitted on validation"),
-    row("best LSTM + KN trigram + cache", t.lstmPlusKnPlusCache, "all three", "as above"),
+    row("best model + KN trigram", t.lstmPlusKn, "both", "as above + weights fitted on validation"),
+    row("best model + KN trigram + cache", t.lstmPlusKnPlusCache, "all three", "as above"),
   ], {
-    caption: `Test split, V = 10,000: the trigram, the best LSTM and the mixtures on the same ${
+    caption: `Test split, V = 10,000: the trigram, the course's best model and its mixtures on the same ${
       n(t.tokens)
-    } tokens; the unigram from the third token on, notebook 08's model on its own windows`,
+    } tokens; the unigram from the third token on, the one-epoch model on its own rows`,
     digits: 1,
   });
 }

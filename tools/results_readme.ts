@@ -52,11 +52,11 @@ export async function resultsBlock(): Promise<string> {
     `| the one-epoch model, notebook 08's LONG_RUN (\`${lecture.command}\`) | ${p(lecture.test.perplexity)} | ${r(lecture.test.perplexity)} | ${
       n(lecture.parameters)
     } | ${min(lecture.seconds)} |`,
-    `| best LSTM (\`${fr.command}\`, ${tr.epochs.toFixed(1)} epochs) | ${p(t.lstm.perplexity)} | ${
+    `| the course's best model (\`${fr.command}\`, ${tr.epochs.toFixed(1)} epochs) | ${p(t.lstm.perplexity)} | ${
       r(t.lstm.perplexity)
     } | ${n(tr.parameters.total)} | ${min(tr.seconds)} |`,
-    `| best LSTM + KN trigram | ${p(t.lstmPlusKn)} | ${r(t.lstmPlusKn)} | | |`,
-    `| best LSTM + KN trigram + unigram cache | ${p(t.lstmPlusKnPlusCache)} | ${r(t.lstmPlusKnPlusCache)} | | |`,
+    `| best model + KN trigram | ${p(t.lstmPlusKn)} | ${r(t.lstmPlusKn)} | | |`,
+    `| best model + KN trigram + unigram cache | ${p(t.lstmPlusKnPlusCache)} | ${r(t.lstmPlusKnPlusCache)} | | |`,
     "",
     `The full run trained ${n(tr.tokens)} tokens at ${
       tr.tokensPerSecond.toFixed(0)
