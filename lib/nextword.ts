@@ -111,8 +111,9 @@ export interface PrefixExamples {
  * the length of the longest one, so that they stack into one matrix.
  *
  * @param sentences sentences as ids
- * @param pad the id to pad with (notebook 07 uses `<eos>`, which is also what comes before a
- *   sentence in the running text)
+ * @param pad the id to pad with (notebook 07 uses 0, kept free for padding, as Keras does)
+ * @param width pad to this many ids instead (to score new text on a model trained at that width);
+ *   at least the longest prefix
  *
  * @example
  * ```ts
@@ -125,7 +126,11 @@ export interface PrefixExamples {
  * assert.equal(width, 2);
  * ```
  */
-export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: number): PrefixExamples {
+export function prefixExamples(
+  sentences: readonly ArrayLike<number>[],
+  pad: number,
+  width?: number,
+): PrefixExamples {
   const context = "make prefix examples";
   if (!Number.isInteger(pad) || pad < 0) throw new RangeError(`Cannot ${context}: pad must be an id >= 0, got ${pad}`);
   if (!Array.isArray(sentences)) throw new TypeError(`Cannot ${context}: expected a list of sentences of ids`);
@@ -143,7 +148,10 @@ export function prefixExamples(sentences: readonly ArrayLike<number>[], pad: num
   });
   const longest = Math.max(0, ...sentences.map((s) => s.length));
   if (longest < 2) throw new RangeError(`Cannot ${context}: no sentence has two words (one to read, one to predict)`);
-  const width = longest - 1; // the longest input: all but the last word
+  if (width !== undefined && !(Number.isInteger(width) && width >= longest - 1)) {
+    throw new RangeError(`Cannot ${context}: width ${width} is shorter than the longest prefix, ${longest - 1}`);
+  }
+  width ??= longest - 1; // the longest input: all but the last word
   const inputs: Int32Array[] = [];
   const labels: number[] = [];
   for (const sentence of sentences) {
@@ -465,7 +473,7 @@ export function fitWordIndex(lines: readonly string[]): WordIndex {
  * it, the inputs padded in front with id 0 to the longest ({@linkcode prefixExamples}), and, for
  * display, which line each came from and its words.
  */
-export function lectureExamples(index: WordIndex, lines: readonly string[]): PrefixExamples & {
+export function lectureExamples(index: WordIndex, lines: readonly string[], width?: number): PrefixExamples & {
   readonly rows: readonly { readonly line: number; readonly prefix: readonly string[]; readonly next: string }[];
 } {
   const sentences = lines.map((line) => lectureTokens(line).map((w) => index.id(w)));
@@ -476,7 +484,7 @@ export function lectureExamples(index: WordIndex, lines: readonly string[]): Pre
       next: index.words[id],
     }))
   );
-  return { ...prefixExamples(sentences, 0), rows };
+  return { ...prefixExamples(sentences, 0, width), rows };
 }
 
 /**
@@ -494,16 +502,60 @@ export function lectureExamples(index: WordIndex, lines: readonly string[]): Pre
  * ```
  */
 export function bestPossibleAccuracy(examples: PrefixExamples): number {
-  const byInput = new Map<string, Map<number, number>>();
+  return nextWordsByInput(examples).reduce((n, { next }) => n + Math.max(...next.values()), 0) /
+    examples.inputs.length;
+}
+
+/** For each distinct input of the examples, how often each word follows it. */
+function nextWordsByInput(examples: PrefixExamples): { input: Int32Array; next: Map<number, number> }[] {
+  const byInput = new Map<string, { input: Int32Array; next: Map<number, number> }>();
   examples.inputs.forEach((x, k) => {
     const key = x.join(",");
-    const next = byInput.get(key) ?? new Map<number, number>();
-    next.set(examples.labels[k], (next.get(examples.labels[k]) ?? 0) + 1);
-    byInput.set(key, next);
+    const entry = byInput.get(key) ?? { input: x, next: new Map<number, number>() };
+    entry.next.set(examples.labels[k], (entry.next.get(examples.labels[k]) ?? 0) + 1);
+    byInput.set(key, entry);
   });
-  let best = 0;
-  for (const next of byInput.values()) best += Math.max(...next.values());
-  return best / examples.inputs.length;
+  return [...byInput.values()];
+}
+
+/**
+ * The lowest mean cross-entropy (nats) any model can reach on the examples: where an input is
+ * followed by different words, the best a model can do is give each its share, and the loss of
+ * those examples is the entropy of the shares.
+ *
+ * @example
+ * ```ts
+ * import { bestPossibleLoss, prefixExamples } from "@course/lib/nextword.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // [a] → b twice, c once: −(2 ln(2/3) + ln(1/3)) / 3.
+ * const loss = bestPossibleLoss(prefixExamples([[1, 2], [1, 3], [1, 2]], 0));
+ * assert.ok(Math.abs(loss - -(2 * Math.log(2 / 3) + Math.log(1 / 3)) / 3) < 1e-12);
+ * ```
+ */
+export function bestPossibleLoss(examples: PrefixExamples): number {
+  let total = 0;
+  for (const { next } of nextWordsByInput(examples)) {
+    const n = [...next.values()].reduce((a, b) => a + b, 0);
+    for (const c of next.values()) total -= c * Math.log(c / n);
+  }
+  return total / examples.inputs.length;
+}
+
+/**
+ * The inputs of the examples that are followed by more than one word, with the words and their
+ * counts: why {@linkcode bestPossibleAccuracy} is below 1.
+ */
+export function repeatedInputs(
+  examples: PrefixExamples,
+  table: Pick<WordTable, "words">,
+): { input: string; next: string; examples: number; bestRight: number }[] {
+  return nextWordsByInput(examples).filter(({ next }) => next.size > 1).map(({ input, next }) => ({
+    input: [...input].filter((id) => id !== examples.pad).map((id) => table.words[id]).join(" "),
+    next: [...next].map(([id, n]) => `${table.words[id]} ×${n}`).join(", "),
+    examples: [...next.values()].reduce((a, b) => a + b, 0),
+    bestRight: Math.max(...next.values()),
+  }));
 }
 
 /**

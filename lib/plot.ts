@@ -698,8 +698,9 @@ export interface EpochPoint {
 }
 
 /**
- * Loss and training accuracy after each epoch, side by side, with the best accuracy any model can
- * reach on the examples dashed when given (notebook 07's live chart). Redraw it after every epoch.
+ * Loss and training accuracy after each epoch, side by side, with the lowest loss and the best
+ * accuracy any model can reach on the examples dashed when given (notebook 07's live chart). Redraw
+ * it after every epoch.
  *
  * @example
  * ```ts
@@ -712,9 +713,9 @@ export interface EpochPoint {
  */
 export function epochChart(
   history: readonly EpochPoint[],
-  options: { epochs: number; ceiling?: number; title?: string },
+  options: { epochs: number; ceiling?: number; floor?: number; title?: string },
 ): Chart {
-  const { epochs, ceiling } = options;
+  const { epochs, ceiling, floor } = options;
   const x = { label: "epoch", domain: [0, epochs] as [number, number], grid: true };
   const line = (y: "loss" | "accuracy", colour: string) => [
     Plot.line(history, { x: "epoch", y, stroke: colour }),
@@ -724,12 +725,16 @@ export function epochChart(
   return chartRow([
     plot({
       title: options.title ?? "Training loss",
-      subtitle: last ? `epoch ${last.epoch} of ${epochs}: ${last.loss.toFixed(3)} nats` : "starting…",
+      subtitle: (last ? `epoch ${last.epoch} of ${epochs}: ${last.loss.toFixed(3)} nats` : "starting…") +
+        (floor === undefined ? "" : `; dashed: the lowest possible, ${floor.toFixed(3)}`),
       width: 380,
       height: 240,
       x,
       y: { label: "cross-entropy (nats)", grid: true, domain: [0, Math.max(1, ...history.map((h) => h.loss))] },
-      marks: line("loss", "#e8590c"),
+      marks: [
+        ...(floor === undefined ? [] : [Plot.ruleY([floor], { stroke: "#888", strokeDasharray: "4 4" })]),
+        ...line("loss", "#e8590c"),
+      ],
     }),
     plot({
       title: "Training accuracy",

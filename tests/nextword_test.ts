@@ -6,6 +6,7 @@ import { Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import {
   bestPossibleAccuracy,
+  bestPossibleLoss,
   continuePrompt,
   fitWordIndex,
   lectureExamples,
@@ -18,6 +19,7 @@ import {
   prefixAccuracy,
   prefixExamples,
   prefixInput,
+  repeatedInputs,
   trainPrefixModel,
   windows,
 } from "@course/lib/nextword.ts";
@@ -148,6 +150,13 @@ Deno.test("notebook 07: the lecture's text, its examples, the best possible accu
   assert.equal(lines.filter((l) => l.toLowerCase().startsWith("the ")).length, 4, "four lines start with the");
   const ceiling = bestPossibleAccuracy(examples);
   assert.equal(ceiling.toFixed(3), "0.948");
+  // The five examples no model can get right: the repeated inputs of notebook 07's table.
+  const repeated = repeatedInputs(examples, index);
+  assert.deepEqual(repeated.map((r) => r.input), ["vikram", "he", "the", "the stranger"]);
+  assert.equal(repeated.reduce((n, r) => n + r.examples - r.bestRight, 0), 97 - Math.round(ceiling * 97));
+  assert.equal(97 - Math.round(ceiling * 97), 5);
+  assert.ok(bestPossibleLoss(examples) > 0 && bestPossibleLoss(examples) < 0.1);
+  assert.throws(() => lectureExamples(index, lines, 5), /width 5 is shorter than the longest prefix, 10/);
   const counts = nextWordParamCounts({ vocabularySize: 71, embeddingSize: 100, hiddenSize: 150 });
   assert.equal(counts.total, 168_421);
   const model = lectureModel({ vocabularySize: 71, embeddingSize: 100, hiddenSize: 150 }, index, examples);
@@ -158,6 +167,18 @@ Deno.test("notebook 07: the lecture's text, its examples, the best possible accu
   assert.deepEqual([...steps[0].input], [0, 0, 0, 0, 0, 0, 0, 0, 9, 6], "padded in front with 0, as in training");
   assert.ok(predictNext(model, "the", { k: 70 }).every((w) => w.word !== PAD), "the padding is never a guess");
   assert.throws(() => continuePrompt(model, "the queen", 3), /do not include it/);
+  assert.deepEqual([...prefixInput(model, "ravi was young")], [
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    index.id("ravi"),
+    index.id("was"),
+    index.id("young"),
+  ]);
   assert.throws(() => continuePrompt(model, "the", 0), /words must be a whole number >= 1/);
   model.net.dispose();
 });
