@@ -29,6 +29,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { fusedLSTMAvailable, lstmWindow } from "./fused_lstm.ts";
 import { modelFolder } from "./_modelfiles.ts";
 import { applyClipped } from "./tfjs.ts";
 import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
@@ -208,10 +209,19 @@ export function wordLMForward(
     const X = input.shape[2] as number;
     // All T input projections in one product: [B·T, X] × [X, gH]
     const xw = tf.add(tf.matMul(input.reshape([B * T, X]), v[`kernel_${l}`]), v[`bias_${l}`]).reshape([B, T, g * H]);
-    // T × [B, gH]; one step by reshape, as the gradient of a one-piece unstack fails in tfjs 4.22
-    const steps = T === 1 ? [xw.reshape([B, g * H]) as tf.Tensor2D] : tf.unstack(xw, 1) as tf.Tensor2D[];
     const R = v[`recurrent_${l}`]; // [H, gH]
     const mask = seeds && c.recurrentDropout > 0 ? dropoutMask([B, H], c.recurrentDropout, seeds) : null;
+    if (c.cell === "lstm" && mask === null && useFused()) {
+      // The whole window as one operation, its gradient written out (lib/fused_lstm.ts).
+      const out = lstmWindow(xw as tf.Tensor3D, R as tf.Tensor2D, state.h[l], state.c[l]); // [B, T + 1, H]
+      const hs = tf.slice(out, [0, 0, 0], [B, T, H]);
+      h.push(tf.slice(hs, [0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D);
+      cs.push(tf.slice(out, [0, T, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D);
+      input = drop(hs, c.dropout);
+      continue;
+    }
+    // T × [B, gH]; one step by reshape, as the gradient of a one-piece unstack fails in tfjs 4.22
+    const steps = T === 1 ? [xw.reshape([B, g * H]) as tf.Tensor2D] : tf.unstack(xw, 1) as tf.Tensor2D[];
     let hPrev = state.h[l], cPrev = state.c[l];
     const hs: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
@@ -246,6 +256,24 @@ export function wordLMForward(
   const logits = addOutputBias(scores as tf.Tensor2D, v.outputBias as tf.Tensor1D);
   return { logits, state: { h, c: cs } };
 }
+
+/**
+ * Whether LSTM layers run as one fused operation per window (`lib/fused_lstm.ts`): when native BLAS is
+ * loaded, unless the environment sets `COURSE_FUSED_LSTM=0` (to measure or compare the step-by-step path).
+ */
+function useFused(): boolean {
+  if (fusedSetting === undefined) {
+    let off = false;
+    try {
+      off = Deno.env.get("COURSE_FUSED_LSTM") === "0";
+    } catch {
+      off = false; // no env permission: the default
+    }
+    fusedSetting = !off && fusedLSTMAvailable();
+  }
+  return fusedSetting;
+}
+let fusedSetting: boolean | undefined;
 
 /**
  * Mean cross-entropy of `logits` `[N, V]` against `targets` `[N]`, with the gradient written out:

@@ -1,0 +1,171 @@
+/**
+ * One LSTM layer over a whole window of T steps, forward and backward written out, for training the
+ * course's word model faster (`lib/wordlm.ts`). tfjs differentiates an LSTM written step by step as
+ * some thirty small operations per step, each with its own overhead; here the window is one
+ * operation whose gradient is the lecture's equations run backwards, on typed arrays, with every
+ * matrix product through native BLAS (`lib/_blas.ts`).
+ *
+ * Forward, for each step t (gates in Keras's order i, f, c̃, o, as the word model stores them):
+ *
+ * ```text
+ * z = xw_t + hPrev·R                       [B, 4H]   (xw_t = x_t·W + b, computed outside for all t at once)
+ * i = σ(z_i)   f = σ(z_f)   cTilde = tanh(z_c)   o = σ(z_o)
+ * c = f ⊗ cPrev + i ⊗ cTilde               [B, H]
+ * h = o ⊗ tanh(c)                          [B, H]
+ * ```
+ *
+ * Backward (backpropagation through time), from t = T − 1 down to 0, with dh = ∂L/∂h_t from the
+ * layer above plus what step t + 1 sent back, and dc what step t + 1 sent back along the cell state:
+ *
+ * ```text
+ * dc += dh ⊗ o ⊗ (1 − tanh²(c))           (the cell path: step t + 1 multiplied it by f_{t+1})
+ * dz_o = dh ⊗ tanh(c) ⊗ o(1 − o)   dz_i = dc ⊗ cTilde ⊗ i(1 − i)
+ * dz_c = dc ⊗ i ⊗ (1 − cTilde²)    dz_f = dc ⊗ cPrev ⊗ f(1 − f)
+ * dcPrev = dc ⊗ f                          ∂c_t/∂c_{t−1} = diag(f_t), notebook 01
+ * dhPrev = dz·Rᵀ                           [B, H]
+ * ```
+ *
+ * and, once for the whole window, ∂L/∂R = Σ_t hPrev_tᵀ·dz_t as one product [H, B·T] × [B·T, 4H].
+ * `tests/fused_lstm_test.ts` checks both directions against tfjs's own step-by-step differentiation.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { loadBlas, type Sgemm } from "./_blas.ts";
+
+/** Whether the fused layer can run here: it needs native BLAS for its products. */
+export function fusedLSTMAvailable(): boolean {
+  return loadBlas() !== null;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
+ * The LSTM layer over a window: `xw` `[B, T, 4H]` (the input projections, bias included), `R`
+ * `[H, 4H]`, the states before the window `h0`, `c0` `[B, H]`. Returns `[B, T + 1, H]`: the hidden
+ * states of the T steps, then the cell state after the last step (slice them apart; the last row
+ * carries no gradient back). Differentiable in all four inputs.
+ *
+ * @throws {Error} if no BLAS library is loaded (check {@linkcode fusedLSTMAvailable} first)
+ */
+export const lstmWindow = tf.customGrad(
+  ((xw: tf.Tensor, R: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, save: tf.GradSaveFunc) => {
+    const blas = loadBlas();
+    if (blas === null) throw new Error("Cannot run the fused LSTM layer: no BLAS library is loaded");
+    const [B, T, G] = xw.shape as [number, number, number];
+    const H = G / 4;
+    const run = forward(blas.sgemm, B, T, H, xw.dataSync() as Float32Array, R.dataSync() as Float32Array,
+      h0.dataSync() as Float32Array, c0.dataSync() as Float32Array);
+    const value = tf.tensor3d(run.out, [B, T + 1, H]);
+    // Keep the step-by-step record as tensors so that tfjs holds it for the backward pass.
+    save([R, tf.tensor1d(run.gates), tf.tensor1d(run.cs), tf.tensor1d(run.hPrevs), c0]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [Rs, gates, cs, hPrevs, c0s] = saved;
+        const grads = backward(blas.sgemm, B, T, H, dy.dataSync() as Float32Array, Rs.dataSync() as Float32Array, {
+          gates: gates.dataSync() as Float32Array,
+          cs: cs.dataSync() as Float32Array,
+          hPrevs: hPrevs.dataSync() as Float32Array,
+          c0: c0s.dataSync() as Float32Array,
+        });
+        return [
+          tf.tensor3d(grads.dz, [B, T, G]),
+          tf.tensor2d(grads.dR, [H, G]),
+          tf.tensor2d(grads.dh0, [B, H]),
+          tf.tensor2d(grads.dc0, [B, H]),
+        ];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0],
+) as unknown as (xw: tf.Tensor3D, R: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D) => tf.Tensor3D;
+
+/**
+ * The forward pass on typed arrays. Layouts: `xw` and `gates` `[B, T, 4H]` (gates hold i, f, c̃, o
+ * after their squashing), `cs` and `hPrevs` `[B, T, H]` (c_t, and the h_{t−1} step t read), `out`
+ * `[B, T + 1, H]`.
+ */
+export function forward(
+  sgemm: Sgemm,
+  B: number,
+  T: number,
+  H: number,
+  xw: Float32Array,
+  R: Float32Array,
+  h0: Float32Array,
+  c0: Float32Array,
+): { out: Float32Array; gates: Float32Array; cs: Float32Array; hPrevs: Float32Array } {
+  const G = 4 * H;
+  const out = new Float32Array(B * (T + 1) * H);
+  const gates = new Float32Array(B * T * G), cs = new Float32Array(B * T * H), hPrevs = new Float32Array(B * T * H);
+  const hPrev = Float32Array.from(h0), cPrev = Float32Array.from(c0);
+  const hR = new Float32Array(B * G);
+  for (let t = 0; t < T; t++) {
+    sgemm(false, false, B, G, H, hPrev, R, hR); // hPrev·R, [B, 4H]
+    for (let b = 0; b < B; b++) {
+      const zRow = (b * T + t) * G, hRow = b * G, sRow = (b * T + t) * H;
+      hPrevs.set(hPrev.subarray(b * H, (b + 1) * H), sRow);
+      for (let k = 0; k < H; k++) {
+        const i = sigmoid(xw[zRow + k] + hR[hRow + k]);
+        const f = sigmoid(xw[zRow + H + k] + hR[hRow + H + k]);
+        const cTilde = Math.tanh(xw[zRow + 2 * H + k] + hR[hRow + 2 * H + k]);
+        const o = sigmoid(xw[zRow + 3 * H + k] + hR[hRow + 3 * H + k]);
+        const c = f * cPrev[b * H + k] + i * cTilde;
+        const h = o * Math.tanh(c);
+        gates[zRow + k] = i;
+        gates[zRow + H + k] = f;
+        gates[zRow + 2 * H + k] = cTilde;
+        gates[zRow + 3 * H + k] = o;
+        cs[sRow + k] = c;
+        out[(b * (T + 1) + t) * H + k] = h;
+        cPrev[b * H + k] = c;
+        hPrev[b * H + k] = h;
+      }
+    }
+  }
+  for (let b = 0; b < B; b++) out.set(cPrev.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
+  return { out, gates, cs, hPrevs };
+}
+
+/** The backward pass on typed arrays: `dy` `[B, T + 1, H]` (the last row, for c_T, is ignored). */
+export function backward(
+  sgemm: Sgemm,
+  B: number,
+  T: number,
+  H: number,
+  dy: Float32Array,
+  R: Float32Array,
+  saved: { gates: Float32Array; cs: Float32Array; hPrevs: Float32Array; c0: Float32Array },
+): { dz: Float32Array; dR: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+  const G = 4 * H;
+  const { gates, cs, hPrevs, c0 } = saved;
+  const dz = new Float32Array(B * T * G);
+  const dh = new Float32Array(B * H), dc = new Float32Array(B * H);
+  const dzStep = new Float32Array(B * G);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let b = 0; b < B; b++) {
+      const zRow = (b * T + t) * G, sRow = (b * T + t) * H;
+      for (let k = 0; k < H; k++) {
+        const i = gates[zRow + k], f = gates[zRow + H + k], cTilde = gates[zRow + 2 * H + k], o = gates[zRow + 3 * H + k];
+        const c = cs[sRow + k], tc = Math.tanh(c);
+        const cPrev = t > 0 ? cs[sRow - H + k] : c0[b * H + k];
+        const dhk = dy[(b * (T + 1) + t) * H + k] + dh[b * H + k];
+        const dck = dhk * o * (1 - tc * tc) + dc[b * H + k];
+        const dzi = dck * cTilde * i * (1 - i);
+        const dzf = dck * cPrev * f * (1 - f);
+        const dzc = dck * i * (1 - cTilde * cTilde);
+        const dzo = dhk * tc * o * (1 - o);
+        dz[zRow + k] = dzStep[b * G + k] = dzi;
+        dz[zRow + H + k] = dzStep[b * G + H + k] = dzf;
+        dz[zRow + 2 * H + k] = dzStep[b * G + 2 * H + k] = dzc;
+        dz[zRow + 3 * H + k] = dzStep[b * G + 3 * H + k] = dzo;
+        dc[b * H + k] = dck * f; // dcPrev = dc ⊗ f
+      }
+    }
+    sgemm(false, true, B, H, G, dzStep, R, dh); // dhPrev = dz·Rᵀ, [B, H]
+  }
+  const dR = new Float32Array(H * G);
+  sgemm(true, false, H, G, B * T, hPrevs, dz, dR); // Σ_t hPrev_tᵀ·dz_t, one product
+  return { dz, dR, dh0: dh, dc0: dc };
+}
