@@ -16,7 +16,10 @@
  *   scratch         this library alone, no tfjs (lib/lm.ts; small only)
  * tfjs engines are timed on `trainWordLM`, the path notebooks 08–09 and `deno task nextword` use, with
  * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10).
- * PyTorch's figure for the same configs: `tools/bench_pytorch.py`, run where PyTorch is installed.
+ *   pytorch         tools/bench_pytorch.py (Debian's python3-torch with OpenBLAS), when python3 can import torch;
+ *                   it reports the faster of 1 thread and all cores
+ * Every engine runs in the same invocation, one after the other, so the ratios compare like with like;
+ * the summary gives each tfjs engine's tokens/s as a multiple of PyTorch's on the same config.
  */
 
 import { parseArgs } from "node:util";
@@ -87,7 +90,8 @@ async function runChild(engine: EngineName) {
     await tf.setBackend("cpu");
   } else if (engine !== "scratch") {
     await initTfjs({ blas: engine === "tfjs-wasm+blas" });
-    label = tfjsEngine();
+    label = tfjsEngine() +
+      (engine === "tfjs-wasm+blas" && Deno.env.get("COURSE_FUSED_LSTM") !== "0" ? ", fused LSTM" : "");
     if (engine === "tfjs-wasm+blas" && label === "tfjs-wasm") {
       console.error("no native BLAS found: tfjs-wasm+blas is the same as tfjs-wasm here; skipped");
       return;
@@ -105,39 +109,114 @@ async function runChild(engine: EngineName) {
       tokens_per_s: Math.round((B * T) / (stepMs / 1000)),
       step_ms_median: Number(stepMs.toFixed(1)),
       steps: kept.length,
+      // The process's resident memory after the steps: tfjs's WASM heap grows to its peak and stays.
+      rss_mb: Math.round(Deno.memoryUsage().rss / 2 ** 20),
+      tensors: tf.memory().numTensors,
     };
-    if (values.json) console.log(JSON.stringify(result));
-    else {
-      console.log(
-        `${result.engine.padEnd(42)} ${result.config.padEnd(11)} ${
-          String(result.tokens_per_s).padStart(7)
-        } tokens/s  ` +
-          `(median step ${result.step_ms_median} ms over ${result.steps} steps)`,
-      );
-    }
+    console.log(JSON.stringify(result)); // the parent collects, prints and compares
+  }
+}
+
+interface BenchResult {
+  engine: string;
+  config: string;
+  tokens_per_s: number;
+  step_ms_median: number;
+  steps: number;
+  rss_mb?: number;
+  tensors?: number;
+}
+
+/** The JSON lines a child wrote, or null when it failed. */
+async function collect(cmd: string, args: string[]): Promise<BenchResult[] | null> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "inherit" }).output();
+  if (!out.success) return null;
+  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+}
+
+function show(r: BenchResult) {
+  if (values.json) console.log(JSON.stringify(r));
+  else {
+    console.log(
+      `${r.engine.padEnd(52)} ${r.config.padEnd(11)} ${String(r.tokens_per_s).padStart(7)} tokens/s  ` +
+        `(median step ${r.step_ms_median} ms over ${r.steps} steps${r.rss_mb ? `, ${r.rss_mb} MB resident` : ""})`,
+    );
+  }
+}
+
+/** Whether python3 here can import torch. */
+async function hasTorch(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("python3", {
+      args: ["-c", "import torch"],
+      stdout: "null",
+      stderr: "null",
+    })
+      .output();
+    return success;
+  } catch {
+    return false;
   }
 }
 
 if (values.child) {
   await runChild(values.engine as EngineName);
 } else {
-  const chosen = values.engine === undefined ? ENGINES : ENGINES.filter((e) => e === values.engine);
+  const all = [...ENGINES, "pytorch"] as const;
+  const chosen = values.engine === undefined ? all : all.filter((e) => e === values.engine);
   if (chosen.length === 0) {
-    console.error(`error: unknown engine ${JSON.stringify(values.engine)}; choose one of ${ENGINES.join(", ")}`);
+    console.error(`error: unknown engine ${JSON.stringify(values.engine)}; choose one of ${all.join(", ")}`);
     Deno.exit(1);
   }
   if (!values.json) {
     console.log(
-      `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, tfjs ${tf.version.tfjs}; batch ${B} × ${T} tokens`,
+      `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, tfjs ${tf.version.tfjs}; batch ${B} × ${T} tokens; ${
+        new Date().toISOString().slice(0, 10)
+      }`,
     );
   }
+  const results: BenchResult[] = [];
   for (const engine of chosen) {
-    const args = ["run", "--allow-all", new URL(import.meta.url).pathname, "--child", "--engine", engine];
-    if (values.json) args.push("--json");
-    if (values.quick) args.push("--quick");
-    if (values.config) args.push("--config", values.config);
-    const { success } = await new Deno.Command(Deno.execPath(), { args, stdout: "inherit", stderr: "inherit" })
-      .output();
-    if (!success) Deno.exit(1);
+    let got: BenchResult[] | null;
+    if (engine === "pytorch") {
+      if (!(await hasTorch())) {
+        console.error("pytorch: python3 cannot import torch here (Debian: apt install python3-torch); skipped");
+        continue;
+      }
+      const script = new URL("bench_pytorch.py", import.meta.url).pathname;
+      got = await collect("python3", [script, ...(values.quick ? ["--quick"] : [])]);
+      // bench_pytorch.py measures 1 thread and all cores: keep the faster per config.
+      got = got &&
+        Object.values(Object.groupBy(got, (r) => r.config)).map((rs) =>
+          rs!.reduce((a, b) => (b.tokens_per_s > a.tokens_per_s ? b : a))
+        ).filter((r) => !values.config || r.config === values.config);
+    } else {
+      const args = ["run", "--allow-all", new URL(import.meta.url).pathname, "--child", "--engine", engine, "--json"];
+      if (values.quick) args.push("--quick");
+      if (values.config) args.push("--config", values.config);
+      got = await collect(Deno.execPath(), args);
+    }
+    if (got === null) Deno.exit(1);
+    got.forEach(show);
+    results.push(...got);
+  }
+  // Each engine as a multiple of PyTorch on the same config, measured in this run.
+  const torch = results.filter((r) => r.engine.startsWith("pytorch"));
+  const ratios = results.filter((r) => !r.engine.startsWith("pytorch")).flatMap((r) => {
+    const ref = torch.find((t) => t.config === r.config);
+    return ref
+      ? [{
+        engine: r.engine,
+        config: r.config,
+        ratio_to_pytorch: Number((r.tokens_per_s / ref.tokens_per_s).toFixed(2)),
+      }]
+      : [];
+  });
+  if (values.json) ratios.forEach((r) => console.log(JSON.stringify(r)));
+  else if (ratios.length > 0) {
+    console.log("\nagainst PyTorch, same config, this run:");
+    for (const r of ratios) {
+      console.log(`  ${r.engine.padEnd(50)} ${r.config.padEnd(11)} ${r.ratio_to_pytorch.toFixed(2)} ×`);
+    }
   }
 }
