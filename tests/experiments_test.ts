@@ -299,3 +299,21 @@ Deno.test("notebook 09's views: an experiment shows charts then table; the full 
   assert.ok(passesChart(full.runs.slice, "t").html.includes("<svg"));
   assert.throws(() => earlyStoppingPoint([1, 2], 0), /patience must be a whole number >= 1, got 0/);
 });
+
+Deno.test("data/results/full_run_samples.json: a replay of the full run's configuration, seed and token count", async () => {
+  const fr = await readResults<FullRunFile>("full_run.json");
+  const samples = await readResults<{
+    config: Record<string, unknown>;
+    options: Record<string, unknown>;
+    prompts: string[];
+    checkpoints: { tokens: number; samples: Record<string, Record<string, string>> }[];
+  }>("full_run_samples.json");
+  assert.deepEqual(samples.config, fr.training.config);
+  assert.deepEqual(samples.options, { ...JSON.parse(JSON.stringify(BEST_TRAINING)), maxTokens: fr.training.tokens });
+  assert.equal(samples.checkpoints[0].tokens, 0);
+  assert.equal(samples.checkpoints.at(-1)!.tokens, fr.training.tokens);
+  for (const c of samples.checkpoints) {
+    assert.deepEqual(Object.keys(c.samples), ["the city", "he said that", "in the morning"]);
+    for (const p of samples.prompts) assert.equal(c.samples[p]["greedy"].split(" ").length, 20);
+  }
+});

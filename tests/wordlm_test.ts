@@ -393,3 +393,13 @@ Deno.test("the fused output layer trains as tfjs's own ops do: 50 steps, losses 
   );
   assert.ok(fused.at(-1)! < fused[0] / 2, "it learns");
 });
+
+Deno.test("wordLMCrossEntropy: a target the softmax underflows for costs 87.3 nats, not ∞; its gradient stays exact", () => {
+  const logits = tf.tensor2d([[0, 200], [1, 2]]);
+  const y = tf.tensor1d([0, 1], "int32");
+  const { value, grad } = tf.valueAndGrad((l: tf.Tensor) => wordLMCrossEntropy(l as tf.Tensor2D, y))(logits);
+  const v = value.dataSync()[0];
+  assert.ok(Number.isFinite(v) && Math.abs(v - (87.3365 + Math.log(1 + Math.E) - 1) / 2) < 1e-3, `${v}`);
+  const g = grad.dataSync();
+  assert.ok(Math.abs(g[0] - -0.5) < 1e-6 && Math.abs(g[1] - 0.5) < 1e-6, `${[...g]}`); // (p − onehot)/N
+});

@@ -144,19 +144,22 @@ function show(r: BenchResult) {
   }
 }
 
-/** Whether python3 here can import torch. */
-async function hasTorch(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("python3", {
-      args: ["-c", "import torch"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-    return success;
-  } catch {
-    return false;
+/** A python3 that can import torch: Debian's own first (a pyenv or venv python3 on PATH may lack it), or null. */
+async function torchPython(): Promise<string | null> {
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    try {
+      const { success } = await new Deno.Command(python, {
+        args: ["-c", "import torch"],
+        stdout: "null",
+        stderr: "null",
+      })
+        .output();
+      if (success) return python;
+    } catch {
+      // not installed here; try the next
+    }
   }
+  return null;
 }
 
 if (values.child) {
@@ -179,12 +182,13 @@ if (values.child) {
   for (const engine of chosen) {
     let got: BenchResult[] | null;
     if (engine === "pytorch") {
-      if (!(await hasTorch())) {
-        console.error("pytorch: python3 cannot import torch here (Debian: apt install python3-torch); skipped");
+      const python = await torchPython();
+      if (python === null) {
+        console.error("pytorch: no python3 here can import torch (Debian: apt install python3-torch); skipped");
         continue;
       }
       const script = new URL("bench_pytorch.py", import.meta.url).pathname;
-      got = await collect("python3", [script, ...(values.quick ? ["--quick"] : [])]);
+      got = await collect(python, [script, ...(values.quick ? ["--quick"] : [])]);
       // bench_pytorch.py measures 1 thread and all cores: keep the faster per config.
       got = got &&
         Object.values(Object.groupBy(got, (r) => r.config)).map((rs) =>
