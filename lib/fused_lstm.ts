@@ -55,8 +55,16 @@ export const lstmWindow = tf.customGrad(
     if (blas === null) throw new Error("Cannot run the fused LSTM layer: no BLAS library is loaded");
     const [B, T, G] = xw.shape as [number, number, number];
     const H = G / 4;
-    const run = forward(blas.sgemm, B, T, H, xw.dataSync() as Float32Array, R.dataSync() as Float32Array,
-      h0.dataSync() as Float32Array, c0.dataSync() as Float32Array);
+    const run = forward(
+      blas.sgemm,
+      B,
+      T,
+      H,
+      xw.dataSync() as Float32Array,
+      R.dataSync() as Float32Array,
+      h0.dataSync() as Float32Array,
+      c0.dataSync() as Float32Array,
+    );
     const value = tf.tensor3d(run.out, [B, T + 1, H]);
     // Keep the step-by-step record as tensors so that tfjs holds it for the backward pass.
     save([R, tf.tensor1d(run.gates), tf.tensor1d(run.cs), tf.tensor1d(run.hPrevs), c0]);
@@ -147,7 +155,10 @@ export function backward(
     for (let b = 0; b < B; b++) {
       const zRow = (b * T + t) * G, sRow = (b * T + t) * H;
       for (let k = 0; k < H; k++) {
-        const i = gates[zRow + k], f = gates[zRow + H + k], cTilde = gates[zRow + 2 * H + k], o = gates[zRow + 3 * H + k];
+        const i = gates[zRow + k],
+          f = gates[zRow + H + k],
+          cTilde = gates[zRow + 2 * H + k],
+          o = gates[zRow + 3 * H + k];
         const c = cs[sRow + k], tc = Math.tanh(c);
         const cPrev = t > 0 ? cs[sRow - H + k] : c0[b * H + k];
         const dhk = dy[(b * (T + 1) + t) * H + k] + dh[b * H + k];
