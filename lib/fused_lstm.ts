@@ -40,6 +40,8 @@ export function fusedLSTMAvailable(): boolean {
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** tanh(z) = 2σ(2z) − 1: one exp, about twice as fast as `Math.tanh` in V8; exact to float32. */
+const tanh = (z: number) => 2 / (1 + Math.exp(-2 * z)) - 1;
 
 /**
  * The LSTM layer over a window: `xw` `[B, T, 4H]` (the input projections, bias included), `R`
@@ -67,14 +69,15 @@ export const lstmWindow = tf.customGrad(
     );
     const value = tf.tensor3d(run.out, [B, T + 1, H]);
     // Keep the step-by-step record as tensors so that tfjs holds it for the backward pass.
-    save([R, tf.tensor1d(run.gates), tf.tensor1d(run.cs), tf.tensor1d(run.hPrevs), c0]);
+    save([R, tf.tensor1d(run.gates), tf.tensor1d(run.cs), tf.tensor1d(run.tanhCs), tf.tensor1d(run.hPrevs), c0]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [Rs, gates, cs, hPrevs, c0s] = saved;
+        const [Rs, gates, cs, tanhCs, hPrevs, c0s] = saved;
         const grads = backward(blas.sgemm, B, T, H, dy.dataSync() as Float32Array, Rs.dataSync() as Float32Array, {
           gates: gates.dataSync() as Float32Array,
           cs: cs.dataSync() as Float32Array,
+          tanhCs: tanhCs.dataSync() as Float32Array,
           hPrevs: hPrevs.dataSync() as Float32Array,
           c0: c0s.dataSync() as Float32Array,
         });
@@ -103,10 +106,11 @@ export function forward(
   R: Float32Array,
   h0: Float32Array,
   c0: Float32Array,
-): { out: Float32Array; gates: Float32Array; cs: Float32Array; hPrevs: Float32Array } {
+): { out: Float32Array; gates: Float32Array; cs: Float32Array; tanhCs: Float32Array; hPrevs: Float32Array } {
   const G = 4 * H;
   const out = new Float32Array(B * (T + 1) * H);
   const gates = new Float32Array(B * T * G), cs = new Float32Array(B * T * H), hPrevs = new Float32Array(B * T * H);
+  const tanhCs = new Float32Array(B * T * H);
   const hPrev = Float32Array.from(h0), cPrev = Float32Array.from(c0);
   const hR = new Float32Array(B * G);
   for (let t = 0; t < T; t++) {
@@ -117,15 +121,17 @@ export function forward(
       for (let k = 0; k < H; k++) {
         const i = sigmoid(xw[zRow + k] + hR[hRow + k]);
         const f = sigmoid(xw[zRow + H + k] + hR[hRow + H + k]);
-        const cTilde = Math.tanh(xw[zRow + 2 * H + k] + hR[hRow + 2 * H + k]);
+        const cTilde = tanh(xw[zRow + 2 * H + k] + hR[hRow + 2 * H + k]);
         const o = sigmoid(xw[zRow + 3 * H + k] + hR[hRow + 3 * H + k]);
         const c = f * cPrev[b * H + k] + i * cTilde;
-        const h = o * Math.tanh(c);
+        const tc = tanh(c);
+        const h = o * tc;
         gates[zRow + k] = i;
         gates[zRow + H + k] = f;
         gates[zRow + 2 * H + k] = cTilde;
         gates[zRow + 3 * H + k] = o;
         cs[sRow + k] = c;
+        tanhCs[sRow + k] = tc;
         out[(b * (T + 1) + t) * H + k] = h;
         cPrev[b * H + k] = c;
         hPrev[b * H + k] = h;
@@ -133,7 +139,7 @@ export function forward(
     }
   }
   for (let b = 0; b < B; b++) out.set(cPrev.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
-  return { out, gates, cs, hPrevs };
+  return { out, gates, cs, tanhCs, hPrevs };
 }
 
 /** The backward pass on typed arrays: `dy` `[B, T + 1, H]` (the last row, for c_T, is ignored). */
@@ -144,10 +150,10 @@ export function backward(
   H: number,
   dy: Float32Array,
   R: Float32Array,
-  saved: { gates: Float32Array; cs: Float32Array; hPrevs: Float32Array; c0: Float32Array },
+  saved: { gates: Float32Array; cs: Float32Array; tanhCs: Float32Array; hPrevs: Float32Array; c0: Float32Array },
 ): { dz: Float32Array; dR: Float32Array; dh0: Float32Array; dc0: Float32Array } {
   const G = 4 * H;
-  const { gates, cs, hPrevs, c0 } = saved;
+  const { gates, cs, tanhCs, hPrevs, c0 } = saved;
   const dz = new Float32Array(B * T * G);
   const dh = new Float32Array(B * H), dc = new Float32Array(B * H);
   const dzStep = new Float32Array(B * G);
@@ -159,7 +165,7 @@ export function backward(
           f = gates[zRow + H + k],
           cTilde = gates[zRow + 2 * H + k],
           o = gates[zRow + 3 * H + k];
-        const c = cs[sRow + k], tc = Math.tanh(c);
+        const tc = tanhCs[sRow + k];
         const cPrev = t > 0 ? cs[sRow - H + k] : c0[b * H + k];
         const dhk = dy[(b * (T + 1) + t) * H + k] + dh[b * H + k];
         const dck = dhk * o * (1 - tc * tc) + dc[b * H + k];
