@@ -16,6 +16,7 @@
 import * as Plot from "@observablehq/plot";
 import { createDocument } from "./_dom.ts";
 import { formatNumber, toVector, type VectorLike } from "./tensor.ts";
+import { EXAMPLE_COLUMNS, EXAMPLE_UNITS } from "./running_example.ts";
 
 const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
@@ -753,4 +754,32 @@ export function epochChart(
       ],
     }),
   ]);
+}
+
+/**
+ * One of the example's weight matrices as a labelled grid: a row per unit, a column per entry of
+ * `[hₜ₋₁, xₜ]`, each weight written in its square (the lecture's 21 weights of W_f, for example).
+ */
+export function weightGrid(
+  W: { rows: number; cols: number; data: ArrayLike<number> },
+  title: string,
+  subtitle?: string,
+): Chart {
+  if (W.rows !== 3 || W.cols !== 7) {
+    throw new RangeError(`Cannot draw the example's weights: got a [${W.rows}, ${W.cols}] matrix, expected [3, 7]`);
+  }
+  const largest = Math.max(1, ...Array.from(W.data, Math.abs));
+  return matrixHeatmap(W, {
+    title,
+    subtitle: subtitle ??
+      "One row per unit, one column per entry of [hₜ₋₁, xₜ]: unit k's z is its row times [hₜ₋₁, xₜ], plus its bias",
+    columns: EXAMPLE_COLUMNS,
+    rows: EXAMPLE_UNITS.map((u, k) => `unit ${k}: ${u}`),
+    xLabel: "entry of [hₜ₋₁, xₜ]: the three of hₜ₋₁, then one per word (xₜ is one-hot)",
+    yLabel: "unit",
+    domain: [-largest, largest],
+    scheme: "rdbu",
+    digits: 0,
+    legend: false,
+  });
 }

@@ -21,8 +21,7 @@
  */
 
 import type { LSTMParams } from "./lstm_cell.ts";
-import { type Matrix, matrix } from "./tensor.ts";
-import { type Chart, matrixHeatmap } from "./plot.ts";
+import { matrix } from "./tensor.ts";
 
 /** The four words of the example's vocabulary; xₜ is one-hot over them. */
 export const EXAMPLE_WORDS = ["Ravi", "he", "the", "asked"] as const;
@@ -118,28 +117,4 @@ export function runningExample(): RunningExample {
     cPrev: Float32Array.from([0.55, 0.6, 1.5]),
     x: Float32Array.from([1, 0, 0, 0]),
   };
-}
-
-/**
- * One of the example's weight matrices as a labelled grid: a row per unit, a column per entry of
- * `[hₜ₋₁, xₜ]`, each weight written in its square (the lecture's 21 weights of W_f, for example).
- */
-export function weightGrid(W: Matrix, title: string, subtitle?: string): Chart {
-  if (W.rows !== 3 || W.cols !== 7) {
-    throw new RangeError(`Cannot draw the example's weights: got a [${W.rows}, ${W.cols}] matrix, expected [3, 7]`);
-  }
-  const largest = Math.max(1, ...Array.from(W.data, Math.abs));
-  return matrixHeatmap(W, {
-    title,
-    subtitle: subtitle ??
-      "One row per unit, one column per entry of [hₜ₋₁, xₜ]: unit k's z is its row times [hₜ₋₁, xₜ], plus its bias",
-    columns: EXAMPLE_COLUMNS,
-    rows: EXAMPLE_UNITS.map((u, k) => `unit ${k}: ${u}`),
-    xLabel: "entry of [hₜ₋₁, xₜ]: the three of hₜ₋₁, then one per word (xₜ is one-hot)",
-    yLabel: "unit",
-    domain: [-largest, largest],
-    scheme: "rdbu",
-    digits: 0,
-    legend: false,
-  });
 }
