@@ -11,6 +11,7 @@
  */
 
 import { HtmlView } from "./textview.ts";
+import { lstmDiagram } from "./diagram.ts";
 
 let count = 0;
 
@@ -35,7 +36,10 @@ export function gateExplorer(): HtmlView {
   // `</script` cannot appear inside an inline script; the bundle has none, but make sure.
   const script = bundle.replaceAll("</script", "<\\/script");
   return new HtmlView(
-    `<div id="${id}" data-gate-explorer>The gate explorer needs JavaScript: run the cell in Jupyter, or open the course website.</div><script>${script}</script>`,
+    `<div id="${id}" data-gate-explorer>The gate explorer needs JavaScript: run the cell in Jupyter, or open the course website.` +
+      `<div id="${id}-diagram">${
+        lstmDiagram({ title: "The gates lit by how open they are" }).html
+      }</div></div><script>${script}</script>`,
     "Gate explorer (an interactive HTML output: open it in Jupyter or a browser)",
   );
 }

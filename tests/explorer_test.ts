@@ -54,6 +54,15 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
       return lstmStep({ ...e.params, bf }, x, e.hPrev, cPrev);
     };
     const compare = async (s: ReturnType<typeof lstmStep>) => {
+      // The diagram's gates are lit by their mean value over the three units.
+      const lit = await page.$eval("[data-gate-explorer] [id$='-diagram']", (d) => ({
+        forget: Number(d.getAttribute("data-forget")),
+        output: Number(d.getAttribute("data-output")),
+        opacity: Number(d.querySelector('g[data-part="forget"]')?.getAttribute("opacity")),
+      }));
+      const meanF = (s.f[0] + s.f[1] + s.f[2]) / 3, meanO = (s.o[0] + s.o[1] + s.o[2]) / 3;
+      assert.ok(Math.abs(lit.forget - meanF) < 1e-3 && Math.abs(lit.output - meanO) < 1e-3, JSON.stringify(lit));
+      assert.ok(Math.abs(lit.opacity - (0.15 + 0.85 * meanF)) < 1e-3);
       const shown = await read();
       for (const key of ["f", "i", "cTilde", "o", "c", "h"] as const) {
         for (let k = 0; k < 3; k++) {

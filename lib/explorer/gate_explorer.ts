@@ -5,7 +5,9 @@
  * {@linkcode gateExplorer} (in `lib/explorer.ts`) inlines into an HTML output.
  *
  * Every number on the page is in an element with a `data-value` attribute naming it (`f0`, `c2`, …),
- * so that `tests/explorer_test.ts` can read them back and compare them with `lstmStep` in Deno.
+ * so that `tests/explorer_test.ts` can read them back and compare them with `lstmStep` in Deno. The
+ * cell diagram under the table lights each gate's part by how open the gate is (its mean over the
+ * three units).
  *
  * @module
  */
@@ -24,6 +26,7 @@ export function mountGateExplorer(root: HTMLElement): void {
     cPrev: [...example.cPrev],
     bf: [...example.params.bf],
   };
+  const keep = root.ownerDocument.getElementById(`${root.id}-diagram`);
   root.innerHTML = "";
   const doc = root.ownerDocument;
   const el = (tag: string, attrs: Record<string, string> = {}, text = "") => {
@@ -39,6 +42,10 @@ export function mountGateExplorer(root: HTMLElement): void {
   const controls = el("div");
   const out = el("div");
   root.append(controls, out);
+  if (keep) {
+    keep.setAttribute("style", "grid-column: 1 / span 2; max-width: 560px");
+    root.append(keep);
+  }
 
   controls.append(el("div", { style: "font-weight: 600; margin-bottom: 4px" }, "the word read, xₜ"));
   EXAMPLE_WORDS.forEach((word, k) => {
@@ -88,6 +95,8 @@ export function mountGateExplorer(root: HTMLElement): void {
   controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "b_f, the forget gate's bias"));
   state.bf.forEach((_, k) => slider("bf", state.bf, k, -4, 4));
 
+  // The cell diagram the page brought along (gateExplorer puts lstmDiagram's SVG in the root), moved under the table.
+  const diagram = root.ownerDocument.getElementById(`${root.id}-diagram`);
   const table = el("table", { style: "border-collapse: collapse; font-variant-numeric: tabular-nums" });
   out.append(table);
   const note = el("p", { style: "color: #555; margin: 6px 0 0" });
@@ -135,6 +144,15 @@ export function mountGateExplorer(root: HTMLElement): void {
       });
       table.append(tr);
     });
+    // Light each gate's part of the diagram by how open the gate is, on average over the three units.
+    const mean = (v: Float32Array) => (v[0] + v[1] + v[2]) / 3;
+    const open = { forget: mean(s.f), input: mean(s.i), output: mean(s.o) };
+    for (const [part, value] of Object.entries(open)) {
+      diagram?.querySelectorAll(`g[data-part="${part}"]`).forEach((g) =>
+        g.setAttribute("opacity", (0.15 + 0.85 * value).toFixed(3))
+      );
+      diagram?.setAttribute(`data-${part}`, value.toFixed(3));
+    }
     const word = EXAMPLE_WORDS[state.word];
     note.textContent = `Reading "${word}": unit 0 (${EXAMPLE_UNITS[0]}) keeps ${
       (100 * s.f[0]).toFixed(0)
