@@ -577,7 +577,7 @@ export function fullRunCharts(fr: FullRunFile, knOnSlice: number): Chart {
  *
  * @param knSeconds how long counting the trigram took here
  */
-export function testScoreTable(fr: FullRunFile, lecture: OneEpochFile, knSeconds: number): Table {
+export function testScoreTable(fr: FullRunFile, oneEpoch: OneEpochFile, knSeconds: number): Table {
   const t = fr.scores.test;
   const time = (s: number) => (s < 60 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
   const row = (model: string, perplexity: number, parameters: string, training: string) => ({
@@ -588,15 +588,15 @@ export function testScoreTable(fr: FullRunFile, lecture: OneEpochFile, knSeconds
     training,
   });
   const n = (x: number) => x.toLocaleString("en-US");
-  const { embeddingSize: E, hiddenSize: H } = lecture.config;
+  const { embeddingSize: E, hiddenSize: H } = oneEpoch.config;
   return table([
     row("unigram", t.unigram, "10,000 counts", "counting"),
     row("Kneser–Ney trigram", t.knTrigram, "n-gram counts", time(knSeconds)),
     row(
       `the one-epoch model (notebook 08's LONG_RUN: E ${E}, H ${H})`,
-      lecture.test.perplexity,
-      n(lecture.parameters),
-      time(lecture.seconds),
+      oneEpoch.test.perplexity,
+      n(oneEpoch.parameters),
+      time(oneEpoch.seconds),
     ),
     row(
       `the course's best model (full run, ${fr.training.epochs.toFixed(1)} epochs)`,

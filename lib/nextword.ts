@@ -320,6 +320,13 @@ export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, bat
   return correct / n;
 }
 
+/** A prompt as the model's tokens: a text cut by its table's rule (the corpus's `tokenize` by default), or tokens checked. */
+function promptTokens(model: PrefixModel, prompt: string | readonly string[]): string[] {
+  const table = model.vocabulary;
+  if (typeof prompt !== "string") return checkTokens(prompt).map(normalizeWord);
+  return table.tokens ? table.tokens(prompt) : tokenize(prompt, table);
+}
+
 /**
  * The input the model reads for a prompt: its ids, padded in front with the model's `pad` to its
  * `width`, exactly as every training example was (a prompt longer than `width` keeps its last
@@ -328,12 +335,9 @@ export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, bat
  * @throws {RangeError} if the prompt has no words
  */
 export function prefixInput(model: PrefixModel, prompt: string | readonly string[]): Int32Array {
-  const table = model.vocabulary;
-  const words = typeof prompt === "string"
-    ? (table.tokens ? table.tokens(prompt) : tokenize(prompt, table))
-    : checkTokens(prompt).map(normalizeWord);
+  const words = promptTokens(model, prompt);
   if (words.length === 0) throw new RangeError("Cannot predict the next word: the prompt has no words");
-  const ids = words.map((w) => table.id(w)).slice(-model.width);
+  const ids = words.map((w) => model.vocabulary.id(w)).slice(-model.width);
   const input = new Int32Array(model.width).fill(model.pad);
   input.set(ids, model.width - ids.length);
   return input;
@@ -572,8 +576,7 @@ export function continuePrompt(
   if (!Number.isInteger(words) || words < 1) {
     throw new RangeError(`Cannot continue the prompt: words must be a whole number >= 1, got ${words}`);
   }
-  const table = model.vocabulary;
-  const text = table.tokens ? table.tokens(prompt) : tokenize(prompt, table);
+  const text = promptTokens(model, prompt);
   const steps: { input: Int32Array; word: string; p: number }[] = [];
   for (let k = 0; k < words; k++) {
     const input = prefixInput(model, text);

@@ -359,8 +359,12 @@ export interface RecallResult {
   readonly contender: RecallContender;
   /** Epochs trained (fewer than the limit when validation accuracy reached `stopAtAccuracy`). */
   readonly epochs: number;
+  /** Training time, seconds. */
+  readonly seconds: number;
   /** Accuracy on `testCount` new sequences. */
   readonly accuracy: number;
+  /** Mean cross-entropy on them, nats. */
+  readonly loss: number;
   readonly model: SequenceClassifier;
 }
 
@@ -375,7 +379,8 @@ export interface RecallResult {
  * gap (Tallec & Ollivier 2018), which sets its forget biases for exactly this task. The first two
  * are the fair comparison; the third shows what knowing the gap in advance buys.
  *
- * Data seeds are fixed (validation 1, test 2, epoch e: 100 + e); weights use seed 0.
+ * Data seeds are fixed (validation 1, test 2, epoch e: 100 + e); weights use `seed` (default 0).
+ * Notebook 01 and `deno task memory` both run it.
  */
 export function recallComparison(options: {
   gaps: readonly number[];
@@ -387,6 +392,10 @@ export function recallComparison(options: {
   validationCount?: number;
   testCount?: number;
   stopAtAccuracy?: number;
+  /** Seed for every network's weights. */
+  seed?: number;
+  /** Called after every epoch of every network (for progress lines). */
+  onEpoch?: (contender: RecallContender, gap: number, stats: EpochStats) => void;
 }): RecallResult[] {
   const {
     gaps,
@@ -398,6 +407,7 @@ export function recallComparison(options: {
     validationCount = 300,
     testCount = 1000,
     stopAtAccuracy = 0.99,
+    seed = 0,
   } = options;
   if (!(gaps?.length > 0) || !gaps.every((g) => Number.isInteger(g) && g >= 1)) {
     throw new RangeError(`Cannot compare on recall: gaps must be whole numbers >= 1, got ${describe(gaps)}`);
@@ -423,18 +433,24 @@ export function recallComparison(options: {
         hiddenSize,
         classes: 8,
         chrono: contender === "chrono" ? gap + 1 : undefined,
+        seed,
       });
+      const started = performance.now();
       const history = trainSequenceClassifier(model, (epoch) => task(perEpoch, 100 + epoch).examples, {
         epochs,
         optimizer: new Adam({ lr: learningRate }),
         validation,
         stopAtAccuracy,
+        onEpoch: (stats) => options.onEpoch?.(contender, gap, stats),
       });
+      const { accuracy, loss } = evaluateClassifier(model, test);
       results.push({
         gap,
         contender,
         epochs: history.length,
-        accuracy: evaluateClassifier(model, test).accuracy,
+        seconds: (performance.now() - started) / 1000,
+        accuracy,
+        loss,
         model,
       });
     }

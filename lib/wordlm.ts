@@ -282,8 +282,8 @@ let fusedSetting: boolean | undefined;
  * exp over the [N, V] scores and several more), and reads the loss off the N target probabilities:
  * loss = −mean(log p_target). A target probability that underflows to 0 in float32 (a score some 87
  * nats below the row's best) is counted as the smallest normal float32, 87.3 nats, instead of ∞; the
- * gradient is exact either way. Measured about 15 % faster per training step than tfjs's `losses.softmaxCrossEntropy`
- * with the old log-softmax form, and faster again with this one (`deno task bench`).
+ * gradient is exact either way. With `addOutputBias` it took a brown-base step from about 745 to 535 ms
+ * (profiled on 2026-12-01, before the fused LSTM layer; `deno task bench` for today's figures).
  */
 export const wordLMCrossEntropy = tf.customGrad(
   ((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {

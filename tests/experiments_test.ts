@@ -174,7 +174,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
     .map((c) => c.source.join("")).join("\n");
   const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
   const fr = await readResults<FullRunFile>("full_run.json");
-  const lecture = await readResults<OneEpochFile>("one_epoch.json");
+  const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
   const run = (id: string) => full.runs[id];
   const p = (id: string) => `**${run(id).finalValidPerplexity.toFixed(1)}**`;
   const speed = (id: string) => Math.round(run(id).tokensPerSecond).toLocaleString("en-US");
@@ -249,7 +249,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
     `on ${tr.date.slice(0, 10)}. Alone, the LSTM reaches test perplexity **${t.lstm.perplexity.toFixed(1)}**, ${
       ratio(t.lstm.perplexity)
     } × the Kneser–Ney trigram's ${t.knTrigram.toFixed(1)}, and ${
-      (lecture.test.perplexity / t.lstm.perplexity).toFixed(2)
+      (oneEpoch.test.perplexity / t.lstm.perplexity).toFixed(2)
     } times better than the one-epoch model`,
     `(weights ${fr.mixtures.lstmPlusKn.weights.map((w) => w.toFixed(2)).join(" and ")}) it reaches **${
       t.lstmPlusKn.toFixed(1)
@@ -284,12 +284,12 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
 Deno.test("notebook 09's views: an experiment shows charts then table; the full run's charts and tables", async () => {
   const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
   const fr = await readResults<FullRunFile>("full_run.json");
-  const lecture = await readResults<OneEpochFile>("one_epoch.json");
+  const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
   const shown = experimentView(full, {}, "tied", { curve: 170, final: 168.4 }).html;
   assert.ok(shown.indexOf("<svg") < shown.indexOf("<table"));
   assert.equal(fullRunCharts(fr, 168.4).html.match(/<svg/g)?.length, 2);
   assert.ok(fullRunEvidence(full).cells.every((row) => /[−+]\d+\.\d %/.test(row[1])));
-  const scores = testScoreTable(fr, lecture, 1.5);
+  const scores = testScoreTable(fr, oneEpoch, 1.5);
   assert.deepEqual(scores.cells.map((r) => r[2]).slice(0, 2), [
     (fr.scores.test.unigram / fr.scores.test.knTrigram).toFixed(2),
     "1.00",

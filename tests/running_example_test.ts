@@ -14,6 +14,8 @@ Deno.test("runningExample: H = 3, X = 4, the states and input the notebooks name
   assert.deepEqual([...e.x], [1, 0, 0, 0]);
   // The states fit each other: h = o ⊗ tanh(c) for some o in (0, 1) needs |h| ≤ |tanh(c)|.
   e.hPrev.forEach((h, k) => assert.ok(Math.abs(h) <= Math.abs(Math.tanh(e.cPrev[k])), `unit ${k}`));
+  // Notebook 06 writes |tanh(cₜ₋₁)| = [0.50 0.54 0.91].
+  assert.deepEqual([...e.cPrev].map((c) => Math.tanh(c).toFixed(2)), ["0.50", "0.54", "0.91"]);
   e.params.Wf.data[0] = 99;
   assert.equal(runningExample().params.Wf.data[0], 0);
   assert.deepEqual(EXAMPLE_COLUMNS, ["h₀", "h₁", "h₂", "Ravi", "he", "the", "asked"]);

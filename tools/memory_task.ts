@@ -4,8 +4,9 @@
  *
  * Each sequence shows one of K = 8 symbols, then T = 50 random distractors; the model must name the
  * symbol (chance 1/8 = 12.5 %). Every epoch draws 2,000 fresh sequences, so memorising the training
- * set cannot help. All three models get the same optimizer (Adam, lr 0.003), batch size (32), clipping
- * (norm 1) and epoch budget, and are scored on 2,000 held-out sequences:
+ * set cannot help. It is notebook 01's comparison (`recallComparison` in lib/train.ts) with a longer
+ * budget: all three models get the same optimizer (Adam, lr 0.003), batch size (32), clipping (norm 1),
+ * weight seed and epoch budget, and are scored on 2,000 held-out sequences:
  *
  * - an LSTM with chrono initialisation (Tallec & Ollivier 2018), which the task is meant to show;
  * - a vanilla RNN of the same width;
@@ -15,14 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import {
-  Adam,
-  evaluateClassifier,
-  initSequenceClassifier,
-  recallTask,
-  type SequenceClassifier,
-  trainSequenceClassifier,
-} from "@course/lib";
+import { RECALL_CONTENDERS, recallComparison, recallTask } from "@course/lib";
 
 const { values } = parseArgs({
   options: {
@@ -34,50 +28,39 @@ const { values } = parseArgs({
 });
 const T = Number(values.distractors), epochs = Number(values.epochs), H = Number(values.hidden);
 const seed = Number(values.seed); // weights; the data's seeds are fixed
-const K = 8, noise = 8, perEpoch = 2000;
+const K = 8, perEpoch = 2000;
+const { chance } = recallTask({ distractors: T, count: 1, symbols: K, noise: 8, seed: 0 });
 
-const task = (count: number, seed: number) => recallTask({ distractors: T, count, symbols: K, noise, seed });
-const test = task(2000, 1).examples;
-const validation = task(500, 2).examples;
-const { inputSize, chance } = task(1, 0);
-
-const models: { name: string; model: SequenceClassifier }[] = [
-  {
-    name: "LSTM, chrono init",
-    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K, chrono: T + 1, seed }),
-  },
-  { name: "vanilla RNN", model: initSequenceClassifier({ kind: "rnn", inputSize, hiddenSize: H, classes: K, seed }) },
-  {
-    name: "LSTM, forget bias 1",
-    model: initSequenceClassifier({ kind: "lstm", inputSize, hiddenSize: H, classes: K }),
-  },
-];
-
-console.log(`Recall the first of ${T + 1} symbols: K = ${K}, chance ${(100 * chance).toFixed(1)} %, H = ${H}`);
+console.log(`Recall the first of ${T + 1} symbols: K = ${K}, chance ${pct(chance)}, H = ${H}`);
 console.log(`${perEpoch} fresh sequences per epoch, at most ${epochs} epochs, Adam lr 0.003, batch 32, clip 1\n`);
-const rows = [];
-for (const { name, model } of models) {
-  const started = performance.now();
-  const history = trainSequenceClassifier(model, (epoch) => task(perEpoch, 1000 + epoch).examples, {
-    epochs,
-    optimizer: new Adam({ lr: 0.003 }),
-    validation,
-    stopAtAccuracy: 0.995,
-    onEpoch: (s) =>
-      console.log(
-        `${name.padEnd(20)} epoch ${String(s.epoch).padStart(2)}  loss ${s.loss.toFixed(3)}  ` +
-          `train ${pct(s.accuracy)}  validation ${pct(s.valAccuracy!)}  |g| ${s.gradNorm.toFixed(3)}  ${
-            s.seconds.toFixed(1)
-          } s`,
-      ),
-  });
-  const { accuracy, loss } = evaluateClassifier(model, test);
-  rows.push({ name, epochs: history.length, seconds: (performance.now() - started) / 1000, accuracy, loss });
-}
+// Notebook 01's comparison (lib/train.ts), with a longer budget: the same three networks, the same data.
+const results = recallComparison({
+  gaps: [T],
+  contenders: ["chrono", "rnn", "lstm"],
+  hiddenSize: H,
+  epochs,
+  learningRate: 0.003,
+  perEpoch,
+  validationCount: 500,
+  testCount: 2000,
+  stopAtAccuracy: 0.995,
+  seed,
+  onEpoch: (contender, _gap, s) =>
+    console.log(
+      `${RECALL_CONTENDERS[contender].padEnd(28)} epoch ${String(s.epoch).padStart(2)}  loss ${s.loss.toFixed(3)}  ` +
+        `train ${pct(s.accuracy)}  validation ${pct(s.valAccuracy!)}  |g| ${s.gradNorm.toFixed(3)}  ${
+          s.seconds.toFixed(1)
+        } s`,
+    ),
+});
 
 console.log(`\n| model | epochs | seconds | test accuracy | test loss |\n| --- | --- | --- | --- | --- |`);
-for (const r of rows) {
-  console.log(`| ${r.name} | ${r.epochs} | ${r.seconds.toFixed(1)} | ${pct(r.accuracy)} | ${r.loss.toFixed(3)} |`);
+for (const r of results) {
+  console.log(
+    `| ${RECALL_CONTENDERS[r.contender]} | ${r.epochs} | ${r.seconds.toFixed(1)} | ${pct(r.accuracy)} | ${
+      r.loss.toFixed(3)
+    } |`,
+  );
 }
 console.log(`(chance: ${pct(chance)}, loss ln ${K} = ${Math.log(K).toFixed(3)})`);
 

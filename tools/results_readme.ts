@@ -32,7 +32,7 @@ export async function resultsBlock(): Promise<string> {
     };
     scores: { valid: Scores; test: Scores };
   }>("full_run.json");
-  const lecture = await readResults<
+  const oneEpoch = await readResults<
     { command: string; parameters: number; seconds: number; test: { perplexity: number } }
   >("one_epoch.json");
   const t = fr.scores.test, tr = fr.training;
@@ -49,9 +49,9 @@ export async function resultsBlock(): Promise<string> {
     "| --- | --- | --- | --- | --- |",
     `| unigram | ${p(t.unigram)} | ${r(t.unigram)} | | |`,
     `| Kneser–Ney trigram | ${p(t.knTrigram)} | 1.00 | | about 1 s |`,
-    `| the one-epoch model, notebook 08's LONG_RUN (\`${lecture.command}\`) | ${p(lecture.test.perplexity)} | ${
-      r(lecture.test.perplexity)
-    } | ${n(lecture.parameters)} | ${min(lecture.seconds)} |`,
+    `| the one-epoch model, notebook 08's LONG_RUN (\`${oneEpoch.command}\`) | ${p(oneEpoch.test.perplexity)} | ${
+      r(oneEpoch.test.perplexity)
+    } | ${n(oneEpoch.parameters)} | ${min(oneEpoch.seconds)} |`,
     `| the course's best model (\`${fr.command}\`, ${tr.epochs.toFixed(1)} epochs) | ${p(t.lstm.perplexity)} | ${
       r(t.lstm.perplexity)
     } | ${n(tr.parameters.total)} | ${min(tr.seconds)} |`,
