@@ -4,7 +4,7 @@
 // single-threaded products on the large products of a language model. Used by tfjs.ts; when no
 // library is found (or FFI is not permitted) the course runs on WASM alone.
 
-/** cblas_sgemm, row-major: C = alpha·op(A)·op(B) + beta·C, with op(X) = X or Xᵀ. */
+/** cblas_sgemm, row-major: C = op(A)·op(B) + beta·C (beta 0 unless given), with op(X) = X or Xᵀ. */
 export type Sgemm = (
   transA: boolean,
   transB: boolean,
@@ -14,6 +14,7 @@ export type Sgemm = (
   a: Float32Array,
   b: Float32Array,
   c: Float32Array,
+  beta?: number,
 ) => void;
 
 /** A loaded BLAS: its file and its sgemm. */
@@ -70,9 +71,9 @@ export function loadBlas(): Blas | null {
         },
       });
       const call = lib.symbols.cblas_sgemm;
-      const sgemm: Sgemm = (transA, transB, M, N, K, a, b, c) => {
+      const sgemm: Sgemm = (transA, transB, M, N, K, a, b, c, beta = 0) => {
         const lda = transA ? M : K, ldb = transB ? K : N;
-        call(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, a, lda, b, ldb, 0, c, N);
+        call(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, a, lda, b, ldb, beta, c, N);
       };
       cached = { library, sgemm };
       return cached;

@@ -31,7 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedLSTMAvailable, lstmWindow } from "./fused_lstm.ts";
 import { modelFolder } from "./_modelfiles.ts";
-import { applyClipped } from "./tfjs.ts";
+import { applyClipped, softmaxCrossEntropyGrad } from "./tfjs.ts";
 import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "./sampling.ts";
@@ -187,18 +187,15 @@ function dropoutMask(shape: number[], rate: number, seeds: DropoutSeeds): tf.Ten
 }
 
 /**
- * Runs the model over a batch of windows: scores for every position, and the state after the last
- * step. With `seeds` (training) dropout is on; without, off.
- *
- * @param x ids, `[B, T]` int32
- * @returns `logits` `[B·T, V]` (row b·T + t scores the word after x[b, t]) and the final state
+ * The last layer's hidden states for a batch of windows, `[B·T, H]` (row b·T + t after reading
+ * x[b, t]), and the state after the last step: what the output layer reads. Dropout on with `seeds`.
  */
-export function wordLMForward(
+function hiddenStates(
   model: WordLM,
   x: tf.Tensor2D,
   state: WordLMState,
   seeds?: DropoutSeeds,
-): { logits: tf.Tensor2D; state: WordLMState } {
+): { out: tf.Tensor2D; state: WordLMState } {
   const { config: c, variables: v } = model;
   const [B, T] = x.shape;
   const H = c.hiddenSize, g = gatesOf(c.cell);
@@ -211,7 +208,7 @@ export function wordLMForward(
     const xw = tf.add(tf.matMul(input.reshape([B * T, X]), v[`kernel_${l}`]), v[`bias_${l}`]).reshape([B, T, g * H]);
     const R = v[`recurrent_${l}`]; // [H, gH]
     const mask = seeds && c.recurrentDropout > 0 ? dropoutMask([B, H], c.recurrentDropout, seeds) : null;
-    if (c.cell === "lstm" && mask === null && useFused()) {
+    if (c.cell === "lstm" && mask === null && useFusedLSTM()) {
       // The whole window as one operation, its gradient written out (lib/fused_lstm.ts).
       const out = lstmWindow(xw as tf.Tensor3D, R as tf.Tensor2D, state.h[l], state.c[l]); // [B, T + 1, H]
       const hs = tf.slice(out, [0, 0, 0], [B, T, H]);
@@ -249,19 +246,73 @@ export function wordLMForward(
     if (c.cell === "lstm") cs.push(cPrev);
     input = drop(T === 1 ? tf.expandDims(hs[0], 1) : tf.stack(hs, 1), c.dropout); // [B, T, H]
   }
-  const out = input.reshape([B * T, H]);
-  const scores = c.tied
-    ? tf.matMul(out, v.embedding, false, true) // [B·T, H] × [H, V]
-    : tf.matMul(out, v.outputKernel);
-  const logits = addOutputBias(scores as tf.Tensor2D, v.outputBias as tf.Tensor1D);
-  return { logits, state: { h, c: cs } };
+  return { out: input.reshape([B * T, H]) as tf.Tensor2D, state: { h, c: cs } };
 }
 
 /**
- * Whether LSTM layers run as one fused operation per window (`lib/fused_lstm.ts`): when native BLAS is
- * loaded, unless the environment sets `COURSE_FUSED_LSTM=0` (to measure or compare the step-by-step path).
+ * Runs the model over a batch of windows: scores for every position, and the state after the last
+ * step. With `seeds` (training) dropout is on; without, off. Training reads the loss from
+ * {@linkcode wordLMLoss} instead, which never keeps the scores.
+ *
+ * @param x ids, `[B, T]` int32
+ * @returns `logits` `[B·T, V]` (row b·T + t scores the word after x[b, t]) and the final state
  */
-function useFused(): boolean {
+export function wordLMForward(
+  model: WordLM,
+  x: tf.Tensor2D,
+  state: WordLMState,
+  seeds?: DropoutSeeds,
+): { logits: tf.Tensor2D; state: WordLMState } {
+  const { out, state: after } = hiddenStates(model, x, state, seeds);
+  const v = model.variables, tied = model.config.tied;
+  // [B·T, H] × [H, V] + b: the tied weights are the embedding [V, H], read transposed
+  const logits = tf.fused.matMul({
+    a: out,
+    b: tied ? v.embedding : v.outputKernel,
+    transposeB: tied,
+    bias: v.outputBias,
+  });
+  return { logits: logits as tf.Tensor2D, state: after };
+}
+
+/**
+ * The mean cross-entropy of the next words `y` `[B·T]` after the windows `x` `[B, T]` (row order as
+ * {@linkcode wordLMForward}'s), and the state after them: the training loss, its output layer and
+ * softmax fused with their gradient ({@linkcode outputCrossEntropy}).
+ */
+export function wordLMLoss(
+  model: WordLM,
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  state: WordLMState,
+  seeds?: DropoutSeeds,
+): { loss: tf.Scalar; state: WordLMState } {
+  const { out, state: after } = hiddenStates(model, x, state, seeds);
+  const v = model.variables, tied = model.config.tied;
+  const loss = outputCrossEntropy(out, tied ? v.embedding : v.outputKernel, v.outputBias as tf.Tensor1D, y, tied);
+  return { loss, state: after };
+}
+
+/**
+ * Whether LSTM layers run as one fused operation per window (`lib/fused_lstm.ts`): by default when
+ * native BLAS is loaded, unless the environment sets `COURSE_FUSED_LSTM=0`. `on` switches it for the
+ * rest of the process (true only where BLAS is loaded), so that a test or benchmark can run both
+ * paths; the step-by-step path is what differentiates with recurrent dropout, and GRUs always.
+ *
+ * @example
+ * ```ts
+ * import { initTfjs } from "@course/lib/tfjs.ts";
+ * import { useFusedLSTM } from "@course/lib/wordlm.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await initTfjs();
+ * const before = useFusedLSTM();
+ * assert.equal(useFusedLSTM(false), false);
+ * useFusedLSTM(before);
+ * ```
+ */
+export function useFusedLSTM(on?: boolean): boolean {
+  if (on !== undefined) fusedSetting = on && fusedLSTMAvailable();
   if (fusedSetting === undefined) {
     let off = false;
     try {
@@ -276,50 +327,70 @@ function useFused(): boolean {
 let fusedSetting: boolean | undefined;
 
 /**
- * Mean cross-entropy of `logits` `[N, V]` against `targets` `[N]`, with the gradient written out:
- * ∂loss/∂logits = (softmax − one-hot)/N. The forward pass keeps the softmax itself, made by the WASM
- * backend's one-pass softmax kernel (where tfjs's log-softmax and then its gradient take two passes of
- * exp over the [N, V] scores and several more), and reads the loss off the N target probabilities:
- * loss = −mean(log p_target). A target probability that underflows to 0 in float32 (a score some 87
- * nats below the row's best) is counted as the smallest normal float32, 87.3 nats, instead of ∞; the
- * gradient is exact either way. With `addOutputBias` it took a brown-base step from about 745 to 535 ms
- * (profiled on 2026-12-01, before the fused LSTM layer; `deno task bench` for today's figures).
+ * The output layer, its softmax and the mean cross-entropy as one differentiable operation:
+ *
+ * ```text
+ * logits = h·W + b          [N, V]   (h [N, H]; W [H, V], or the embedding [V, H] read as Wᵀ when tied)
+ * p = softmax(logits)       [N, V]
+ * loss = −mean_n log p[n, targets[n]]
+ * ```
+ *
+ * with the gradient written out: dLogits = (p − onehot)/N, then ∂/∂h = dLogits·Wᵀ, ∂/∂W = hᵀ·dLogits
+ * (dLogitsᵀ·h when tied), ∂/∂b = the column sums of dLogits. The forward pass is one product with
+ * the bias (native BLAS, `lib/tfjs.ts`) and the WASM backend's one-pass softmax; the backward pass
+ * one kernel over p ({@linkcode softmaxCrossEntropyGrad}) and two products. tfjs's own
+ * softmaxCrossEntropy over `h·W + b` takes two passes of exp over the [N, V] scores and some eight
+ * more; this took a brown-base step from 745 to about 500 ms before the fused LSTM layer, and from
+ * 258 to about 235 ms after it (profiled 2026-12-01 and 2026-12-02; `deno task bench` for today's).
+ * A target probability that underflows to 0 in float32 (a score some 87 nats below the row's best)
+ * costs the smallest normal float32, 87.3 nats, instead of ∞; the gradient is exact either way.
+ *
+ * @throws {RangeError} if a target is outside [0, V) (on the WASM backend, when the gradient is taken)
  */
-export const wordLMCrossEntropy = tf.customGrad(
-  ((logits: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [N, V] = logits.shape as [number, number];
-    const p = tf.softmax(logits); // [N, V]: the WASM backend's own one-pass softmax kernel
-    // The probability of each row's target: one gather over the flattened softmax.
-    const flat = tf.add(tf.mul(tf.range(0, N, 1, "int32"), tf.scalar(V, "int32")), targets as tf.Tensor1D);
-    // At least the smallest normal float32, so that a target the softmax underflowed for costs 87.3 nats, not ∞.
-    const value = tf.neg(tf.mean(tf.log(tf.maximum(tf.gather(p.reshape([N * V]), flat), 1.1754944e-38))));
-    save([p, targets]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, [probs, t]: tf.Tensor[]) => [
-        // tf.oneHot's float32 output is wrong on the WASM backend (tfjs 4.22: it writes the int bits), so cast.
-        tf.mul(tf.sub(probs, tf.cast(tf.oneHot(t as tf.Tensor1D, V), "float32")), tf.div(dy, N)),
-        tf.zerosLike(t),
-      ],
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Scalar;
+export function outputCrossEntropy(
+  h: tf.Tensor2D,
+  W: tf.Tensor,
+  b: tf.Tensor1D,
+  targets: tf.Tensor1D,
+  tied = false,
+): tf.Scalar {
+  const V = b.shape[0], expected = tied ? [V, h.shape[1]] : [h.shape[1], V];
+  if (W.shape.length !== 2 || W.shape[0] !== expected[0] || W.shape[1] !== expected[1]) {
+    throw new RangeError(`Expected output weights of shape [${expected}] for h [${h.shape}], got [${W.shape}]`);
+  }
+  if (targets.shape[0] !== h.shape[0]) {
+    throw new RangeError(`Expected ${h.shape[0]} targets, one per row of h, got ${targets.shape[0]}`);
+  }
+  return (tied ? tiedOutputCrossEntropy : untiedOutputCrossEntropy)(h, W as tf.Tensor2D, b, targets);
+}
 
-/**
- * `x + b` for scores `x` `[N, V]` and a bias `b` `[V]`, with the bias's gradient as a product,
- * ones `[1, N]` × dy `[N, V]`: tfjs's column sum over N rows is slow on WASM (about a seventh of a
- * brown-base step), a product goes to BLAS.
- */
-export const addOutputBias = tf.customGrad(
-  ((x: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
-    const N = x.shape[0] as number;
-    return {
-      value: tf.add(x, b),
-      gradFunc: (dy: tf.Tensor) => [dy, tf.matMul(tf.ones([1, N]), dy as tf.Tensor2D).reshape(b.shape)],
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0],
-) as unknown as (x: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+function outputCrossEntropyOp(tied: boolean) {
+  return tf.customGrad(
+    ((h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
+      const N = h.shape[0] as number, V = b.shape[0] as number;
+      const logits = tf.fused.matMul({ a: h as tf.Tensor2D, b: W as tf.Tensor2D, transposeB: tied, bias: b });
+      const p = tf.softmax(logits); // [N, V]: the WASM backend's own one-pass softmax kernel
+      // The probability of each row's target: one gather over the flattened softmax.
+      const flat = tf.add(tf.mul(tf.range(0, N, 1, "int32"), tf.scalar(V, "int32")), targets as tf.Tensor1D);
+      // At least the smallest normal float32, so that a target the softmax underflowed for costs 87.3 nats, not ∞.
+      const value = tf.neg(tf.mean(tf.log(tf.maximum(tf.gather(p.reshape([N * V]), flat), 1.1754944e-38))));
+      save([h, W, p, targets]);
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, [hs, Ws, probs, t]: tf.Tensor[]) => {
+          const scale = (dy.dataSync() as Float32Array)[0] / N;
+          const { dLogits, dBias } = softmaxCrossEntropyGrad(probs as tf.Tensor2D, t as tf.Tensor1D, scale);
+          const dh = tf.matMul(dLogits, Ws as tf.Tensor2D, false, !tied); // [N, V] × [V, H]
+          const dW = tied
+            ? tf.matMul(dLogits, hs as tf.Tensor2D, true, false)
+            : tf.matMul(hs as tf.Tensor2D, dLogits, true);
+          return [dh, dW, dBias, tf.zerosLike(t)];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0],
+  ) as unknown as (h: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D) => tf.Scalar;
+}
+const untiedOutputCrossEntropy = outputCrossEntropyOp(false), tiedOutputCrossEntropy = outputCrossEntropyOp(true);
 
 /** `tf.tidy` for a result holding tensors among other values (tidy keeps every tensor it finds in it). */
 function tidy<T>(f: () => T): T {
@@ -523,10 +594,10 @@ export async function trainWordLM(
         const start = carryState ? state : zeroState(model, B);
         let after: WordLMState | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const out = wordLMForward(model, x, start, seeds);
+          const out = wordLMLoss(model, x, y, start, seeds);
           // variableGrads disposes everything its function made except the loss: keep the state.
           after = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-          return wordLMCrossEntropy(out.logits, y);
+          return out.loss;
         }, vars);
         applyClipped(optimizer, grads, clipNorm);
         return [value.dataSync()[0], after!] as const;

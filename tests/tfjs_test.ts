@@ -1,7 +1,7 @@
 // The WASM kernels registered by initTfjs, checked against plain loops.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initTfjs } from "@course/lib/tfjs.ts";
+import { initTfjs, softmaxCrossEntropyGrad } from "@course/lib/tfjs.ts";
 import { seededRng } from "@course/lib";
 import { assertAllClose } from "./_assert.ts";
 
@@ -65,4 +65,16 @@ Deno.test("without a native BLAS (COURSE_NO_BLAS=1) tfjs falls back to WASM alon
   }).output();
   assert.equal(exit, 0, new TextDecoder().decode(stderr));
   assert.equal(new TextDecoder().decode(stdout).trim(), "tfjs-wasm 7 true"); // 4 rows of 49 tokens, windows of 8
+});
+
+Deno.test("softmaxCrossEntropyGrad: scale·(p − onehot) and its column sums, as plain loops compute them (float32, 1e-7)", () => {
+  const p = [[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]], targets = [1, 0], scale = 0.5;
+  const { dLogits, dBias } = softmaxCrossEntropyGrad(tf.tensor2d(p), tf.tensor1d(targets, "int32"), scale);
+  const expected = p.map((row, r) => row.map((v, k) => scale * (v - (k === targets[r] ? 1 : 0))));
+  assertAllClose([...dLogits.dataSync()], expected.flat(), 1e-7, "dLogits");
+  assertAllClose([...dBias.dataSync()], expected[0].map((v, k) => v + expected[1][k]), 1e-7, "dBias");
+  assert.throws(
+    () => softmaxCrossEntropyGrad(tf.tensor2d(p), tf.tensor1d([1, 3], "int32"), scale),
+    /Target 3 at row 1 is outside \[0, 3\)/,
+  );
 });

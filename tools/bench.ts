@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: training throughput of the course's next-word model, one line per engine and config.
  *
- *   deno task bench [--json] [--quick] [--engine NAME] [--config NAME]
+ *   deno task bench [--json] [--quick] [--engine NAME[,NAME…]] [--config NAME]
  *
  * --quick (under a minute) measures 10 steps of the default engine and of `scratch`; without it every
  * engine runs (about 6 minutes, most of it tfjs-cpu).
@@ -18,8 +18,11 @@
  * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10).
  *   pytorch         tools/bench_pytorch.py (Debian's python3-torch with OpenBLAS), when python3 can import torch;
  *                   it reports the faster of 1 thread and all cores
+ *   matrix products alone  after the default engine, each config's step with nothing but its matrix
+ *                   products (the same BLAS, the same shapes): the ceiling of any fp32 engine on this machine
  * Every engine runs in the same invocation, one after the other, so the ratios compare like with like;
- * the summary gives each tfjs engine's tokens/s as a multiple of PyTorch's on the same config.
+ * the summary gives each tfjs engine's tokens/s (and the products' ceiling) as a multiple of PyTorch's
+ * on the same config. `--engine tfjs-wasm+blas,pytorch` runs just those two (about a minute).
  */
 
 import { parseArgs } from "node:util";
@@ -83,6 +86,46 @@ async function stepTimes(engine: EngineName, configName: ConfigName, steps: numb
   return times;
 }
 
+/**
+ * The floor under any fp32 engine on this machine: the matrix products of one training step alone,
+ * through the same BLAS, with nothing else (no softmax, no gates, no optimizer). Shapes for N = B·T
+ * tokens and G = 4H, as the fused engine runs them: forward x·W [N,E]×[E,G], T × hPrev·R [B,H]×[H,G],
+ * h·W_out [N,H]×[H,V]; backward dlogits·W_out [N,V]×[V,H], hᵀ·dlogits [H,N]×[N,V], T × dz·Rᵀ
+ * [B,G]×[G,H], Σ hPrevᵀ·dz [H,N]×[N,G], xᵀ·dz [E,N]×[N,G], dz·Wᵀ [N,G]×[G,E]. Returns the median of
+ * 7 repetitions (ms) and the GFLOP per step.
+ */
+function productsFloor(configName: ConfigName): { ms: number; gflop: number } | null {
+  const blas = loadBlas();
+  if (blas === null) return null;
+  const { vocabularySize: V, embeddingSize: E, hiddenSize: H } = CONFIGS[configName];
+  const N = B * T, G = 4 * H;
+  // [transA, transB, M, N, K, repeats]
+  const products: [boolean, boolean, number, number, number, number][] = [
+    [false, false, N, G, E, 1],
+    [false, false, B, G, H, T],
+    [false, false, N, V, H, 1],
+    [false, false, N, H, V, 1],
+    [true, false, H, V, N, 1],
+    [false, true, B, H, G, T],
+    [true, false, H, G, N, 1],
+    [true, false, E, G, N, 1],
+    [false, true, N, E, G, 1],
+  ];
+  const rng = seededRng(2);
+  const random = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+  const operands = products.map(([, , m, n, k]) => [random(m * k), random(k * n), new Float32Array(m * n)] as const);
+  const gflop = products.reduce((s, [, , m, n, k, r]) => s + 2 * m * n * k * r, 0) / 1e9;
+  const times: number[] = [];
+  for (let rep = 0; rep < 8; rep++) {
+    const t0 = performance.now();
+    products.forEach(([ta, tb, m, n, k, r], j) => {
+      for (let i = 0; i < r; i++) blas.sgemm(ta, tb, m, n, k, operands[j][0], operands[j][1], operands[j][2]);
+    });
+    if (rep > 0) times.push(performance.now() - t0); // the first warms BLAS's threads and buffers
+  }
+  return { ms: median(times), gflop };
+}
+
 async function runChild(engine: EngineName) {
   let label: string = engine;
   if (engine === "tfjs-cpu") {
@@ -111,9 +154,21 @@ async function runChild(engine: EngineName) {
       steps: kept.length,
       // The process's resident memory after the steps: tfjs's WASM heap grows to its peak and stays.
       rss_mb: Math.round(Deno.memoryUsage().rss / 2 ** 20),
-      tensors: tf.memory().numTensors,
+      tensors: engine === "scratch" ? undefined : tf.memory().numTensors,
     };
     console.log(JSON.stringify(result)); // the parent collects, prints and compares
+    const floor = engine === "tfjs-wasm+blas" ? productsFloor(configName) : null;
+    if (floor !== null) {
+      console.log(JSON.stringify({
+        engine: `matrix products alone (${floor.gflop.toFixed(1)} GFLOP a step, the fp32 floor)`,
+        config: configName,
+        tokens_per_s: Math.round((B * T) / (floor.ms / 1000)),
+        step_ms_median: Number(floor.ms.toFixed(1)),
+        steps: 7,
+        gflop_per_s: Math.round(floor.gflop / (floor.ms / 1000)),
+        floor: true,
+      }));
+    }
   }
 }
 
@@ -125,6 +180,9 @@ interface BenchResult {
   steps: number;
   rss_mb?: number;
   tensors?: number;
+  /** The products-alone line: not an engine, the ceiling every fp32 engine here stays under. */
+  floor?: boolean;
+  gflop_per_s?: number;
 }
 
 /** The JSON lines a child wrote, or null when it failed. */
@@ -166,11 +224,13 @@ if (values.child) {
   await runChild(values.engine as EngineName);
 } else {
   const all = [...ENGINES, "pytorch"] as const;
-  const chosen = values.engine === undefined ? all : all.filter((e) => e === values.engine);
-  if (chosen.length === 0) {
-    console.error(`error: unknown engine ${JSON.stringify(values.engine)}; choose one of ${all.join(", ")}`);
+  const asked = values.engine?.split(",") ?? [...all];
+  const unknown = asked.filter((e) => !(all as readonly string[]).includes(e));
+  if (unknown.length > 0) {
+    console.error(`error: unknown engine ${JSON.stringify(unknown[0])}; choose among ${all.join(", ")}`);
     Deno.exit(1);
   }
+  const chosen = all.filter((e) => asked.includes(e));
   if (!values.json) {
     console.log(
       `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, tfjs ${tf.version.tfjs}; batch ${B} × ${T} tokens; ${
