@@ -20,9 +20,6 @@
  * @module
  */
 
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-
 /** The split sizes, in tokens (words and punctuation, before `<eos>` is added). */
 export const BROWN_SPLIT = { train: 800_000, valid: 200_000 } as const;
 
@@ -171,6 +168,10 @@ const TITLES = new Set([
  * Needs read permission; the package is fetched by Deno like any other dependency.
  */
 export async function readBrown(): Promise<string[][]> {
+  // Node's module and path helpers, imported here and not at the top: the rest of this module (the
+  // vocabulary, tokenize) also runs in a browser page, the model explorer, where they do not exist.
+  const { createRequire } = await import("node:module");
+  const { dirname, join } = await import("node:path");
   const require = createRequire(import.meta.url);
   let folder: string;
   try {

@@ -14,7 +14,6 @@
  * @module
  */
 
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { fromKerasLSTM } from "./interop.ts";
 import type { LSTMParams } from "./lstm_cell.ts";
 import { type LSTMTrace, runLSTM, type RunLSTMOptions } from "./lstm.ts";
@@ -44,8 +43,48 @@ export interface WordLSTM {
  * `notebooks/` under nbconvert and at the repository root under `jupyter notebook`.
  */
 export function courseModelDir(): string {
-  return fromFileUrl(new URL("../data/models/brown-lstm", import.meta.url));
+  // import.meta.dirname is this file's folder as a path of the system (Deno's own; no node:url, so that
+  // this module also loads in the model explorer's page, where the folder is not needed).
+  const lib = import.meta.dirname!, sep = Deno.build.os === "windows" ? "\\" : "/";
+  return `${lib.slice(0, lib.length - "lib".length)}data${sep}models${sep}brown-lstm`;
 }
+
+/** A unit of the course's best model that notebook 10's search found tracking a feature of the text. */
+export interface FoundUnit {
+  /** Its index in h and c, 0 to 255. */
+  readonly unit: number;
+  /** What it tracks, as notebook 10 names it. */
+  readonly name: string;
+  /** How it moves: the sign and size of tanh(c)'s correlation with the feature on the test text. */
+  readonly reads: string;
+  /** Whether training made it: false when an untrained control network has a unit that tracks the feature as well. */
+  readonly learned: boolean;
+}
+
+/**
+ * The three units notebook 10 found in `data/models/brown-lstm`, by name, for the model explorer's
+ * colouring. `tests/inside_test.ts` reruns the notebook's search and checks each unit, sign and verdict.
+ */
+export const FOUND_UNITS: readonly FoundUnit[] = [
+  {
+    unit: 13,
+    name: "inside a quotation",
+    reads: "higher from an opening `` to its closing '' (r = 0.71), even across sentence ends",
+    learned: true,
+  },
+  {
+    unit: 250,
+    name: "sentence position",
+    reads: "falls as the sentence goes on (r = −0.71 with log(1 + position)); an untrained network has one as good",
+    learned: false,
+  },
+  {
+    unit: 84,
+    name: "just read a determiner",
+    reads: "drops on a determiner such as the, a, his (r = −0.59); an untrained network has one nearly as good",
+    learned: false,
+  },
+];
 
 /**
  * Moves a trained tfjs word model into the library: its LSTM kernels (Keras layout, gates i, f, c̃, o)

@@ -8,7 +8,9 @@
  *   WASM backend has none, so training an embedding throws; this is a plain scatter-add over the ids.
  * - `BatchMatMul` and `_FusedMatMul` with `transposeA`/`transposeB`: the WASM backend's transposed
  *   paths ran about 15 times slower than the plain one, and backprop uses them at every layer. The
- *   wrappers transpose first and call the fast path; results are identical.
+ *   wrappers transpose first and call the fast path. They also fix a wrong result: the stock fused
+ *   product with `transposeB` and a bias, at the course model's output layer ([3, 256]·[10000, 256]ᵀ),
+ *   is off by up to 19 (measured 2026-12-02; `tests/tfjs_test.ts` checks the course's kernel there).
  *
  * Both were measured on the course's 2-core machine (README, "Training speed"). On top of them, when the machine has a native
  * BLAS (OpenBLAS, Accelerate) and FFI is allowed, large matrix products go to its `cblas_sgemm`, which

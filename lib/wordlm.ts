@@ -264,15 +264,28 @@ export function wordLMForward(
   seeds?: DropoutSeeds,
 ): { logits: tf.Tensor2D; state: WordLMState } {
   const { out, state: after } = hiddenStates(model, x, state, seeds);
+  return { logits: outputLogits(model, out), state: after };
+}
+
+/**
+ * The output layer: scores `[N, V]` from hidden states `[N, H]`, h·W + b, where a tied model's W is
+ * its embedding `[V, H]` read transposed. For fewer rows than H (reading a prompt) a tied model's
+ * scores are computed as (E·hᵀ)ᵀ instead, which reads E as stored: without native BLAS (in a browser)
+ * a transposed operand costs tfjs a copy of all V·H weights per call, 2.56 million for the course's model.
+ */
+function outputLogits(model: WordLM, h: tf.Tensor2D): tf.Tensor2D {
   const v = model.variables, tied = model.config.tied;
-  // [B·T, H] × [H, V] + b: the tied weights are the embedding [V, H], read transposed
+  if (tied && h.shape[0] < model.config.hiddenSize) {
+    return tf.add(tf.transpose(tf.matMul(v.embedding, h, false, true)), v.outputBias) as tf.Tensor2D; // [V, N]ᵀ + b
+  }
+  // [N, H] × [H, V] + b
   const logits = tf.fused.matMul({
-    a: out,
+    a: h,
     b: tied ? v.embedding : v.outputKernel,
     transposeB: tied,
     bias: v.outputBias,
   });
-  return { logits: logits as tf.Tensor2D, state: after };
+  return logits as tf.Tensor2D;
 }
 
 /**
@@ -839,9 +852,25 @@ export async function loadWordLM(
   const folder = modelFolder(dir);
   if (!await exists(`${dir}/config.json`) && await exists(`${dir}/model.json`)) return await loadLayersFolder(dir);
 
-  const json = await folder.json("config.json");
+  const config = await folder.json("config.json");
   const vocab = await folder.json("vocab.json");
-  const bytes = await folder.bytes("weights.bin");
+  const weights = await folder.bytes("weights.bin");
+  return wordLMFromFiles({ config, vocab, weights }, dir);
+}
+
+/**
+ * A model from the three files of a model folder, already read: `config.json` and `vocab.json`
+ * parsed, `weights.bin` as bytes. What {@linkcode loadWordLM} does once it has read the folder, and
+ * what the model explorer does in a browser page with the same files. `dir` names the folder in errors.
+ *
+ * @throws {Error} naming the file and what is wrong with it, as {@linkcode loadWordLM}
+ */
+export function wordLMFromFiles(
+  files: { config: unknown; vocab: unknown; weights: Uint8Array },
+  dir = "model",
+): { model: WordLM; vocabulary: Vocabulary; notes: Record<string, unknown> } {
+  // deno-lint-ignore no-explicit-any
+  const json = files.config as any, vocab = files.vocab as { words?: unknown } | null, bytes = files.weights;
   if (json?.format !== "wordlm-1" || !Array.isArray(json.weights)) {
     throw new Error(`Cannot load model: ${dir}/config.json is not a wordlm-1 model`);
   }
@@ -885,7 +914,7 @@ export async function loadWordLM(
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${model.config.vocabularySize} words`);
   }
-  return { model, vocabulary: vocabularyOf(vocab.words, dir, model), notes: json.notes ?? {} };
+  return { model, vocabulary: vocabularyOf(vocab.words as string[], dir, model), notes: json.notes ?? {} };
 }
 
 function vocabularyOf(words: string[], dir: string, model: WordLM): Vocabulary {
@@ -980,32 +1009,39 @@ export interface AskOptions {
   unknown?: boolean;
 }
 
-/** Feeds `ids` to the model from a zero state (no dropout): the next-word distribution `[V]` and the state after. */
+/**
+ * Feeds `ids` to the model from a zero state (no dropout): the next-word distribution `[V]` after the
+ * last id and the state after it; with `every`, also the distribution after each id (`all[t]`).
+ */
 function readIds(
   model: WordLM,
   ids: readonly number[],
   state?: WordLMState,
-): { probs: Float32Array; state: WordLMState } {
+  every = false,
+): { probs: Float32Array; all: Float32Array[]; state: WordLMState } {
   // In windows of READ_WINDOW ids with the state carried, as training read the text: time and memory
   // grow with the prompt's length, not with its square (one window of thousands of steps does).
+  const V = model.config.vocabularySize;
   let current = state;
   let probs: Float32Array = new Float32Array(0);
+  const all: Float32Array[] = [];
   for (let s = 0; s < ids.length; s += READ_WINDOW) {
     const chunk = ids.slice(s, s + READ_WINDOW);
     const last = s + READ_WINDOW >= ids.length;
     const step = tidy(() => {
       const x = tf.tensor2d(Int32Array.from(chunk), [1, chunk.length], "int32");
-      const out = wordLMForward(model, x, current ?? zeroState(model, 1));
-      const p = last
-        ? tf.softmax(out.logits.slice([chunk.length - 1, 0], [1, -1])).dataSync() as Float32Array
-        : undefined;
+      const out = hiddenStates(model, x, current ?? zeroState(model, 1));
+      // Scores only where a distribution is wanted: every row, or the last one.
+      const rows = every ? out.out : last ? out.out.slice([chunk.length - 1, 0], [1, -1]) : undefined;
+      const p = rows && tf.softmax(outputLogits(model, rows as tf.Tensor2D)).dataSync() as Float32Array; // [n or 1, V]
       return { p, state: { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) } };
     });
     if (current !== undefined && current !== state) disposeState(current);
     current = step.state;
-    if (step.p) probs = step.p;
+    if (step.p && every) { for (let t = 0; t < chunk.length; t++) all.push(step.p.subarray(t * V, (t + 1) * V)); }
+    if (step.p && last) probs = every ? all.at(-1)! : step.p;
   }
-  return { probs, state: current! };
+  return { probs, all, state: current! };
 }
 
 /** How many ids a prompt is read in at a time: the training window, T = 35. */
@@ -1037,6 +1073,44 @@ export function predictNext(
   const probs = nextWordDistribution(model, read);
   const words = topWords(probs, k, unknown ? [] : [vocabulary.id(UNK)]);
   return { prompt: read, words: words.map(({ id, p }) => ({ word: vocabulary.words[id], p })) };
+}
+
+/** One token of {@linkcode readAlong}: the word read, how likely the model found it, what it expects after it. */
+export interface ReadAlongStep {
+  /** The token as read (`<eos>` for the sentence start the model is fed first). */
+  readonly word: string;
+  /** P(this token | the tokens before it); null for the `<eos>` in front, which is given, not predicted. */
+  readonly p: number | null;
+  /** The `k` most probable next words after this token, most probable first (`<unk>` left out unless `unknown`). */
+  readonly next: readonly WordProbability[];
+}
+
+/**
+ * Reads `prompt` the way {@linkcode predictNext} does and reports every step: for each token, the
+ * probability the model gave it before seeing it, and its top `k` guesses for the word after it.
+ * The last step's guesses are `predictNext`'s. What the model explorer shows under each word.
+ *
+ * @throws {RangeError} as {@linkcode predictNext}
+ */
+export function readAlong(
+  model: WordLM,
+  vocabulary: Vocabulary,
+  prompt: string | readonly string[],
+  options: AskOptions & { k?: number } = {},
+): { prompt: Prompt; steps: ReadAlongStep[] } {
+  const { k = 5, unknown = false } = options ?? {};
+  checkVocabulary(model, vocabulary);
+  const read = readPrompt(vocabulary, prompt);
+  checkIds(Int32Array.from(read.ids), model.config.vocabularySize, "read the prompt");
+  const { all, state } = readIds(model, read.ids, undefined, true);
+  disposeState(state);
+  const exclude = unknown ? [] : [vocabulary.id(UNK)];
+  const steps = read.ids.map((id, t) => ({
+    word: t === 0 ? EOS : read.tokens[t - 1],
+    p: t === 0 ? null : all[t - 1][id],
+    next: topWords(all[t], k, exclude).map(({ id: w, p }) => ({ word: vocabulary.words[w], p })),
+  }));
+  return { prompt: read, steps };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   DETERMINERS,
   entropyBits,
   findPassage,
+  FOUND_UNITS,
   mostMovingUnits,
   nextWordProbabilities,
   passagePredictions,
@@ -178,6 +179,14 @@ Deno.test("notebook 10, section 4: the three finds, their runner-ups and the str
     assert.equal(shown(Math.abs(strongestC.r)), c.controlR);
     assert.equal(f.learned, c.learned);
   }
+  // FOUND_UNITS, which the model explorer colours text by, names the same units, signs and verdicts.
+  const finds = [quotes, position, determiner];
+  FOUND_UNITS.forEach((u, k) => {
+    const f = finds[k];
+    assert.equal(u.unit, f.unit, u.name);
+    assert.equal(u.learned, f.learned, u.name);
+    assert.ok(u.reads.includes(`r = ${shown(f.rEvidence[f.unit]).replace("-", "−")}`), `${u.name}: ${u.reads}`);
+  });
   assert.equal(shown(Math.abs(quotes.rEvidence[13]) / Math.abs(strongestControl(quotes).r)), "1.55");
   assert.ok(
     position.rEvidence[250] < 0 && strongestControl(position).r > 0,

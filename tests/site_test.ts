@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import {
   checkRenderedIndex,
   checkRenderedPage,
+  explorerPage,
+  EXPLORERS,
   indexPage,
   navBar,
   type PageInfo,
@@ -95,10 +97,24 @@ Deno.test("checkRenderedPage: errors, missing charts, charts without size, marks
   ]);
 });
 
-Deno.test("checkRenderedIndex: the contents link to every page and to nothing else", () => {
-  assert.deepEqual(checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "02-b.html"], errors: [] }), []);
+Deno.test("checkRenderedIndex: the contents link to every page and explorable, and to nothing else", () => {
+  const explorers = EXPLORERS.map((e) => e.file);
+  assert.deepEqual(
+    checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "02-b.html", ...explorers], errors: [] }),
+    [],
+  );
   assert.deepEqual(checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "03-c.html"], errors: [] }), [
     "the contents do not link to 02-b.html",
+    ...explorers.map((f) => `the contents do not link to ${f}`),
     "the contents link to 03-c.html, which is not a page",
   ]);
+});
+
+Deno.test("the index lists the explorable pages; an explorable page has the site's navigation and its scripts", () => {
+  const index = indexPage(pages, "now");
+  for (const e of EXPLORERS) assert.ok(index.includes(`<a href="${e.file}">`), e.file);
+  const page = explorerPage(EXPLORERS[1], "<p>intro</p>", "<div data-model-explorer></div>", ["a.js", "b.js"]);
+  assert.match(page, /<a href="index.html"><b>LSTM course<\/b> · contents<\/a>/);
+  assert.match(page, /<a href="gate-explorer.html">The gate explorer<\/a><span>The model explorer<\/span>/);
+  assert.match(page, /<script src="a.js"><\/script>\n<script src="b.js"><\/script>/);
 });

@@ -78,3 +78,14 @@ Deno.test("softmaxCrossEntropyGrad: scale·(p − onehot) and its column sums, a
     /Target 3 at row 1 is outside \[0, 3\)/,
   );
 });
+
+Deno.test("a fused product with transposeB and a bias at the course model's size, [3, 256]·[10000, 256]ᵀ + b, is right (1e-4)", () => {
+  // tfjs 4.22's stock WASM kernel gets this one wrong (errors up to 19 here, measured 2026-12-02 with
+  // COURSE_STOCK_MATMUL=1 COURSE_NO_BLAS=1); the course's kernels (transpose first, or BLAS) do not.
+  const a = tf.randomNormal([3, 256], 0, 1, "float32", 1), b = tf.randomNormal([10000, 256], 0, 1, "float32", 2);
+  const bias = tf.randomNormal([10000], 0, 1, "float32", 3);
+  const fused = tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeB: true, bias });
+  const plain = tf.add(tf.matMul(a, tf.transpose(b)), bias);
+  const diff = tf.max(tf.abs(tf.sub(fused, plain))).dataSync()[0];
+  assert.ok(diff < 1e-4, `max difference ${diff}`);
+});

@@ -12,6 +12,7 @@ import {
   nextWordDistribution,
   outputCrossEntropy,
   predictNext,
+  readAlong,
   readPrompt,
   saveWordLM,
   streamRows,
@@ -457,4 +458,30 @@ Deno.test("outputCrossEntropy: a target the softmax underflows for costs 87.3 na
   // ∂L/∂W = hᵀ·(p − onehot)/N: only row 0 of h is 1, and its softmax is (0, 1) against target 0
   const g = grads[0].dataSync();
   assert.ok(Math.abs(g[0] - -0.5) < 1e-6 && Math.abs(g[1] - 0.5) < 1e-6, `${[...g]}`);
+});
+
+Deno.test("readAlong: each token's probability is the distribution after its prefix; the last guesses are predictNext's (1e-6)", () => {
+  const words = ["<unk>", "<eos>", "the", "king", ",", "who", "ruled"];
+  const vocabulary = new Vocabulary(words);
+  const model = initWordLM({ vocabularySize: words.length, embeddingSize: 4, hiddenSize: 4, seed: 2 });
+  // 40 tokens: longer than one read window (35), so the state is carried across windows as in predictNext.
+  const text = Array.from({ length: 40 }, (_, k) => words[2 + (k * 3) % 5]);
+  const before = tf.memory().numTensors;
+  const { prompt, steps } = readAlong(model, vocabulary, text, { k: 3 });
+  assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+  assert.equal(steps.length, 41);
+  assert.deepEqual([steps[0].word, steps[0].p], ["<eos>", null]);
+  for (const t of [1, 2, 20, 36, 40]) {
+    assert.equal(steps[t].word, text[t - 1]);
+    const p = nextWordDistribution(
+      model,
+      readPrompt(vocabulary, text.slice(0, t - 1).length ? text.slice(0, t - 1) : ["the"]),
+    );
+    if (t > 1) assert.ok(Math.abs(steps[t].p! - p[prompt.ids[t]]) < 1e-6, `token ${t}`);
+  }
+  const last = predictNext(model, vocabulary, text, { k: 3 }).words;
+  assert.deepEqual(steps[40].next.map((w) => w.word), last.map((w) => w.word));
+  steps[40].next.forEach((w, k) => assert.ok(Math.abs(w.p - last[k].p) < 1e-6));
+  assert.ok(steps.every((s) => s.next.length === 3 && s.next.every((w) => w.word !== "<unk>")));
+  assert.throws(() => readAlong(model, vocabulary, "   "), /the prompt has no words/);
 });

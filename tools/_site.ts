@@ -129,6 +129,7 @@ export function indexPage(pages: readonly PageInfo[], builtAt: string): string {
 <style>
   body { font: 16px/1.6 Georgia, serif; max-width: 860px; margin: 0 auto; padding: 24px; color: #222; }
   h1 { font: 600 30px/1.3 system-ui, sans-serif; margin-bottom: 4px; }
+  h2 { font: 600 22px/1.3 system-ui, sans-serif; margin: 28px 0 0; }
   .lead { color: #444; }
   ol { padding-left: 0; list-style: none; }
   li { margin: 18px 0; padding: 12px 16px; border: 1px solid #dde3ee; border-radius: 8px; background: #fafbfd; }
@@ -147,6 +148,11 @@ computed when the site was built. To run them yourself, open <code>notebooks/</c
 (see the README).</p>
 <ol>
 ${items}
+</ol>
+<h2>Explorables</h2>
+<p class="lead">Two pages where you move things and the library computes, in your browser:</p>
+<ol>
+${EXPLORERS.map((e) => `<li><a href="${e.file}">${escape(e.title)}</a><p>${escape(e.summary)}</p></li>`).join("\n")}
 </ol>
 <footer>Built ${escape(builtAt)} by <code>deno task build</code>.</footer>
 </body>
@@ -206,10 +212,85 @@ export function checkRenderedIndex(pages: readonly PageInfo[], rendered: Rendere
   const problems = rendered.errors.map((e) => `${e.kind} error: ${e.text.split("\n")[0]}`);
   const files = new Set(pages.map((p) => p.file));
   for (const p of pages) if (!rendered.links.includes(p.file)) problems.push(`the contents do not link to ${p.file}`);
+  for (const e of EXPLORERS) {
+    if (!rendered.links.includes(e.file)) problems.push(`the contents do not link to ${e.file}`);
+  }
   for (const href of rendered.links) {
-    if (href.endsWith(".html") && !files.has(href)) problems.push(`the contents link to ${href}, which is not a page`);
+    if (href.endsWith(".html") && !files.has(href) && !EXPLORERS.some((e) => e.file === href)) {
+      problems.push(`the contents link to ${href}, which is not a page`);
+    }
   }
   return problems;
+}
+
+/** An explorable page of the site: not a notebook, a page whose script runs the library in the browser. */
+export interface ExplorerInfo {
+  file: string;
+  title: string;
+  summary: string;
+  /** What the page's script sets when it has finished starting: a CSS selector `tools/check_site.ts` waits for. */
+  ready: string;
+}
+
+/** The site's explorable pages, written by `tools/build_site.ts` beside the notebooks' pages. */
+export const EXPLORERS: readonly ExplorerInfo[] = [
+  {
+    file: "gate-explorer.html",
+    title: "The gate explorer: one LSTM step you can move",
+    summary: "The running example's cell (H = 3, X = 4) from notebooks 02–06: choose the word read, move " +
+      "hₜ₋₁, cₜ₋₁ and the forget gate's bias, and watch the six equations and the cell's diagram follow, " +
+      "computed by the library's own lstmStep.",
+    ready: "[data-gate-explorer] [data-value]",
+  },
+  {
+    file: "model-explorer.html",
+    title: "The model explorer: type a sentence, watch the course's best model read it",
+    summary: "The model of notebooks 08–10 running in your browser: its probability for each word you type and its " +
+      "five guesses for the next, the text coloured by any cell (the quotation cell of notebook 10 and the others " +
+      "by name), its forget, input and output gates over the sentence, and a button that continues the text.",
+    ready: "[data-model-explorer] [data-status=ready]",
+  },
+];
+
+/**
+ * An explorable page: the site's navigation, a title, the lesson's framing in `intro` (HTML), the
+ * explorer's `body` (HTML, with its inline script or its `scripts` loaded after it, in order).
+ */
+export function explorerPage(
+  explorer: ExplorerInfo,
+  intro: string,
+  body: string,
+  scripts: readonly string[] = [],
+): string {
+  const nav = `<nav class="course-nav" style="${NAV_STYLE}"><a href="index.html"><b>LSTM course</b> · contents</a>` +
+    EXPLORERS.map((e) =>
+      e.file === explorer.file
+        ? `<span>${escape(e.title.split(":")[0])}</span>`
+        : `<a href="${e.file}">${escape(e.title.split(":")[0])}</a>`
+    ).join("") + `</nav>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(explorer.title)} · LSTM course</title>
+<style>
+  body { margin: 0; color: #222; }
+  main { font: 16px/1.6 Georgia, serif; max-width: 980px; margin: 0 auto; padding: 8px 24px 40px; }
+  h1 { font: 600 26px/1.3 system-ui, sans-serif; }
+</style>
+</head>
+<body>
+${nav}
+<main>
+<h1>${escape(explorer.title)}</h1>
+${intro}
+${body}
+</main>
+${scripts.map((src) => `<script src="${src}"></script>`).join("\n")}
+</body>
+</html>
+`;
 }
 
 /**

@@ -23,9 +23,11 @@
 
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { cellSeconds, listNotebooks, readNotebook } from "./_notebook.ts";
 import { findPython, main as runNotebooks } from "./run_notebooks.ts";
-import { indexPage, type PageInfo, pageInfo, sitePage } from "./_site.ts";
+import { explorerPage, EXPLORERS, indexPage, type PageInfo, pageInfo, sitePage } from "./_site.ts";
+import { gateExplorer } from "../lib/explorer.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -76,6 +78,7 @@ export async function build(args: string[]): Promise<number> {
     await Deno.writeTextFile(file, sitePage(await Deno.readTextFile(file), pages, k));
   }
   await Deno.writeTextFile(join(out, "index.html"), indexPage(pages, new Date().toISOString().slice(0, 16) + " UTC"));
+  await writeExplorers(out);
   await Deno.writeTextFile(join(out, "pages.json"), JSON.stringify(pages, null, 1) + "\n");
   console.log(
     `site: ${pages.length} pages and index.html in ${out} (converted in ${
@@ -85,4 +88,90 @@ export async function build(args: string[]): Promise<number> {
   return code;
 }
 
-if (import.meta.main) Deno.exit(await build(Deno.args));
+/**
+ * Writes the site's two explorable pages into `out`, with what the model explorer loads beside it:
+ * `model-explorer.js` (lib/explorer/model_explorer.ts bundled by \`deno bundle\`), `brown-lstm.js` (the
+ * course's best model, data/models/brown-lstm, as a script: a page opened from \`file://\` may load
+ * scripts but not fetch files) and `tfjs-wasm.js` (tfjs's WebAssembly binary, likewise). Returns the
+ * files written.
+ */
+export async function writeExplorers(out: string): Promise<string[]> {
+  await Deno.mkdir(out, { recursive: true });
+  const [gate, model] = EXPLORERS;
+  const written: string[] = [];
+  const write = async (name: string, text: string) => {
+    await Deno.writeTextFile(join(out, name), text);
+    written.push(name);
+  };
+  await write(
+    gate.file,
+    explorerPage(
+      gate,
+      `<p>One step of the running example's cell from notebooks 02–06: three units, four words. Pick the word the cell
+reads, move the memory it starts from (hₜ₋₁ and cₜ₋₁) and the forget gate's bias, and every number of the six
+equations follows, computed in this page by the library's own <code>lstmStep</code>. The diagram under the table
+lights each gate by how open it is. Try: read <i>Ravi</i>, then raise b_f of unit 0 until Vikram survives.</p>`,
+      gateExplorer().html,
+    ),
+  );
+
+  const bundled = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--format",
+      "iife",
+      "--minify",
+      "-o",
+      join(out, "model-explorer.js"),
+      join(ROOT, "lib", "explorer", "model_explorer.ts"),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!bundled.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(bundled.stderr).trim()}`);
+  written.push("model-explorer.js");
+
+  const dir = join(ROOT, "data", "models", "brown-lstm");
+  const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+  const vocab = JSON.parse(await Deno.readTextFile(join(dir, "vocab.json")));
+  const weights = base64(await Deno.readFile(join(dir, "weights.bin")));
+  await write("brown-lstm.js", `globalThis.COURSE_MODEL = ${JSON.stringify({ config, vocab, weights })};\n`);
+  const require = createRequire(import.meta.url);
+  const wasm = await Deno.readFile(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
+  await write("tfjs-wasm.js", `globalThis.COURSE_TFJS_WASM = "${base64(wasm)}";\n`);
+
+  await write(
+    model.file,
+    explorerPage(
+      model,
+      `<p>The course's best model (notebooks 08–10: an LSTM of 256 units trained for an hour on the Brown corpus) is
+loaded into this page by tfjs and reads what you type, word by word, as it read its training text. Under each word:
+the probability it gave that word before seeing it, and its five guesses for the word after. The words are coloured
+by one cell of its memory; notebook 10's search found the three offered by name. Below, the forget, input and output
+gates of all 256 units after each word, and a button that lets the model continue your text with the picking rules
+of notebook 08.</p>
+<p>Try: open a quotation with <code>"</code> and watch unit 13 turn red until you close it; pick greedy, then top-p
+with a higher temperature, and continue the same text.</p>`,
+      `<div data-model-explorer>The model explorer needs JavaScript.</div>`,
+      ["tfjs-wasm.js", "brown-lstm.js", "model-explorer.js"],
+    ),
+  );
+  return written;
+}
+
+/** Bytes as base64, in chunks (String.fromCharCode takes a limited number of arguments). */
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+  return btoa(binary);
+}
+
+if (import.meta.main) {
+  if (Deno.args[0] === "--explorers-only") {
+    const out = resolve(Deno.args[1] ?? join(ROOT, "build", "site"));
+    console.log(`wrote ${(await writeExplorers(out)).join(", ")} in ${out}`);
+  } else Deno.exit(await build(Deno.args));
+}

@@ -2,7 +2,9 @@
  * Opens the course website in headless Chromium, page by page, as a learner's browser would, and
  * checks it: the index and every notebook page load without an error in the console, every chart
  * the notebook drew is on the page with a size and something drawn in it, the contents link to
- * every page, and no link, stylesheet or image points at a file or an anchor that is not there. Saves screenshots of every page to build/site-screenshots/ (the test's artifacts).
+ * every page, and no link, stylesheet, script or image points at a file or an anchor that is not
+ * there. The explorable pages (the gate and model explorers) must start: their script fills them in,
+ * without an error. Saves screenshots of every page to build/site-screenshots/ (the test's artifacts).
  *
  * ```sh
  * deno task build             # first: executes the notebooks and writes build/site/
@@ -17,7 +19,14 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchBrowser, openPage, screenshots } from "./_browser.ts";
-import { checkRenderedIndex, checkRenderedPage, deadLinks, type PageInfo, type RenderedPage } from "./_site.ts";
+import {
+  checkRenderedIndex,
+  checkRenderedPage,
+  deadLinks,
+  EXPLORERS,
+  type PageInfo,
+  type RenderedPage,
+} from "./_site.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -36,7 +45,7 @@ const READ_PAGE = `(() => {
         emptyPaths: paths.filter((p) => !(p.getAttribute("d") ?? "").trim()).length,
       };
     }),
-    links: [...document.querySelectorAll("a[href], link[href], img[src]")].map((a) => a.getAttribute("href") ?? a.getAttribute("src")),
+    links: [...document.querySelectorAll("a[href], link[href], img[src], script[src]")].map((a) => a.getAttribute("href") ?? a.getAttribute("src")),
     ids: [...document.querySelectorAll("[id], a[name]")].map((e) => e.id || e.getAttribute("name")),
   };
 })()`;
@@ -62,23 +71,34 @@ export async function checkSite(args: string[]): Promise<number> {
   const browser = await launchBrowser();
   let passed = 0, failed = 0;
   try {
-    for (const name of ["index.html", ...pages.map((p) => p.file)]) {
+    for (const name of ["index.html", ...pages.map((p) => p.file), ...EXPLORERS.map((e) => e.file)]) {
       const started = performance.now();
       const { page, errors } = await openPage(browser, 1100, 900);
       let problems: string[];
       let count = 0;
       try {
         await page.goto(pathToFileURL(join(site, name)).href, { waitUntil: "load", timeout: 30_000 });
+        // An explorable page has started when its script has filled it in (the model explorer loads a model).
+        const explorer = EXPLORERS.find((e) => e.file === name);
+        if (explorer) await page.waitForSelector(explorer.ready, { timeout: 60_000 });
         await page.evaluate(() => document.fonts.ready.then(() => true));
         const { ids, ...read } = await page.evaluate(READ_PAGE) as Omit<RenderedPage, "errors"> & { ids: string[] };
         const rendered = { ...read, errors };
         const info = pages.find((p) => p.file === name);
-        problems = info ? checkRenderedPage(info, rendered) : checkRenderedIndex(pages, rendered);
+        problems = info
+          ? checkRenderedPage(info, rendered)
+          : explorer
+          ? rendered.errors.map((e) => `${e.kind} error: ${e.text.split("\n")[0]}`)
+          : checkRenderedIndex(pages, rendered);
         for (const link of await deadLinks(site, name, rendered.links, new Set(ids))) {
           problems.push(`dead link: ${link}`);
         }
         count = (await screenshots(page, shots, name.replace(/\.html$/, ""))).length;
-        const what = info ? `${rendered.svgs.length} svgs` : `${rendered.links.length} links`;
+        const what = info
+          ? `${rendered.svgs.length} svgs`
+          : explorer
+          ? "explorable, started"
+          : `${rendered.links.length} links`;
         const ok = problems.length === 0;
         console.log(
           `${ok ? "ok  " : "FAIL"}  ${name}  ${what}, ${rendered.errors.length} errors, ${count} screenshot(s), ${

@@ -1,0 +1,402 @@
+/**
+ * The model explorer's page script (the course website's `model-explorer.html`): the course's best
+ * model, `data/models/brown-lstm`, loaded by tfjs in the page and read along a sentence the learner
+ * types. Under every word: the probability the model gave it, and its five guesses for the word after
+ * it (`readAlong`, the library's own, as the `nextword` CLI computes them). The words coloured by any
+ * cell's tanh(c) or h, the three cells notebook 10 found offered by name (`FOUND_UNITS`); the forget,
+ * input and output gates of all 256 units over the sentence as heatmaps (`traceWords`, the library's
+ * own LSTM after `fromKerasLSTM`); and a button that continues the text (`generateText`, with greedy,
+ * temperature, top-k or top-p picking, seeded).
+ *
+ * The page's data comes from two plain scripts the site build writes beside it (so that the page also
+ * works from `file://`, where a page cannot fetch files): `brown-lstm.js` sets `COURSE_MODEL` (the
+ * model folder's three files, the weights in base64) and `tfjs-wasm.js` sets `COURSE_TFJS_WASM` (tfjs's
+ * WebAssembly binary, in base64). Without the second, tfjs runs on its slower JavaScript backend.
+ *
+ * Every number on the page sits in an element with a `data-*` attribute, so that
+ * `tests/explorer_test.ts` can read it back and compare it with the CLI and the library in Deno.
+ * Bundled by `deno task bundle` into `model_explorer.bundle.js`.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { generateText, predictNext, readAlong, readPrompt, type WordLM, wordLMFromFiles } from "../wordlm.ts";
+import { FOUND_UNITS, traceWords, type WordLSTM, wordLSTM } from "../inside.ts";
+import type { Vocabulary } from "../corpus.ts";
+import type { Sampling } from "../sampling.ts";
+import { initTfjs } from "../tfjs.ts";
+
+/** What `brown-lstm.js` sets: the model folder's config.json and vocab.json, and weights.bin in base64. */
+export interface ModelData {
+  readonly config: unknown;
+  readonly vocab: unknown;
+  readonly weights: string;
+}
+
+declare global {
+  var COURSE_MODEL: ModelData | undefined;
+  var COURSE_TFJS_WASM: string | undefined;
+}
+
+/** The sentence the page opens with: a quotation, so that the quotation cell has something to show. */
+export const FIRST_TEXT = `He said, "The jury will find that the city was not to blame." Then he left.`;
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
+  return bytes;
+}
+
+/** tfjs on its WebAssembly backend from the inlined binary; its JavaScript backend if that fails. */
+async function startTfjs(): Promise<string> {
+  tf.enableProdMode();
+  if (globalThis.COURSE_TFJS_WASM) {
+    const url = URL.createObjectURL(
+      new Blob([fromBase64(globalThis.COURSE_TFJS_WASM) as BlobPart], { type: "application/wasm" }),
+    );
+    // One binary (the SIMD build) for every name the backend may ask for; threads need an isolated page.
+    setWasmPaths({
+      "tfjs-backend-wasm.wasm": url,
+      "tfjs-backend-wasm-simd.wasm": url,
+      "tfjs-backend-wasm-threaded-simd.wasm": url,
+    });
+    try {
+      // The course's own setup, as in Deno (its kernel fixes for the WASM backend), without native BLAS.
+      await initTfjs({ blas: false });
+      return "wasm";
+    } catch {
+      // fall through to the JavaScript backend
+    }
+  }
+  await tf.setBackend("cpu");
+  await tf.ready();
+  return "cpu";
+}
+
+/** A colour for v in [−1, 1]: blue below 0, white at 0, red above (the colours of notebook 10's text). */
+export function divergingColor(v: number): string {
+  const t = Math.max(-1, Math.min(1, v));
+  const [r, g, b] = t >= 0 ? [255, 255 - 160 * t, 255 - 190 * t] : [255 + 200 * t, 255 + 120 * t, 255];
+  return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+}
+
+/** A colour for a gate value in [0, 1]: white when shut, dark teal when open. */
+function gateColor(v: number): [number, number, number] {
+  const t = Math.max(0, Math.min(1, v));
+  return [Math.round(255 - 240 * t), Math.round(255 - 145 * t), Math.round(255 - 125 * t)];
+}
+
+interface Loaded {
+  model: WordLM;
+  vocabulary: Vocabulary;
+  net: WordLSTM;
+  notes: Record<string, unknown>;
+  backend: string;
+}
+
+/** Loads the model from `COURSE_MODEL` into tfjs and into the library's plain-array LSTM. */
+async function load(): Promise<Loaded> {
+  const data = globalThis.COURSE_MODEL;
+  if (data === undefined) {
+    throw new Error("Cannot load the model: brown-lstm.js did not load (it is written by deno task build)");
+  }
+  const backend = await startTfjs();
+  const { model, vocabulary, notes } = wordLMFromFiles(
+    { config: data.config, vocab: data.vocab, weights: fromBase64(data.weights) },
+    "brown-lstm",
+  );
+  return { model, vocabulary, net: wordLSTM(model), notes, backend };
+}
+
+/** Builds the explorer inside `root` once the model has loaded. */
+export async function mountModelExplorer(root: HTMLElement): Promise<void> {
+  const doc = root.ownerDocument;
+  const el = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    attrs: Record<string, string> = {},
+    text = "",
+  ): HTMLElementTagNameMap[K] => {
+    const e = doc.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text) e.textContent = text;
+    return e;
+  };
+  root.innerHTML = "";
+  root.setAttribute("style", "font: 15px system-ui, sans-serif; max-width: 980px;");
+  const status = el("p", { "data-status": "loading" }, "Loading the course's best model (6 MB)…");
+  root.append(status);
+  let m: Loaded;
+  try {
+    m = await load();
+  } catch (e) {
+    status.setAttribute("data-status", "error");
+    status.textContent = (e as Error).message;
+    throw e;
+  }
+  const c = m.model.config;
+  const perplexity = typeof m.notes.testPerplexity === "number" ? m.notes.testPerplexity.toFixed(1) : "?";
+  status.setAttribute("data-status", "ready");
+  status.textContent = `The course's best model: embedding ${c.embeddingSize}, LSTM ${c.hiddenSize}, ` +
+    `${c.tied ? "tied output" : "own output layer"}, ${c.vocabularySize.toLocaleString("en-US")} words; ` +
+    `test perplexity ${perplexity} on Brown. Running in this page on tfjs (${m.backend}).`;
+  status.setAttribute("data-backend", m.backend);
+
+  // ---- the text and the controls ----
+  const text = el("textarea", {
+    "data-control": "text",
+    rows: "3",
+    spellcheck: "false",
+    style: "width: 100%; font: inherit; padding: 6px; box-sizing: border-box;",
+  });
+  text.value = FIRST_TEXT;
+  const timing = el("p", { style: "color: #555; margin: 4px 0 10px;" });
+  const unitRow = el("div", { style: "margin: 6px 0;" });
+  const select = el("select", { "data-control": "unit-select" });
+  for (const u of FOUND_UNITS) {
+    select.append(
+      el(
+        "option",
+        { value: String(u.unit) },
+        `unit ${u.unit}: ${u.name}${u.learned ? "" : " (also in an untrained network)"}`,
+      ),
+    );
+  }
+  select.append(el("option", { value: "other" }, "another unit…"));
+  const unitInput = el("input", {
+    type: "number",
+    min: "0",
+    max: String(c.hiddenSize - 1),
+    value: String(FOUND_UNITS[0].unit),
+    "data-control": "unit",
+    style: "width: 4.5em; margin-left: 6px;",
+  });
+  const valueSelect = el("select", { "data-control": "value", style: "margin-left: 6px;" });
+  valueSelect.append(el("option", { value: "tanhC" }, "tanh(c): the long-term memory"));
+  valueSelect.append(el("option", { value: "h" }, "h: what the cell shows"));
+  const unitNote = el("div", { style: "color: #555; font-size: 13px; margin-top: 2px;" });
+  unitRow.append("Colour the words by ", select, unitInput, valueSelect, unitNote);
+
+  const tokens = el("div", {
+    "data-tokens": "",
+    style: "display: flex; flex-wrap: wrap; gap: 6px 4px; margin: 10px 0;",
+  });
+  const heat = el("div", { style: "margin-top: 14px;" });
+  const cont = el("div", { style: "margin: 14px 0; padding: 8px 10px; background: #f4f6f8; border-radius: 6px;" });
+  root.append(text, timing, unitRow, tokens, heat, cont);
+
+  // ---- continue: the four picking rules of notebook 08 ----
+  const rule = el("select", { "data-control": "rule" });
+  for (
+    const [v, label] of [["topP", "top-p"], ["topK", "top-k"], ["temperature", "temperature"], ["greedy", "greedy"]]
+  ) {
+    rule.append(el("option", { value: v }, label));
+  }
+  const num = (name: string, value: string, attrs: Record<string, string>) =>
+    el("input", { type: "number", value, "data-control": name, style: "width: 4.5em;", ...attrs });
+  const temperature = num("temperature", "1", { min: "0.1", max: "3", step: "0.1" });
+  const k = num("k", "10", { min: "1", max: "1000", step: "1" });
+  const p = num("p", "0.9", { min: "0.05", max: "1", step: "0.05" });
+  const words = num("words", "15", { min: "1", max: "100", step: "1" });
+  const seed = num("seed", "1", { min: "0", step: "1" });
+  const button = el("button", { "data-control": "continue", style: "font: inherit; padding: 2px 12px;" }, "Continue ▸");
+  const contNote = el("span", { "data-continued": "", style: "margin-left: 8px; color: #555;" });
+  const label = (t: string, input: HTMLElement) => {
+    const l = el("label", { style: "margin-right: 12px; white-space: nowrap;" }, t + " ");
+    l.append(input);
+    return l;
+  };
+  cont.append(
+    button,
+    " ",
+    label("words", words),
+    label("picking", rule),
+    label("temperature", temperature),
+    label("k", k),
+    label("p", p),
+    label("seed", seed),
+    contNote,
+  );
+
+  const sampling = (): Sampling => {
+    const tau = Number(temperature.value);
+    switch (rule.value) {
+      case "greedy":
+        return { kind: "greedy" };
+      case "temperature":
+        return { kind: "temperature", temperature: tau };
+      case "topK":
+        return { kind: "topK", k: Number(k.value), temperature: tau };
+      default:
+        return { kind: "topP", p: Number(p.value), temperature: tau };
+    }
+  };
+
+  // ---- reading the text ----
+  let trace: ReturnType<typeof traceWords> | undefined;
+  let shown: string[] = [];
+  const unit = () => Math.max(0, Math.min(c.hiddenSize - 1, Math.round(Number(unitInput.value) || 0)));
+
+  const colour = () => {
+    if (trace === undefined) return;
+    const u = unit(), values = valueSelect.value === "h" ? trace.h : trace.tanhC;
+    const found = FOUND_UNITS.find((f) => f.unit === u);
+    unitNote.textContent = found
+      ? `Unit ${u}, ${found.name}: ${found.reads} (notebook 10). Blue −1, white 0, red +1.`
+      : `Unit ${u}. Blue −1, white 0, red +1.`;
+    tokens.querySelectorAll<HTMLElement>("[data-token]").forEach((box) => {
+      const t = Number(box.getAttribute("data-token"));
+      const v = values[t][u];
+      const word = box.querySelector<HTMLElement>("[data-word]")!;
+      word.style.background = divergingColor(v);
+      word.setAttribute("data-unit-value", v.toFixed(6));
+    });
+    drawHeatmaps();
+  };
+
+  const drawHeatmaps = () => {
+    if (trace === undefined) return;
+    heat.innerHTML = "";
+    const T = trace.h.length, H = c.hiddenSize, u = unit();
+    // Three side by side: one column per token, one row per unit, the words written under the columns.
+    const colW = Math.max(3, Math.min(18, Math.floor(300 / T))), labels = 64;
+    heat.append(
+      el(
+        "div",
+        { style: "font-weight: 600; margin-bottom: 4px;" },
+        `The gates of all ${H} units after each word: white shut (0), dark open (1); the red line is unit ${u}. ` +
+          "Hover for a value.",
+      ),
+    );
+    for (
+      const [name, gate] of [["forget gate f", trace.f], ["input gate i", trace.i], ["output gate o", trace.o]] as const
+    ) {
+      const box = el("div", { style: "display: inline-block; margin: 0 14px 8px 0; vertical-align: top;" });
+      box.append(el("div", { style: "font-size: 13px;" }, name));
+      const canvas = el("canvas", { width: String(T * colW), height: String(H + labels), "data-heatmap": name[0] });
+      const g = canvas.getContext("2d")!;
+      const image = g.createImageData(T * colW, H);
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < H; j++) {
+          const [r, gg, b] = gateColor(gate[t][j]);
+          for (let x = t * colW; x < (t + 1) * colW; x++) {
+            const at = (j * T * colW + x) * 4;
+            image.data[at] = r, image.data[at + 1] = gg, image.data[at + 2] = b, image.data[at + 3] = 255;
+          }
+        }
+      }
+      g.putImageData(image, 0, 0);
+      g.fillStyle = "#d62728";
+      g.fillRect(0, u, T * colW, 1);
+      g.fillStyle = "#333";
+      g.font = "10px system-ui, sans-serif";
+      if (colW >= 8) {
+        for (let t = 0; t < T; t++) {
+          g.save();
+          g.translate(t * colW + colW / 2 + 3, H + 4);
+          g.rotate(Math.PI / 3);
+          g.fillText(shown[t].slice(0, 10), 0, 0);
+          g.restore();
+        }
+      }
+      canvas.addEventListener("mousemove", (e) => {
+        const t = Math.min(T - 1, Math.floor(e.offsetX / colW)), j = Math.min(H - 1, e.offsetY);
+        canvas.title = `unit ${j}, after "${shown[t]}": ${name[0]} = ${gate[t][j].toFixed(3)}`;
+      });
+      box.append(canvas);
+      heat.append(box);
+    }
+  };
+
+  const read = () => {
+    const started = performance.now();
+    let along: ReturnType<typeof readAlong>;
+    try {
+      along = readAlong(m.model, m.vocabulary, text.value, { k: 5 });
+    } catch (e) {
+      timing.textContent = (e as Error).message;
+      timing.setAttribute("data-error", "");
+      tokens.innerHTML = "";
+      trace = undefined;
+      heat.innerHTML = "";
+      return;
+    }
+    timing.removeAttribute("data-error");
+    const ms = performance.now() - started;
+    trace = traceWords(m.net, along.prompt.ids);
+    shown = along.steps.map((s) => s.word);
+    tokens.innerHTML = "";
+    along.steps.forEach((s, t) => {
+      const box = el("div", { "data-token": String(t), style: "min-width: 64px; font-size: 12px;" });
+      const word = el("div", {
+        "data-word": s.word,
+        style: "font-size: 15px; padding: 1px 4px; border-radius: 3px; border: 1px solid #ddd;",
+      }, s.word);
+      const pWord = el(
+        "div",
+        { "data-p": s.p === null ? "" : String(s.p), style: "color: #555;", title: "P(this word | the words before)" },
+        s.p === null ? "start" : `p ${s.p < 0.001 ? s.p.toExponential(1) : s.p.toFixed(3)}`,
+      );
+      const next = el("ol", { style: "margin: 2px 0 0; padding-left: 0; list-style: none; color: #333;" });
+      for (const w of s.next) {
+        next.append(el("li", { "data-next-word": w.word, "data-next-p": String(w.p) }, `${w.word} ${w.p.toFixed(2)}`));
+      }
+      box.append(word, pWord, next);
+      tokens.append(box);
+    });
+    const unknown = along.prompt.unknown;
+    timing.textContent = `${along.steps.length - 1} tokens read and the top 5 after each in ${ms.toFixed(1)} ms` +
+      (unknown.length ? `; not in the vocabulary, read as <unk>: ${unknown.join(", ")}` : "") +
+      ". Under each word: the probability the model gave it, then its five guesses for the next word.";
+    timing.setAttribute("data-ms", ms.toFixed(2));
+    colour();
+  };
+
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  text.addEventListener("input", () => {
+    clearTimeout(pending);
+    pending = setTimeout(read, 150);
+  });
+  select.addEventListener("change", () => {
+    if (select.value !== "other") unitInput.value = select.value;
+    unitInput.focus();
+    colour();
+  });
+  unitInput.addEventListener("input", () => {
+    const match = FOUND_UNITS.find((f) => f.unit === unit());
+    select.value = match ? String(match.unit) : "other";
+    colour();
+  });
+  valueSelect.addEventListener("change", colour);
+  button.addEventListener("click", () => {
+    try {
+      const out = generateText(m.model, m.vocabulary, text.value, {
+        words: Math.round(Number(words.value)),
+        sampling: sampling(),
+        seed: Math.round(Number(seed.value)),
+      });
+      // <eos> stays in the text as written: the prompt reader takes it as the end of a sentence.
+      contNote.textContent = `added: ${out.words.join(" ")}`;
+      contNote.setAttribute("data-continued", out.words.join(" "));
+      text.value = `${text.value.trimEnd()} ${out.words.join(" ")}`;
+      read();
+    } catch (e) {
+      contNote.textContent = (e as Error).message;
+    }
+  });
+  read();
+  // For tests and the latency benchmark (tools/bench_explorer.ts): the library's calls on this page's model.
+  (globalThis as unknown as { modelExplorer: unknown }).modelExplorer = {
+    predictNext: (prompt: string, k = 5) => predictNext(m.model, m.vocabulary, prompt, { k }),
+    readAlong: (prompt: string) => readAlong(m.model, m.vocabulary, prompt, { k: 5 }),
+    trace: (prompt: string) => traceWords(m.net, readPrompt(m.vocabulary, prompt).ids),
+    generateText: (prompt: string, options: Parameters<typeof generateText>[3]) =>
+      generateText(m.model, m.vocabulary, prompt, options),
+    backend: m.backend,
+  };
+}
+
+const root = globalThis.document?.querySelector<HTMLElement>("[data-model-explorer]");
+if (root) mountModelExplorer(root).catch((e) => console.error(e));
