@@ -1,7 +1,7 @@
 /**
  * Explorables: pictures a learner can move, computed by the library's own code in the browser.
  * {@linkcode gateExplorer} is the running example's cell (H = 3, X = 4; `lib/running_example.ts`)
- * with sliders for hₜ₋₁, cₜ₋₁ and the forget gate's bias and a choice of the word xₜ, and the six
+ * with sliders for hₜ₋₁, cₜ₋₁ and each gate's bias and a choice of the word xₜ, and the six
  * equations' numbers recomputed by `lstmStep` as they move. Its page script is
  * `lib/explorer/gate_explorer.ts`, bundled for the browser by `deno task bundle` (Deno's own bundler)
  * into `lib/explorer/gate_explorer.bundle.js`; the HTML output inlines it, so it works in Jupyter's

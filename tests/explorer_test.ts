@@ -1,9 +1,17 @@
 // lib/explorer.ts: the gate explorer runs the library's lstmStep in a real browser; moving a control
 // changes the numbers on the page to what lstmStep gives in Deno. The committed bundle is up to date.
+// The model explorer (the site's model-explorer.html, lib/explorer/model_explorer.ts) shows for a typed
+// sentence what the nextword CLI and the library compute in Deno.
 import assert from "node:assert/strict";
 import { gateExplorer } from "@course/lib/explorer.ts";
 import { lstmStep, runningExample } from "@course/lib";
-import { launchBrowser } from "../tools/_browser.ts";
+import { launchBrowser, openPage, screenshots } from "../tools/_browser.ts";
+import { writeExplorers } from "../tools/build_site.ts";
+import { initTfjs } from "@course/lib/tfjs.ts";
+import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/wordlm.ts";
+import { courseModelDir, traceWords, wordLSTM } from "@course/lib/inside.ts";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = new URL("../", import.meta.url);
 
@@ -43,15 +51,19 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
         "[data-value]",
         (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute("data-value"), Number(c.textContent)])),
       );
-    const expected = (word: number, cPrev0: number, bf0: number) => {
+    const expected = (word: number, cPrev0: number, bf0: number, bi0?: number, bo2?: number) => {
       const e = runningExample();
       const cPrev = Float32Array.from(e.cPrev);
       cPrev[0] = cPrev0;
-      const bf = Float32Array.from(e.params.bf);
+      const bf = Float32Array.from(e.params.bf),
+        bi = Float32Array.from(e.params.bi),
+        bo = Float32Array.from(e.params.bo);
       bf[0] = bf0;
+      if (bi0 !== undefined) bi[0] = bi0;
+      if (bo2 !== undefined) bo[2] = bo2;
       const x = new Float32Array(4);
       x[word] = 1;
-      return lstmStep({ ...e.params, bf }, x, e.hPrev, cPrev);
+      return lstmStep({ ...e.params, bf, bi, bo }, x, e.hPrev, cPrev);
     };
     const compare = async (s: ReturnType<typeof lstmStep>) => {
       // The diagram's gates are lit by their mean value over the three units.
@@ -83,8 +95,144 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
     }
     await page.click('[data-control="word-he"]');
     await compare(expected(1, -1.2, 3.5));
+    // The other biases: pick b_i, move unit 0's; pick b_o, move unit 2's.
+    await page.click('[data-control="bias-bi"]');
+    assert.ok(await page.$eval('[data-control="bi0"]', (e) => (e as HTMLElement).offsetParent !== null), "b_i shown");
+    await page.$eval('[data-control="bi0"]', (el) => {
+      (el as HTMLInputElement).value = "-2.5";
+      el.dispatchEvent(new Event("input"));
+    });
+    await page.click('[data-control="bias-bo"]');
+    await page.$eval('[data-control="bo2"]', (el) => {
+      (el as HTMLInputElement).value = "1.75";
+      el.dispatchEvent(new Event("input"));
+    });
+    await compare(expected(1, -1.2, 3.5, -2.5, 1.75));
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
+  }
+});
+
+Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (same words, p within 1e-4); each word's p, a cell's colour and continue are the library's", async () => {
+  await initTfjs();
+  const { model, vocabulary } = await loadWordLM(courseModelDir());
+  const net = wordLSTM(model);
+  const site = await Deno.makeTempDir({ prefix: "explorers-" });
+  await writeExplorers(site);
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser, 1100, 1000);
+    await page.goto(pathToFileURL(join(site, "model-explorer.html")).href, { waitUntil: "load" });
+    await page.waitForSelector("[data-model-explorer] [data-status=ready]", { timeout: 60_000 });
+    assert.equal(await page.$eval("[data-status]", (e) => e.getAttribute("data-backend")), "wasm");
+
+    // Type a sentence, as a learner does, and wait until the page has read all of it.
+    const prompt = 'The president said, "We will';
+    const tokens = readPrompt(vocabulary, prompt).tokens;
+    await page.$eval("[data-control=text]", (t) => ((t as HTMLTextAreaElement).value = ""));
+    await page.type("[data-control=text]", prompt);
+    await page.waitForFunction(
+      (n, last) => {
+        const words = [...document.querySelectorAll("[data-token] [data-word]")];
+        return words.length === n && words.at(-1)!.getAttribute("data-word") === last;
+      },
+      { timeout: 10_000 },
+      tokens.length + 1,
+      tokens.at(-1)!,
+    );
+    const shown = await page.$$eval("[data-token]", (boxes) =>
+      boxes.map((b) => ({
+        word: b.querySelector("[data-word]")!.getAttribute("data-word")!,
+        p: b.querySelector("[data-p]")!.getAttribute("data-p")!,
+        value: Number(b.querySelector("[data-word]")!.getAttribute("data-unit-value")),
+        next: [...b.querySelectorAll("[data-next-word]")].map((w) => ({
+          word: w.getAttribute("data-next-word")!,
+          p: Number(w.getAttribute("data-next-p")),
+        })),
+      })));
+
+    // The top 5 after the whole prompt: the nextword CLI's, run as a learner runs it.
+    const cli = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-ffi",
+        "tools/nextword.ts",
+        "predict",
+        prompt,
+        "--json",
+      ],
+      cwd: fileURLToPath(root),
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.ok(cli.success);
+    const expected = JSON.parse(new TextDecoder().decode(cli.stdout)) as { next: { word: string; p: number }[] };
+    const last = shown.at(-1)!.next;
+    assert.deepEqual(last.map((w) => w.word), expected.next.map((w) => w.word));
+    last.forEach((w, k) =>
+      assert.ok(Math.abs(w.p - expected.next[k].p) < 1e-4, `${w.word}: ${w.p} vs ${expected.next[k].p}`)
+    );
+
+    // Every word's probability and top 5, as readAlong computes them in Deno; unit 13's tanh(c), as traceWords.
+    const along = readAlong(model, vocabulary, prompt);
+    const trace = traceWords(net, along.prompt.ids);
+    along.steps.forEach((s, t) => {
+      assert.equal(shown[t].word, s.word);
+      if (s.p !== null) assert.ok(Math.abs(Number(shown[t].p) - s.p) < 1e-4, `p(${s.word})`);
+      assert.deepEqual(shown[t].next.map((w) => w.word), s.next.map((w) => w.word), `after ${s.word}`);
+      assert.ok(Math.abs(shown[t].value - trace.tanhC[t][13]) < 1e-4, `unit 13 after ${s.word}`);
+    });
+
+    // Another unit by number colours by its values; three heatmaps, one column per token.
+    await page.$eval("[data-control=unit]", (e) => {
+      (e as HTMLInputElement).value = "84";
+      e.dispatchEvent(new Event("input"));
+    });
+    const values84 = await page.$$eval(
+      "[data-token] [data-word]",
+      (ws) => ws.map((w) => Number(w.getAttribute("data-unit-value"))),
+    );
+    values84.forEach((v, t) => assert.ok(Math.abs(v - trace.tanhC[t][84]) < 1e-4, `unit 84 at ${t}`));
+    assert.equal(await page.$eval("[data-control=unit-select]", (e) => (e as HTMLSelectElement).value), "84");
+    assert.equal((await page.$$("canvas[data-heatmap]")).length, 3);
+
+    // Continue: greedy, then top-p with a seed, each the words generateText picks in Deno.
+    await page.select("[data-control=rule]", "greedy");
+    await page.$eval("[data-control=words]", (e) => ((e as HTMLInputElement).value = "6"));
+    await page.click("[data-control=continue]");
+    const greedy = generateText(model, vocabulary, prompt, { words: 6, sampling: { kind: "greedy" } }).words;
+    assert.equal(await page.$eval("[data-continued]", (e) => e.getAttribute("data-continued")), greedy.join(" "));
+    const continued = await page.$eval("[data-control=text]", (t) => (t as HTMLTextAreaElement).value);
+    assert.equal(continued, `${prompt} ${greedy.join(" ")}`);
+    await page.select("[data-control=rule]", "topP");
+    await page.$eval("[data-control=seed]", (e) => ((e as HTMLInputElement).value = "7"));
+    await page.click("[data-control=continue]");
+    const sampled = generateText(model, vocabulary, continued, {
+      words: 6,
+      sampling: { kind: "topP", p: 0.9, temperature: 1 },
+      seed: 7,
+    });
+    assert.equal(
+      await page.$eval("[data-continued]", (e) => e.getAttribute("data-continued")),
+      sampled.words.join(" "),
+    );
+
+    // A word outside the vocabulary is named, not an error.
+    await page.$eval("[data-control=text]", (t) => {
+      (t as HTMLTextAreaElement).value = "the zyxwv said";
+      t.dispatchEvent(new Event("input"));
+    });
+    await page.waitForFunction(() => document.body.textContent!.includes("read as <unk>: zyxwv"), { timeout: 10_000 });
+    const shots = fileURLToPath(new URL("build/explorer-screenshots", root));
+    await Deno.mkdir(shots, { recursive: true });
+    await screenshots(page, shots, "model-explorer");
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await Deno.remove(site, { recursive: true });
   }
 });

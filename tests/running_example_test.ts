@@ -57,3 +57,17 @@ Deno.test("weightGrid: the 21 weights of W_f, labelled; anything but [3, 7] is r
     /got a \[2, 7\] matrix, expected \[3, 7\]/,
   );
 });
+
+Deno.test("the gate explorer's experiments in 05 and 06: a lower b_i[0] stops Ravi being written; a lower b_o[0] hides c₀ without changing it", () => {
+  const e = runningExample();
+  const step = (params: typeof e.params) => lstmStep(params, e.x, e.hPrev, e.cPrev);
+  const base = step(e.params);
+  const bi = Float32Array.from(e.params.bi), bo = Float32Array.from(e.params.bo);
+  bi[0] -= 4;
+  bo[0] -= 4;
+  const shut = step({ ...e.params, bi });
+  assert.ok(base.c[0] < -0.7 && shut.i[0] < 0.15 && Math.abs(shut.c[0]) < 0.2, `c₀ ${base.c[0]} → ${shut.c[0]}`);
+  const hidden = step({ ...e.params, bo });
+  assert.equal(hidden.c[0], base.c[0]);
+  assert.ok(Math.abs(hidden.h[0]) < Math.abs(base.h[0]) / 4, `h₀ ${base.h[0]} → ${hidden.h[0]}`);
+});

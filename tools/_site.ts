@@ -238,7 +238,7 @@ export const EXPLORERS: readonly ExplorerInfo[] = [
     file: "gate-explorer.html",
     title: "The gate explorer: one LSTM step you can move",
     summary: "The running example's cell (H = 3, X = 4) from notebooks 02–06: choose the word read, move " +
-      "hₜ₋₁, cₜ₋₁ and the forget gate's bias, and watch the six equations and the cell's diagram follow, " +
+      "hₜ₋₁, cₜ₋₁ and the gates' biases, and watch the six equations and the cell's diagram follow, " +
       "computed by the library's own lstmStep.",
     ready: "[data-gate-explorer] [data-value]",
   },

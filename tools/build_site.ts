@@ -108,7 +108,7 @@ export async function writeExplorers(out: string): Promise<string[]> {
     explorerPage(
       gate,
       `<p>One step of the running example's cell from notebooks 02–06: three units, four words. Pick the word the cell
-reads, move the memory it starts from (hₜ₋₁ and cₜ₋₁) and the forget gate's bias, and every number of the six
+reads, move the memory it starts from (hₜ₋₁ and cₜ₋₁) and the gates' biases, and every number of the six
 equations follows, computed in this page by the library's own <code>lstmStep</code>. The diagram under the table
 lights each gate by how open it is. Try: read <i>Ravi</i>, then raise b_f of unit 0 until Vikram survives.</p>`,
       gateExplorer().html,

@@ -1,7 +1,7 @@
 /**
  * The gate explorer's page script (notebooks 03–06, the course website): the running example's cell,
  * H = 3, X = 4, computed by the library's own `lstmStep` in the browser as the learner moves the
- * sliders. Bundled for the browser by `deno task bundle` into `gate_explorer.bundle.js`, which
+ * sliders: the word read, hₜ₋₁, cₜ₋₁ and each gate's bias. Bundled for the browser by `deno task bundle` into `gate_explorer.bundle.js`, which
  * {@linkcode gateExplorer} (in `lib/explorer.ts`) inlines into an HTML output.
  *
  * Every number on the page is in an element with a `data-value` attribute naming it (`f0`, `c2`, …),
@@ -25,6 +25,9 @@ export function mountGateExplorer(root: HTMLElement): void {
     hPrev: [...example.hPrev],
     cPrev: [...example.cPrev],
     bf: [...example.params.bf],
+    bi: [...example.params.bi],
+    bc: [...example.params.bc],
+    bo: [...example.params.bo],
   };
   const keep = root.ownerDocument.getElementById(`${root.id}-diagram`);
   root.innerHTML = "";
@@ -64,7 +67,14 @@ export function mountGateExplorer(root: HTMLElement): void {
     label.append(radio, doc.createTextNode(` ${word}`));
     controls.append(label);
   });
-  const slider = (name: string, values: number[], k: number, lo: number, hi: number) => {
+  const slider = (
+    name: string,
+    values: number[],
+    k: number,
+    lo: number,
+    hi: number,
+    parent: HTMLElement = controls,
+  ) => {
     const row = el("div", { style: "display: flex; align-items: center; gap: 6px; margin: 2px 0" });
     const input = el("input", {
       type: "range",
@@ -86,14 +96,35 @@ export function mountGateExplorer(root: HTMLElement): void {
       render();
     });
     row.append(el("span", { style: "width: 70px" }, `${name}[${k}]`), input, shown);
-    controls.append(row);
+    parent.append(row);
   };
   controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "hₜ₋₁, short-term memory"));
   state.hPrev.forEach((_, k) => slider("hPrev", state.hPrev, k, -1, 1));
   controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "cₜ₋₁, long-term memory"));
   state.cPrev.forEach((_, k) => slider("cPrev", state.cPrev, k, -2, 2));
-  controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "b_f, the forget gate's bias"));
-  state.bf.forEach((_, k) => slider("bf", state.bf, k, -4, 4));
+  // The four biases, one gate's at a time (b_f first: the forget gate's is the one the lessons move).
+  controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "the biases"));
+  const biases = [["bf", "b_f"], ["bi", "b_i"], ["bc", "b_c"], ["bo", "b_o"]] as const;
+  const groups = biases.map(([key]) => {
+    const group = el("div", { "data-bias-group": key, style: key === "bf" ? "" : "display: none" });
+    state[key].forEach((_, k) => slider(key, state[key], k, -4, 4, group));
+    return group;
+  });
+  const pick = el("div", { style: "margin: 2px 0" });
+  biases.forEach(([key, label], g) => {
+    const l = el("label", { style: "margin-right: 10px" });
+    const radio = el("input", {
+      type: "radio",
+      name: `bias-${root.id}`,
+      value: key,
+      "data-control": `bias-${key}`,
+    }) as HTMLInputElement;
+    radio.checked = g === 0;
+    radio.addEventListener("change", () => groups.forEach((d, j) => (d.style.display = j === g ? "" : "none")));
+    l.append(radio, doc.createTextNode(` ${label}`));
+    pick.append(l);
+  });
+  controls.append(pick, ...groups);
 
   // The cell diagram the page brought along (gateExplorer puts lstmDiagram's SVG in the root), moved under the table.
   const diagram = root.ownerDocument.getElementById(`${root.id}-diagram`);
@@ -103,7 +134,13 @@ export function mountGateExplorer(root: HTMLElement): void {
   out.append(note);
 
   function render() {
-    const params = { ...example.params, bf: Float32Array.from(state.bf) };
+    const params = {
+      ...example.params,
+      bf: Float32Array.from(state.bf),
+      bi: Float32Array.from(state.bi),
+      bc: Float32Array.from(state.bc),
+      bo: Float32Array.from(state.bo),
+    };
     const x = new Float32Array(4);
     x[state.word] = 1;
     const s = lstmStep(params, x, state.hPrev, state.cPrev);

@@ -275,7 +275,12 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     ) {
       const box = el("div", { style: "display: inline-block; margin: 0 14px 8px 0; vertical-align: top;" });
       box.append(el("div", { style: "font-size: 13px;" }, name));
-      const canvas = el("canvas", { width: String(T * colW), height: String(H + labels), "data-heatmap": name[0] });
+      // 40 px more than the columns: the last words' labels lean right
+      const canvas = el("canvas", {
+        width: String(T * colW + 40),
+        height: String(H + labels),
+        "data-heatmap": name[0],
+      });
       const g = canvas.getContext("2d")!;
       const image = g.createImageData(T * colW, H);
       for (let t = 0; t < T; t++) {
@@ -330,9 +335,13 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     tokens.innerHTML = "";
     along.steps.forEach((s, t) => {
       const box = el("div", { "data-token": String(t), style: "min-width: 64px; font-size: 12px;" });
+      const unknown = t > 0 && along.prompt.ids[t] === m.vocabulary.id("<unk>");
       const word = el("div", {
         "data-word": s.word,
-        style: "font-size: 15px; padding: 1px 4px; border-radius: 3px; border: 1px solid #ddd;",
+        style: `font-size: 15px; padding: 1px 4px; border-radius: 3px; border: 1px ${
+          unknown ? "dashed #999" : "solid #ddd"
+        };`,
+        title: unknown ? `not in the model's 10,000 words: read as <unk>` : "",
       }, s.word);
       const pWord = el(
         "div",
