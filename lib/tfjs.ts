@@ -2,7 +2,7 @@
  * TensorFlow.js on its WebAssembly backend, made fit for training language models in Deno.
  *
  * {@linkcode initTfjs} selects the WASM backend (about 30 times faster than the pure-JavaScript
- * `cpu` backend here) and registers two kernels the stock backend lacks or runs slowly:
+ * `cpu` backend here) and registers kernels the stock backend lacks, runs slowly or gets wrong:
  *
  * - `UnsortedSegmentSum`, the gradient of `gather`, which an `Embedding` layer needs to train. The
  *   WASM backend has none, so training an embedding throws; this is a plain scatter-add over the ids.
@@ -11,8 +11,12 @@
  *   wrappers transpose first and call the fast path. They also fix a wrong result: the stock fused
  *   product with `transposeB` and a bias, at the course model's output layer ([3, 256]·[10000, 256]ᵀ),
  *   is off by up to 19 (measured 2026-12-02; `tests/tfjs_test.ts` checks the course's kernel there).
+ * - `GatherV2` along axis 0, the embedding lookup, as row copies (the stock kernel is about a hundred
+ *   times slower than copying the rows).
+ * - `CourseSoftmaxCrossEntropyGrad`, the gradient of a mean cross-entropy through its softmax in one
+ *   pass ({@linkcode softmaxCrossEntropyGrad}, used by the word model's training loss).
  *
- * Both were measured on the course's 2-core machine (README, "Training speed"). On top of them, when the machine has a native
+ * They were measured on the course's 2-core machine (README, "Training speed"). On top of them, when the machine has a native
  * BLAS (OpenBLAS, Accelerate) and FFI is allowed, large matrix products go to its `cblas_sgemm`, which
  * uses every core: see {@linkcode tfjsEngine} for what is in use. `tests/tfjs_test.ts` checks every
  * replaced kernel against the stock one.
@@ -70,6 +74,7 @@ export function initTfjs(options: InitTfjsOptions = {}): Promise<void> {
     await tf.ready();
     registerUnsortedSegmentSum();
     registerSoftmaxCrossEntropyGrad();
+    registerRowGather();
     // COURSE_STOCK_MATMUL=1 keeps tfjs's own transposed products: only for measuring what the fix buys.
     if (!envFlag("COURSE_STOCK_MATMUL")) {
       wrapTransposedMatMul("BatchMatMul");
@@ -190,6 +195,40 @@ function registerUnsortedSegmentSum(): void {
     return out;
   };
   tf.registerKernel({ kernelName: "UnsortedSegmentSum", backendName: "wasm", kernelFunc: kernelFunc as never });
+}
+
+/**
+ * `GatherV2` along axis 0 (an embedding lookup: whole rows of a float32 table by int32 ids) as row
+ * copies; everything else goes to the stock kernel. The stock WASM kernel took 2 to 5 ms for the 1,120
+ * rows of a training batch, about a hundred times what copying them takes (profiled 2026-12-02).
+ *
+ * @throws {RangeError} for an id outside the table, as tfjs's CPU backend does
+ */
+function registerRowGather(): void {
+  const previous = tf.getKernel("GatherV2", "wasm");
+  if (previous === undefined || (previous as { rows?: boolean }).rows) return;
+  const fallback = previous.kernelFunc as unknown as KernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const { inputs: { x, indices }, backend, attrs } = args;
+    const axis = Number(attrs.axis ?? 0), batchDims = Number(attrs.batchDims ?? 0);
+    if (axis !== 0 || batchDims !== 0 || x.dtype !== "float32" || indices.dtype !== "int32") return fallback(args);
+    const rows = x.shape[0], width = x.shape.slice(1).reduce((a, b) => a * b, 1);
+    const ids = backend.typedArrayFromHeap(indices) as Int32Array;
+    for (let k = 0; k < ids.length; k++) {
+      if (!(ids[k] >= 0 && ids[k] < rows)) {
+        throw new RangeError(`GatherV2: index ${ids[k]} at position ${k} is not in [0, ${rows})`);
+      }
+    }
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], "float32");
+    // Views after makeOutput: allocating may grow the WASM memory and detach older views.
+    const table = backend.typedArrayFromHeap(x) as Float32Array,
+      result = backend.typedArrayFromHeap(out) as Float32Array;
+    const at = backend.typedArrayFromHeap(indices) as Int32Array;
+    for (let k = 0; k < at.length; k++) result.set(table.subarray(at[k] * width, (at[k] + 1) * width), k * width);
+    return out;
+  };
+  tf.unregisterKernel("GatherV2", "wasm");
+  tf.registerKernel({ ...previous, kernelFunc: kernelFunc as never, rows: true } as never);
 }
 
 /** The kernel behind {@linkcode softmaxCrossEntropyGrad}, registered by {@linkcode initTfjs}. */

@@ -37,15 +37,19 @@ async function check(dir: string): Promise<{ code: number; out: string }> {
   return { code: out.code, out: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr) };
 }
 
-Deno.test("check_site passes a good site", async () => {
+Deno.test("check_site passes a good site, with an explorable page that starts", async () => {
   const dir = await site({
-    "index.html": page('<a href="a.html">a</a>'),
+    "index.html": page('<a href="a.html">a</a> <a href="e.html">e</a>'),
     "a.html": page(output(chart) + '<a href="#top">up</a> <a href="index.html">contents</a>'),
+    "e.html": page('<div id="x"></div><script src="e.js"></script>'),
+    "e.js": "setTimeout(() => document.getElementById('x').setAttribute('data-ready', ''), 200);",
+    "explorers.json": JSON.stringify([{ file: "e.html", title: "e", summary: "", ready: "#x[data-ready]" }]),
   }, [{ file: "a.html", svgs: 1 }]);
   try {
     const { code, out } = await check(dir);
     assert.equal(code, 0, out);
-    assert.match(out, /2 passed, 0 failed/);
+    assert.match(out, /3 passed, 0 failed/);
+    assert.match(out, /ok {4}e\.html {2}explorable, started/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -100,10 +100,10 @@ Deno.test("checkRenderedPage: errors, missing charts, charts without size, marks
 Deno.test("checkRenderedIndex: the contents link to every page and explorable, and to nothing else", () => {
   const explorers = EXPLORERS.map((e) => e.file);
   assert.deepEqual(
-    checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "02-b.html", ...explorers], errors: [] }),
+    checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "02-b.html", ...explorers], errors: [] }, EXPLORERS),
     [],
   );
-  assert.deepEqual(checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "03-c.html"], errors: [] }), [
+  assert.deepEqual(checkRenderedIndex(pages, { svgs: [], links: ["01-a.html", "03-c.html"], errors: [] }, EXPLORERS), [
     "the contents do not link to 02-b.html",
     ...explorers.map((f) => `the contents do not link to ${f}`),
     "the contents link to 03-c.html, which is not a page",

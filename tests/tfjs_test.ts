@@ -89,3 +89,11 @@ Deno.test("a fused product with transposeB and a bias at the course model's size
   const diff = tf.max(tf.abs(tf.sub(fused, plain))).dataSync()[0];
   assert.ok(diff < 1e-4, `max difference ${diff}`);
 });
+
+Deno.test("gather along axis 0 (an embedding lookup) copies the rows; other gathers are tfjs's; a bad id is a RangeError", () => {
+  const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  const ids = tf.tensor2d([[2, 0], [1, 2]], [2, 2], "int32");
+  assert.deepEqual(tf.gather(table, ids).arraySync(), [[[5, 6], [1, 2]], [[3, 4], [5, 6]]]);
+  assert.deepEqual(tf.gather(table, tf.tensor1d([1, 0], "int32"), 1).arraySync(), [[2, 1], [4, 3], [6, 5]]);
+  assert.throws(() => tf.gather(table, tf.tensor1d([0, 3], "int32")), /index 3 at position 1 is not in \[0, 3\)/);
+});

@@ -207,16 +207,23 @@ export function checkRenderedPage(page: PageInfo, rendered: RenderedPage): strin
   return problems;
 }
 
-/** The problems with the rendered index: errors, and a table of contents that misses a page or links nowhere. */
-export function checkRenderedIndex(pages: readonly PageInfo[], rendered: RenderedPage): string[] {
+/**
+ * The problems with the rendered index: errors, and a table of contents that misses a page or an
+ * explorable page (`explorers`, what the build wrote in `explorers.json`) or links nowhere.
+ */
+export function checkRenderedIndex(
+  pages: readonly PageInfo[],
+  rendered: RenderedPage,
+  explorers: readonly ExplorerInfo[] = [],
+): string[] {
   const problems = rendered.errors.map((e) => `${e.kind} error: ${e.text.split("\n")[0]}`);
   const files = new Set(pages.map((p) => p.file));
   for (const p of pages) if (!rendered.links.includes(p.file)) problems.push(`the contents do not link to ${p.file}`);
-  for (const e of EXPLORERS) {
+  for (const e of explorers) {
     if (!rendered.links.includes(e.file)) problems.push(`the contents do not link to ${e.file}`);
   }
   for (const href of rendered.links) {
-    if (href.endsWith(".html") && !files.has(href) && !EXPLORERS.some((e) => e.file === href)) {
+    if (href.endsWith(".html") && !files.has(href) && !explorers.some((e) => e.file === href)) {
       problems.push(`the contents link to ${href}, which is not a page`);
     }
   }

@@ -159,6 +159,7 @@ with a higher temperature, and continue the same text.</p>`,
       ["tfjs-wasm.js", "brown-lstm.js", "model-explorer.js"],
     ),
   );
+  await write("explorers.json", JSON.stringify(EXPLORERS, null, 1) + "\n"); // what tools/check_site.ts opens
   return written;
 }
 

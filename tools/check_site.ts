@@ -23,7 +23,7 @@ import {
   checkRenderedIndex,
   checkRenderedPage,
   deadLinks,
-  EXPLORERS,
+  type ExplorerInfo,
   type PageInfo,
   type RenderedPage,
 } from "./_site.ts";
@@ -65,13 +65,18 @@ export async function checkSite(args: string[]): Promise<number> {
     console.log("0 passed, 1 failed");
     return 1;
   }
+  // The explorable pages the build wrote (tools/build_site.ts, writeExplorers); none if it wrote no list.
+  const explorers: ExplorerInfo[] = await Deno.readTextFile(join(site, "explorers.json")).then(
+    (t) => JSON.parse(t),
+    () => [],
+  );
   await Deno.remove(shots, { recursive: true }).catch(() => {});
   await Deno.mkdir(shots, { recursive: true });
 
   const browser = await launchBrowser();
   let passed = 0, failed = 0;
   try {
-    for (const name of ["index.html", ...pages.map((p) => p.file), ...EXPLORERS.map((e) => e.file)]) {
+    for (const name of ["index.html", ...pages.map((p) => p.file), ...explorers.map((e) => e.file)]) {
       const started = performance.now();
       const { page, errors } = await openPage(browser, 1100, 900);
       let problems: string[];
@@ -79,8 +84,8 @@ export async function checkSite(args: string[]): Promise<number> {
       try {
         await page.goto(pathToFileURL(join(site, name)).href, { waitUntil: "load", timeout: 30_000 });
         // An explorable page has started when its script has filled it in (the model explorer loads a model).
-        const explorer = EXPLORERS.find((e) => e.file === name);
-        if (explorer) await page.waitForSelector(explorer.ready, { timeout: 60_000 });
+        const explorer = explorers.find((e) => e.file === name);
+        if (explorer) await page.waitForSelector(explorer.ready, { timeout: 30_000 });
         await page.evaluate(() => document.fonts.ready.then(() => true));
         const { ids, ...read } = await page.evaluate(READ_PAGE) as Omit<RenderedPage, "errors"> & { ids: string[] };
         const rendered = { ...read, errors };
@@ -89,7 +94,7 @@ export async function checkSite(args: string[]): Promise<number> {
           ? checkRenderedPage(info, rendered)
           : explorer
           ? rendered.errors.map((e) => `${e.kind} error: ${e.text.split("\n")[0]}`)
-          : checkRenderedIndex(pages, rendered);
+          : checkRenderedIndex(pages, rendered, explorers);
         for (const link of await deadLinks(site, name, rendered.links, new Set(ids))) {
           problems.push(`dead link: ${link}`);
         }
