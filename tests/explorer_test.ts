@@ -51,6 +51,8 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
         "[data-value]",
         (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute("data-value"), Number(c.textContent)])),
       );
+    const cPrevs = new Map<object, Float32Array>();
+    const cPrevOf = (s: object) => cPrevs.get(s)!;
     const expected = (word: number, cPrev0: number, bf0: number, bi0?: number, bo2?: number) => {
       const e = runningExample();
       const cPrev = Float32Array.from(e.cPrev);
@@ -63,18 +65,19 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
       if (bo2 !== undefined) bo[2] = bo2;
       const x = new Float32Array(4);
       x[word] = 1;
-      return lstmStep({ ...e.params, bf, bi, bo }, x, e.hPrev, cPrev);
+      const s = lstmStep({ ...e.params, bf, bi, bo }, x, e.hPrev, cPrev);
+      cPrevs.set(s, cPrev);
+      return s;
     };
     const compare = async (s: ReturnType<typeof lstmStep>) => {
-      // The diagram's gates are lit by their mean value over the three units.
+      // The diagram's gates are lit by unit 0's values.
       const lit = await page.$eval("[data-gate-explorer] [id$='-diagram']", (d) => ({
         forget: Number(d.getAttribute("data-forget")),
         output: Number(d.getAttribute("data-output")),
         opacity: Number(d.querySelector('g[data-part="forget"]')?.getAttribute("opacity")),
       }));
-      const meanF = (s.f[0] + s.f[1] + s.f[2]) / 3, meanO = (s.o[0] + s.o[1] + s.o[2]) / 3;
-      assert.ok(Math.abs(lit.forget - meanF) < 1e-3 && Math.abs(lit.output - meanO) < 1e-3, JSON.stringify(lit));
-      assert.ok(Math.abs(lit.opacity - (0.15 + 0.85 * meanF)) < 1e-3);
+      assert.ok(Math.abs(lit.forget - s.f[0]) < 1e-3 && Math.abs(lit.output - s.o[0]) < 1e-3, JSON.stringify(lit));
+      assert.ok(Math.abs(lit.opacity - (0.1 + 0.9 * s.f[0])) < 1e-3);
       const shown = await read();
       for (const key of ["f", "i", "cTilde", "o", "c", "h"] as const) {
         for (let k = 0; k < 3; k++) {
@@ -83,6 +86,11 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
             `${key}${k}: page ${shown[`${key}${k}`]}, lstmStep ${s[key][k]}`,
           );
         }
+      }
+      // The two parts of cₜ: what is kept and what is written.
+      for (let k = 0; k < 3; k++) {
+        assert.ok(Math.abs(shown[`kept${k}`] - s.f[k] * cPrevOf(s)[k]) <= 0.0005 + 1e-9, `kept${k}`);
+        assert.ok(Math.abs(shown[`written${k}`] - s.i[k] * s.cTilde[k]) <= 0.0005 + 1e-9, `written${k}`);
       }
     };
     await compare(expected(0, 0.55, 2)); // the running example: reading "Ravi"
@@ -108,6 +116,20 @@ Deno.test("gate explorer in Chromium: the page's numbers are lstmStep's, before 
       el.dispatchEvent(new Event("input"));
     });
     await compare(expected(1, -1.2, 3.5, -2.5, 1.75));
+    const verdict = () => page.$eval("[data-verdict]", (e) => e.getAttribute("data-verdict"));
+    // Reset, then the page's "Try": reading Ravi, raise b_f[0] and lower b_i[0] until Vikram survives.
+    await page.click('[data-control="reset"]');
+    await compare(expected(0, 0.55, 2));
+    assert.equal(await verdict(), "ravi");
+    for (const [group, control, value] of [["bf", "bf0", "8"], ["bi", "bi0", "-8"]]) {
+      await page.click(`[data-control="bias-${group}"]`);
+      await page.$eval(`[data-control="${control}"]`, (el, v) => {
+        (el as HTMLInputElement).value = v as string;
+        el.dispatchEvent(new Event("input"));
+      }, value);
+    }
+    await compare(expected(0, 0.55, 8, -8));
+    assert.equal(await verdict(), "vikram");
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

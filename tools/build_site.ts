@@ -107,10 +107,13 @@ export async function writeExplorers(out: string): Promise<string[]> {
     gate.file,
     explorerPage(
       gate,
-      `<p>One step of the running example's cell from notebooks 02–06: three units, four words. Pick the word the cell
-reads, move the memory it starts from (hₜ₋₁ and cₜ₋₁) and the gates' biases, and every number of the six
-equations follows, computed in this page by the library's own <code>lstmStep</code>. The diagram under the table
-lights each gate by how open it is. Try: read <i>Ravi</i>, then raise b_f of unit 0 until Vikram survives.</p>`,
+      `<p>One step of the running example's cell from notebooks 02–06: three units, four words. Unit 0 holds who the
+story is about: positive for Vikram, negative for Ravi. Pick the word the cell reads, move the memory it starts from
+(hₜ₋₁ and cₜ₋₁) and each gate's bias, and every number of the six equations follows, computed in this page by the
+library's own <code>lstmStep</code>; the diagram under the table lights each gate by how open it is.</p>
+<p>Try: read <i>Ravi</i> and raise b_f[0] until unit 0 keeps most of Vikram (fₜ near 1); Ravi is still written.
+Then pick b_i and lower b_i[0] until nothing is written: the line under the table says Vikram is still the hero.
+The reset button brings back the running example.</p>`,
       gateExplorer().html,
     ),
   );

@@ -6,8 +6,9 @@
  *
  * Every number on the page is in an element with a `data-value` attribute naming it (`f0`, `c2`, …),
  * so that `tests/explorer_test.ts` can read them back and compare them with `lstmStep` in Deno. The
- * cell diagram under the table lights each gate's part by how open the gate is (its mean over the
- * three units).
+ * cell diagram under the table lights each gate's wires and layer by how open one unit's gate is
+ * (unit 0 unless another is chosen), with the value beside it. A reset button returns to the running
+ * example.
  *
  * @module
  */
@@ -29,6 +30,7 @@ export function mountGateExplorer(root: HTMLElement): void {
     bc: [...example.params.bc],
     bo: [...example.params.bo],
   };
+  const resets: (() => void)[] = []; // what the reset button runs: each control back to the running example
   const keep = root.ownerDocument.getElementById(`${root.id}-diagram`);
   root.innerHTML = "";
   const doc = root.ownerDocument;
@@ -38,15 +40,16 @@ export function mountGateExplorer(root: HTMLElement): void {
     if (text) e.textContent = text;
     return e;
   };
+  // Controls beside the table on a wide page, above it on a narrow one.
   root.setAttribute(
     "style",
-    "font: 14px system-ui, sans-serif; display: grid; grid-template-columns: 300px 1fr; gap: 16px; max-width: 820px;",
+    "font: 14px system-ui, sans-serif; display: flex; flex-wrap: wrap; gap: 16px; max-width: 860px;",
   );
-  const controls = el("div");
-  const out = el("div");
+  const controls = el("div", { style: "flex: 0 0 300px; max-width: 100%" });
+  const out = el("div", { style: "flex: 1 1 400px; min-width: 0; overflow-x: auto" });
   root.append(controls, out);
   if (keep) {
-    keep.setAttribute("style", "grid-column: 1 / span 2; max-width: 560px");
+    keep.setAttribute("style", "flex: 1 1 100%; max-width: 560px");
     root.append(keep);
   }
 
@@ -60,6 +63,7 @@ export function mountGateExplorer(root: HTMLElement): void {
       "data-control": `word-${word}`,
     }) as HTMLInputElement;
     radio.checked = k === state.word;
+    resets.push(() => (radio.checked = k === 0));
     radio.addEventListener("change", () => {
       state.word = k;
       render();
@@ -95,6 +99,12 @@ export function mountGateExplorer(root: HTMLElement): void {
       shown.textContent = fmt(values[k]);
       render();
     });
+    const start = values[k];
+    resets.push(() => {
+      values[k] = start;
+      input.value = String(start);
+      shown.textContent = fmt(start);
+    });
     row.append(el("span", { style: "width: 70px" }, `${name}[${k}]`), input, shown);
     parent.append(row);
   };
@@ -107,7 +117,7 @@ export function mountGateExplorer(root: HTMLElement): void {
   const biases = [["bf", "b_f"], ["bi", "b_i"], ["bc", "b_c"], ["bo", "b_o"]] as const;
   const groups = biases.map(([key]) => {
     const group = el("div", { "data-bias-group": key, style: key === "bf" ? "" : "display: none" });
-    state[key].forEach((_, k) => slider(key, state[key], k, -4, 4, group));
+    state[key].forEach((_, k) => slider(key, state[key], k, -8, 8, group));
     return group;
   });
   const pick = el("div", { style: "margin: 2px 0" });
@@ -125,6 +135,36 @@ export function mountGateExplorer(root: HTMLElement): void {
     pick.append(l);
   });
   controls.append(pick, ...groups);
+  const reset = el(
+    "button",
+    { "data-control": "reset", style: "margin-top: 8px; font: inherit" },
+    "Reset to the running example",
+  );
+  reset.addEventListener("click", () => {
+    state.word = 0;
+    resets.forEach((r) => r());
+    render();
+  });
+  controls.append(reset);
+  // Which unit lights the diagram (unit 0, the hero's, by default).
+  const unitPick = el("div", { style: "margin: 8px 0 0" }, "light the diagram for ");
+  let lit = 0;
+  EXAMPLE_UNITS.forEach((_, k) => {
+    const l = el("label", { style: "margin-right: 8px" });
+    const radio = el("input", {
+      type: "radio",
+      name: `lit-${root.id}`,
+      "data-control": `lit-${k}`,
+    }) as HTMLInputElement;
+    radio.checked = k === 0;
+    radio.addEventListener("change", () => {
+      lit = k;
+      render();
+    });
+    l.append(radio, doc.createTextNode(` unit ${k}`));
+    unitPick.append(l);
+  });
+  controls.append(unitPick);
 
   // The cell diagram the page brought along (gateExplorer puts lstmDiagram's SVG in the root), moved under the table.
   const diagram = root.ownerDocument.getElementById(`${root.id}-diagram`);
@@ -144,19 +184,24 @@ export function mountGateExplorer(root: HTMLElement): void {
     const x = new Float32Array(4);
     x[state.word] = 1;
     const s = lstmStep(params, x, state.hPrev, state.cPrev);
+    const kept = s.f.map((f, k) => f * state.cPrev[k]), written = s.i.map((i, k) => i * s.cTilde[k]);
     const rows: [string, string, Float32Array][] = [
       ["fₜ", "σ(W_f·[hₜ₋₁, xₜ] + b_f)", s.f],
       ["iₜ", "σ(W_i·[hₜ₋₁, xₜ] + b_i)", s.i],
       ["c̃ₜ", "tanh(W_c·[hₜ₋₁, xₜ] + b_c)", s.cTilde],
       ["oₜ", "σ(W_o·[hₜ₋₁, xₜ] + b_o)", s.o],
+      ["kept", "fₜ ⊗ cₜ₋₁: the old memory kept", kept],
+      ["written", "iₜ ⊗ c̃ₜ: the new memory written", written],
       ["cₜ", "fₜ ⊗ cₜ₋₁ + iₜ ⊗ c̃ₜ", s.c],
       ["hₜ", "oₜ ⊗ tanh(cₜ)", s.h],
     ];
-    const keys = ["f", "i", "cTilde", "o", "c", "h"];
+    const keys = ["f", "i", "cTilde", "o", "kept", "written", "c", "h"];
     table.innerHTML = "";
     const head = el("tr");
-    for (const t of ["", "equation", ...EXAMPLE_UNITS.map((_, k) => `unit ${k}`)]) {
-      head.append(el("th", { style: "text-align: left; padding: 2px 8px; border-bottom: 1px solid #ccc" }, t));
+    for (const [k, t] of ["", "equation", ...EXAMPLE_UNITS.map((_, k) => `unit ${k}`)].entries()) {
+      const th = el("th", { style: "text-align: left; padding: 2px 8px; border-bottom: 1px solid #ccc" }, t);
+      if (k >= 2) th.setAttribute("title", EXAMPLE_UNITS[k - 2]);
+      head.append(th);
     }
     table.append(head);
     rows.forEach(([symbol, equation, values], r) => {
@@ -181,21 +226,45 @@ export function mountGateExplorer(root: HTMLElement): void {
       });
       table.append(tr);
     });
-    // Light each gate's part of the diagram by how open the gate is, on average over the three units.
-    const mean = (v: Float32Array) => (v[0] + v[1] + v[2]) / 3;
-    const open = { forget: mean(s.f), input: mean(s.i), output: mean(s.o) };
-    for (const [part, value] of Object.entries(open)) {
-      diagram?.querySelectorAll(`g[data-part="${part}"]`).forEach((g) =>
-        g.setAttribute("opacity", (0.15 + 0.85 * value).toFixed(3))
-      );
+    // Light each gate's wires and layer box by how open the chosen unit's gate is, its value beside it.
+    const open = { forget: s.f[lit], input: s.i[lit], output: s.o[lit] };
+    const layers = diagram?.querySelectorAll('g[data-part="layer"]');
+    const where = { forget: [178, 106], input: [344, 100], output: [440, 216] }; // clear of the wires and labels
+    Object.entries(open).forEach(([part, value], g) => {
+      const opacity = (0.1 + 0.9 * value).toFixed(3);
+      diagram?.querySelectorAll(`g[data-part="${part}"]`).forEach((e) => e.setAttribute("opacity", opacity));
+      layers?.[g]?.setAttribute("opacity", opacity);
       diagram?.setAttribute(`data-${part}`, value.toFixed(3));
-    }
+      const svg = diagram?.querySelector("svg");
+      if (!svg) return;
+      let text = svg.querySelector<SVGTextElement>(`text[data-gate-value="${part}"]`);
+      if (!text) {
+        text = doc.createElementNS("http://www.w3.org/2000/svg", "text") as SVGTextElement;
+        text.setAttribute("data-gate-value", part);
+        text.setAttribute("x", String(where[part as keyof typeof where][0]));
+        text.setAttribute("y", String(where[part as keyof typeof where][1]));
+        text.setAttribute("font-size", "13");
+        text.setAttribute("font-weight", "600");
+        text.setAttribute("fill", "#1f4fa0");
+        svg.append(text);
+      }
+      text.textContent = `${part[0]}${"₀₁₂"[lit]} = ${value.toFixed(2)}`;
+    });
+    diagram?.setAttribute("data-unit", String(lit));
     const word = EXAMPLE_WORDS[state.word];
-    note.textContent = `Reading "${word}": unit 0 (${EXAMPLE_UNITS[0]}) keeps ${
+    // Unit 0 holds the hero: positive for Vikram, negative for Ravi (notebook 02's running example).
+    const verdict = s.c[0] > 0.05 ? "vikram" : s.c[0] < -0.05 ? "ravi" : "none";
+    const hero = {
+      vikram: "c₀ > 0: Vikram is still the hero.",
+      ravi: "c₀ < 0: Ravi is the hero now.",
+      none: "c₀ ≈ 0: no hero is held.",
+    };
+    note.setAttribute("data-verdict", verdict);
+    note.textContent = `Reading "${word}": unit 0 (${EXAMPLE_UNITS[0]}; positive is Vikram, negative Ravi) keeps ${
       (100 * s.f[0]).toFixed(0)
-    } % of its old memory and writes ${fmt(s.i[0] * s.cTilde[0])}, so c₀ goes from ${fmt(state.cPrev[0])} to ${
-      fmt(s.c[0])
-    }.`;
+    } % of its old memory and writes ${fmt(written[0])}, so c₀ goes from ${fmt(state.cPrev[0])} to ${fmt(s.c[0])}. ${
+      hero[verdict]
+    } Gates are blue, darker when open; memories blue when positive, red when negative.`;
   }
   render();
 }

@@ -1,0 +1,186 @@
+/**
+ * `deno task firstpass`: the full run's first two passes again, scored at checkpoints, to explain its
+ * validation curve (issue 19): during the first pass the curve's validation perplexity (768 at 400,960
+ * tokens, 560 at 800,800) was far worse than the training perplexity beside it (353, 225), then 148 at
+ * 1.2 million, in the second pass.
+ *
+ *   deno task firstpass [--until 1300000] [--every 100000]
+ *
+ * Trains `BEST_CONFIG` with `BEST_TRAINING` and the full run's seed, with the schedule of the full run's
+ * 2,729,376 tokens (as `deno task fullrun --samples-only` does), and stops after `--until` tokens. At
+ * every checkpoint it scores, with `evaluateWordLM`:
+ *
+ * - the full run's validation slice, the first 50,000 validation tokens (learned prose, Brown genre J),
+ *   with the state carried as the curve was, and with every window from zero;
+ * - the last 50,000 tokens the model was trained on, without dropout (what the training loss would be
+ *   without it), the 50,000 it reads next (unseen text of the same genres), the start of the training
+ *   split (press, genre A) and a fiction slice of the validation split (genres K and L, validation
+ *   tokens 100,000 to 150,000);
+ * - the first 20,000 validation tokens read as one row (B = 1), the state carried through them all;
+ * - the validation slice split by whether each token's word has yet been read as an input: the
+ *   hypothesis that a tied model scores words badly until it has read them;
+ *
+ * and, independently, the first 2,000 validation tokens through the library's own LSTM (`wordLSTM`,
+ * `traceWords`, `nextWordProbabilities`, after `fromKerasLSTM`) against `evaluateWordLM` on the same
+ * tokens read as one row. Writes data/results/first_pass.json.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { brownCorpus } from "@course/lib";
+import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
+import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
+import { evaluateWordLM, initWordLM, streamRows, trainWordLM, type WordLM } from "@course/lib/wordlm.ts";
+import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/inside.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { until: { type: "string" }, every: { type: "string" }, out: { type: "string" } },
+  strict: true,
+});
+const until = Number(values.until ?? 1_300_000), every = Number(values.every ?? 100_000);
+for (const [name, v] of Object.entries({ until, every })) {
+  if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`--${name} must be a whole number > 0, got ${v}`);
+}
+const OUT = values.out ?? "data/results/first_pass.json";
+const FULL_RUN_TOKENS = 2_729_376; // data/results/full_run.json: the schedule's length
+const SLICE = 50_000, CHECK = 2_000;
+
+const corpus = await brownCorpus();
+await initTfjs();
+const { train, valid } = corpus.ids;
+const V = corpus.vocabulary.size;
+const B = BEST_TRAINING.batchSize!, T = BEST_TRAINING.seqLength!;
+
+/** Which words the model has read as inputs after `tokens` tokens of the first pass: the first s ids of each of the B rows. */
+function seenAfter(tokens: number): Uint8Array {
+  const seen = new Uint8Array(V);
+  const { rows } = streamRows(train, B);
+  const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B));
+  for (const row of rows) for (let k = 0; k < s; k++) seen[row[k]] = 1;
+  return seen;
+}
+
+/**
+ * The last `SLICE` tokens the B rows have read (the first pass), as one stream: what training just saw;
+ * with `ahead`, the `SLICE` tokens they read next, text of the same genres not yet seen.
+ */
+function rowSlices(tokens: number, ahead = false): Int32Array {
+  const { rows } = streamRows(train, B);
+  const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B)), per = Math.ceil(SLICE / B);
+  const parts = rows.map((row) => (ahead ? row.subarray(s, s + per) : row.subarray(Math.max(0, s - per), s)));
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const ppl = (model: WordLM, ids: Int32Array, carryState = true) =>
+  evaluateWordLM(model, ids, { maxTokens: SLICE, carryState }).perplexity;
+
+/** The library's own LSTM against evaluateWordLM on the first CHECK validation tokens, one row, from zero. */
+function independent(model: WordLM) {
+  const ids = valid.subarray(0, CHECK + 1);
+  const net = wordLSTM(model);
+  const trace = traceWords(net, ids.subarray(0, CHECK));
+  let sum = 0;
+  for (let t = 0; t < CHECK; t++) sum -= Math.log(nextWordProbabilities(net, trace.h[t])[ids[t + 1]]);
+  const library = Math.exp(sum / CHECK);
+  const tfjs = evaluateWordLM(model, ids, { batchSize: 1, seqLength: CHECK }).perplexity;
+  return { library, tfjs, relativeDifference: Math.abs(library - tfjs) / tfjs };
+}
+
+function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | null) {
+  const started = performance.now();
+  const seen = seenAfter(tokens);
+  const score = evaluateWordLM(model, valid, { maxTokens: SLICE, perToken: true });
+  const split = { seen: { n: 0, loss: 0 }, unseen: { n: 0, loss: 0 } };
+  score.logProbs!.forEach((lp, t) => {
+    if (Number.isNaN(lp)) return;
+    const part = seen[valid[t]] ? split.seen : split.unseen;
+    part.n++;
+    part.loss -= lp;
+  });
+  const point = {
+    tokens,
+    epochs: tokens / (train.length - 1),
+    trainPerplexityWithDropout: trainPerplexity,
+    validation: score.perplexity,
+    validationFromZero: ppl(model, valid, false),
+    lastTrainedWithoutDropout: tokens >= SLICE && tokens <= train.length ? ppl(model, rowSlices(tokens)) : null,
+    trainAhead: tokens + SLICE <= train.length ? ppl(model, rowSlices(tokens, true)) : null,
+    // The first 20,000 validation tokens as one row, the state carried through all of them (B = 1).
+    validationOneRow: evaluateWordLM(model, valid, { maxTokens: 20_000, batchSize: 1 }).perplexity,
+    trainStart: ppl(model, train),
+    validFiction: ppl(model, valid.subarray(100_000)),
+    seenWords: {
+      share: split.seen.n / (split.seen.n + split.unseen.n),
+      perplexity: Math.exp(split.seen.loss / Math.max(1, split.seen.n)),
+    },
+    unseenWords: {
+      share: split.unseen.n / (split.seen.n + split.unseen.n),
+      perplexity: Math.exp(split.unseen.loss / Math.max(1, split.unseen.n)),
+    },
+    independent: independent(model),
+    seconds: (performance.now() - started) / 1000,
+  };
+  console.log(JSON.stringify(point));
+  return point;
+}
+
+const config = { vocabularySize: V, ...BEST_CONFIG };
+const model = initWordLM(config);
+console.log(`first pass replay with ${tfjsEngine()}: until ${until.toLocaleString("en-US")} tokens, every ${every}`);
+const checkpoints = [checkpoint(model, 0, null)];
+class Done extends Error {}
+let sinceLoss = 0, sinceTokens = 0, next = every;
+try {
+  await trainWordLM(model, train, {
+    ...BEST_TRAINING,
+    maxTokens: FULL_RUN_TOKENS,
+    onBatch: (p) => {
+      sinceLoss += p.loss * B * T;
+      sinceTokens += B * T;
+      if (p.tokens >= next) {
+        checkpoints.push(checkpoint(model, p.tokens, Math.exp(sinceLoss / sinceTokens)));
+        sinceLoss = sinceTokens = 0;
+        next += every;
+      }
+      if (p.tokens >= until) throw new Done();
+    },
+  });
+} catch (e) {
+  if (!(e instanceof Done)) throw e;
+}
+await Deno.writeTextFile(
+  OUT,
+  JSON.stringify(
+    {
+      command: `deno task firstpass ${Deno.args.join(" ")}`.trim(),
+      about: "The full run's configuration, seed and schedule trained again through its first passes, scored at " +
+        "checkpoints (tools/first_pass.ts). trainPerplexityWithDropout is the mean training loss since the last " +
+        "checkpoint, as the full run's curve reports it.",
+      config,
+      options: { ...BEST_TRAINING, maxTokens: FULL_RUN_TOKENS, until, every },
+      slices: {
+        validation: "valid[0, 50,000): Brown genre J (learned), the full run's curve's slice",
+        lastTrained: "the last 50,000 tokens the rows had read, first pass only",
+        trainAhead: "the next 50,000 tokens the rows would read, first pass only",
+        validationOneRow: "valid[0, 20,000) as one row (B = 1), the state carried",
+        trainStart: "train[0, 50,000): genre A (press)",
+        validFiction: "valid[100,000, 150,000): genres K and L (fiction, mystery)",
+        independent: `valid[0, ${CHECK}) as one row from a zero state`,
+      },
+      machine: machineInfo(),
+      date: new Date().toISOString(),
+      checkpoints,
+    },
+    null,
+    1,
+  ) + "\n",
+);
+console.log(`wrote ${OUT}`);
