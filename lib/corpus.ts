@@ -73,8 +73,10 @@ export function normalizeWord(word: string): string {
  * Cuts a text typed by a person into tokens the way the Brown corpus is cut, so that a prompt
  * meets the vocabulary as the training text did: lowercased; `,` `;` `:` `?` `!` `(` `)` and `--`
  * split off; a straight or curly double quote becomes the corpus's opening ``` `` ``` or closing
- * `''`; a final `.` is split off unless the word with its dot is a word of `vocabulary` (`mr.`,
- * `u.s.`) or holds another dot; apostrophes inside words stay (`don't`, `man's`), as in the corpus.
+ * `''`; a single quote before or after a word splits off as the corpus's ``` ` ``` or `'` unless the
+ * word with it is a word of `vocabulary` (`'em`, `boys'`); a final `.` is split off unless the word
+ * with its dot is a word of `vocabulary` (`mr.`, `u.s.`) or holds another dot; apostrophes inside
+ * words stay (`don't`, `man's`), as in the corpus.
  *
  * @example
  * ```ts
@@ -102,7 +104,36 @@ export function tokenize(text: string, vocabulary?: Pick<Vocabulary, "has">): st
   const chunks = spaced.split(/\s+/).filter((c) => c !== "");
   const tokens: string[] = [];
   chunks.forEach((chunk, k) => {
-    const word = normalizeWord(chunk);
+    let word = normalizeWord(chunk);
+    // Single quotes around a word split off as the corpus writes them, ` opening and ' closing, unless
+    // the word with its quote is a word of the vocabulary ('em, boys'); the double quotes are done.
+    const before: string[] = [], after: string[] = [];
+    const known = (w: string) => vocabulary?.has(w) === true || vocabulary?.has(w.replace(/\.$/, "")) === true;
+    if (word !== "''" && word !== "``") {
+      while (word.length > 1 && word.startsWith("'") && !known(word)) {
+        before.push("`");
+        word = word.slice(1);
+      }
+      // A closing quote before a sentence's dot ('no'.) closes before the dot, as in the corpus.
+      if (word.length > 2 && word.endsWith("'.") && !known(word)) {
+        after.push("'", ".");
+        word = word.slice(0, -2);
+      }
+      while (word.length > 1 && word.endsWith("'") && !known(word)) {
+        after.unshift("'");
+        word = word.slice(0, -1);
+      }
+    }
+    tokens.push(...before);
+    try {
+      pushWord(word, chunks[k + 1]);
+    } finally {
+      tokens.push(...after);
+    }
+  });
+  return tokens;
+
+  function pushWord(word: string, next: string | undefined): void {
     if (/^\.{3,}$/.test(word)) {
       tokens.push(...word.split("")); // an ellipsis: the corpus has its dots as separate tokens
       return;
@@ -114,13 +145,11 @@ export function tokenize(text: string, vocabulary?: Pick<Vocabulary, "has">): st
     // A final dot stays on an abbreviation: one with a dot inside (u.s., p.m.), a title (mr., dr.),
     // or a vocabulary word with a dot that a lower-case word or a number follows ("no. 5"). Else it
     // ends a sentence ("I said no.").
-    const next = chunks[k + 1];
     const keepsDot = word.slice(0, -1).includes(".") || TITLES.has(word) ||
       (vocabulary?.has(word) === true && next !== undefined && /^[a-z0-9]/.test(next));
     if (keepsDot) tokens.push(word);
     else tokens.push(word.slice(0, -1), ".");
-  });
-  return tokens;
+  }
 }
 
 /**

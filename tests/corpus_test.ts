@@ -67,6 +67,23 @@ Deno.test("tokenize reads a prompt the way the Brown corpus was cut", async () =
     ]],
     ["\u201cWhy\u201d \u2014 he didn\u2019t know", ["``", "why", "''", "--", "he", "didn't", "know"]],
     ["a man's  hat--gone!", ["a", "man's", "hat", "--", "gone", "!"]],
+    // Single quotes split off as the corpus's ` and ', before a sentence's dot; 'em and o'clock are words.
+    ["'I will come back.' He said 'no'.", [
+      "`",
+      "i",
+      "will",
+      "come",
+      "back",
+      ".",
+      "'",
+      "he",
+      "said",
+      "`",
+      "no",
+      "'",
+      ".",
+    ]],
+    ["Tell 'em at ten o'clock.", ["tell", "'em", "at", "ten", "o'clock", "."]],
     ["He paid 3,000 dollars at 7:30, then left.", [
       "he",
       "paid",
