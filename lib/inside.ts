@@ -69,7 +69,8 @@ export const FOUND_UNITS: readonly FoundUnit[] = [
   {
     unit: 13,
     name: "inside a quotation",
-    reads: "higher from an opening `` to its closing '' (r = 0.71), even across sentence ends",
+    reads: "higher from an opening `` to its closing '' (r = 0.71), even across sentence ends; it lets go one word " +
+      "after the closing mark",
     learned: true,
   },
   {

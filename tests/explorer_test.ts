@@ -223,19 +223,49 @@ Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (s
     assert.equal((await page.$$("canvas[data-heatmap]")).length, 3);
 
     // Continue: greedy, then top-p with a seed, each the words generateText picks in Deno.
+    // Continue runs after the click (the button is off meanwhile); wait until it has written.
+    const clickContinue = async () => {
+      const before = await page.$eval("[data-continued]", (e) => e.getAttribute("data-continued"));
+      await page.click("[data-control=continue]");
+      await page.waitForFunction(
+        (b) => {
+          const note = document.querySelector("[data-continued]")!;
+          const button = document.querySelector("[data-control=continue]") as HTMLButtonElement;
+          return !button.disabled && note.getAttribute("data-continued") !== b;
+        },
+        { timeout: 10_000 },
+        before,
+      );
+    };
     await page.select("[data-control=rule]", "greedy");
+    assert.ok(await page.$eval("[data-control=p]", (e) => (e as HTMLInputElement).disabled), "greedy reads no p");
     await page.$eval("[data-control=words]", (e) => ((e as HTMLInputElement).value = "6"));
-    await page.click("[data-control=continue]");
+    await clickContinue();
     const greedy = generateText(model, vocabulary, prompt, { words: 6, sampling: { kind: "greedy" } }).words;
     assert.equal(await page.$eval("[data-continued]", (e) => e.getAttribute("data-continued")), greedy.join(" "));
     const continued = await page.$eval("[data-control=text]", (t) => (t as HTMLTextAreaElement).value);
     assert.equal(continued, `${prompt} ${greedy.join(" ")}`);
+    // The words the model wrote are marked; Undo brings the text back.
+    assert.equal((await page.$$("[data-word][data-generated]")).length, 6);
+    await page.click("[data-control=undo]");
+    await page.waitForFunction(
+      (p) => (document.querySelector("[data-control=text]") as HTMLTextAreaElement).value === p,
+      {
+        timeout: 5_000,
+      },
+      prompt,
+    );
+    await page.select("[data-control=rule]", "greedy");
+    await clickContinue();
     await page.select("[data-control=rule]", "topP");
     await page.$eval("[data-control=seed]", (e) => ((e as HTMLInputElement).value = "7"));
-    await page.click("[data-control=continue]");
+    // Out-of-range boxes are brought within their limits, and the page says what it used.
+    await page.$eval("[data-control=p]", (e) => ((e as HTMLInputElement).value = "1.5"));
+    await clickContinue();
+    assert.equal(await page.$eval("[data-control=p]", (e) => (e as HTMLInputElement).value), "1");
     const sampled = generateText(model, vocabulary, continued, {
       words: 6,
-      sampling: { kind: "topP", p: 0.9, temperature: 1 },
+      sampling: { kind: "topP", p: 1, temperature: 1 },
       seed: 7,
     });
     assert.equal(

@@ -246,7 +246,7 @@ export const EXPLORERS: readonly ExplorerInfo[] = [
     title: "The gate explorer: one LSTM step you can move",
     summary: "The running example's cell (H = 3, X = 4) from notebooks 02–06: choose the word read, move " +
       "hₜ₋₁, cₜ₋₁ and the gates' biases, and watch the six equations and the cell's diagram follow, " +
-      "computed by the library's own lstmStep.",
+      "computed by the library's own lstmStep. Best after notebook 04.",
     ready: "[data-gate-explorer] [data-value]",
   },
   {
@@ -254,7 +254,8 @@ export const EXPLORERS: readonly ExplorerInfo[] = [
     title: "The model explorer: type a sentence, watch the course's best model read it",
     summary: "The model of notebooks 08–10 running in your browser: its probability for each word you type and its " +
       "five guesses for the next, the text coloured by any cell (the quotation cell of notebook 10 and the others " +
-      "by name), its forget, input and output gates over the sentence, and a button that continues the text.",
+      "by name), its forget, input and output gates over the sentence, and a button that continues the text. Best " +
+      "after notebook 10.",
     ready: "[data-model-explorer] [data-status=ready]",
   },
 ];

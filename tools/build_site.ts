@@ -156,8 +156,10 @@ the probability it gave that word before seeing it, and its five guesses for the
 by one cell of its memory; notebook 10's search found the three offered by name. Below, the forget, input and output
 gates of all 256 units after each word, and a button that lets the model continue your text with the picking rules
 of notebook 08.</p>
-<p>Try: open a quotation with <code>"</code> and watch unit 13 turn red until you close it; pick greedy, then top-p
-with a higher temperature, and continue the same text.</p>`,
+<p>Try: type a sentence that opens a quotation with <code>"</code> and watch unit 13: it stays red inside the
+quotation and lets go one word after you close it. Then type the same words without the quotation marks: a cell rarely
+tracks one thing alone (notebook 10 says why). Continue the text with greedy picking, press Undo, and continue it again
+with top-p and a higher temperature: the same start, different writing.</p>`,
       `<div data-model-explorer>The model explorer needs JavaScript.</div>`,
       ["tfjs-wasm.js", "brown-lstm.js", "model-explorer.js"],
     ),

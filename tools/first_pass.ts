@@ -22,7 +22,8 @@
  *
  * and, independently, the first 2,000 validation tokens through the library's own LSTM (`wordLSTM`,
  * `traceWords`, `nextWordProbabilities`, after `fromKerasLSTM`) against `evaluateWordLM` on the same
- * tokens read as one row. Writes data/results/first_pass.json.
+ * tokens read as one row. Writes data/results/first_pass.json; the checkpoints themselves (float32) go
+ * to build/first_pass/tokens-N/.
  *
  * @module
  */
@@ -31,7 +32,7 @@ import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
-import { evaluateWordLM, initWordLM, streamRows, trainWordLM, type WordLM } from "@course/lib/wordlm.ts";
+import { evaluateWordLM, initWordLM, saveWordLM, streamRows, trainWordLM, type WordLM } from "@course/lib/wordlm.ts";
 import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/inside.ts";
 
 const { values } = parseArgs({
@@ -94,6 +95,25 @@ function independent(model: WordLM) {
   return { library, tfjs, relativeDifference: Math.abs(library - tfjs) / tfjs };
 }
 
+/** Where the loss by position since the zero state is cut: [0, 35), [35, 200), … tokens read. */
+const POSITIONS = [0, 35, 200, 1_000, 5_000, 20_000];
+
+function oneRow(model: WordLM) {
+  const score = evaluateWordLM(model, valid, { maxTokens: 20_000, batchSize: 1, perToken: true });
+  const byPosition = POSITIONS.slice(0, -1).map((from, k) => {
+    const to = POSITIONS[k + 1];
+    let loss = 0, n = 0;
+    for (let t = from + 1; t <= to; t++) {
+      const lp = score.logProbs![t];
+      if (Number.isNaN(lp)) continue;
+      loss -= lp;
+      n++;
+    }
+    return { from, to, perplexity: Math.exp(loss / n) };
+  });
+  return { validationOneRow: score.perplexity, validationOneRowByPosition: byPosition };
+}
+
 function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | null) {
   const started = performance.now();
   const seen = seenAfter(tokens);
@@ -113,8 +133,9 @@ function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | nul
     validationFromZero: ppl(model, valid, false),
     lastTrainedWithoutDropout: tokens >= SLICE && tokens <= train.length ? ppl(model, rowSlices(tokens)) : null,
     trainAhead: tokens + SLICE <= train.length ? ppl(model, rowSlices(tokens, true)) : null,
-    // The first 20,000 validation tokens as one row, the state carried through all of them (B = 1).
-    validationOneRow: evaluateWordLM(model, valid, { maxTokens: 20_000, batchSize: 1 }).perplexity,
+    // The first 20,000 validation tokens as one row, the state carried through all of them (B = 1), and
+    // its loss by how many tokens the state had read since it was zero: does the model need a long warm-up?
+    ...oneRow(model),
     trainStart: ppl(model, train),
     validFiction: ppl(model, valid.subarray(100_000)),
     seenWords: {
@@ -132,6 +153,13 @@ function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | nul
   return point;
 }
 
+/** Saves the model at a checkpoint (float32, git-ignored build/), for looking again without training again. */
+async function save(model: WordLM, tokens: number) {
+  await saveWordLM(model, corpus.vocabulary, `build/first_pass/tokens-${tokens}`, {
+    notes: { madeBy: "deno task firstpass", tokens },
+  });
+}
+
 const config = { vocabularySize: V, ...BEST_CONFIG };
 const model = initWordLM(config);
 console.log(`first pass replay with ${tfjsEngine()}: until ${until.toLocaleString("en-US")} tokens, every ${every}`);
@@ -142,11 +170,12 @@ try {
   await trainWordLM(model, train, {
     ...BEST_TRAINING,
     maxTokens: FULL_RUN_TOKENS,
-    onBatch: (p) => {
+    onBatch: async (p) => {
       sinceLoss += p.loss * B * T;
       sinceTokens += B * T;
       if (p.tokens >= next) {
         checkpoints.push(checkpoint(model, p.tokens, Math.exp(sinceLoss / sinceTokens)));
+        await save(model, p.tokens);
         sinceLoss = sinceTokens = 0;
         next += every;
       }
@@ -170,7 +199,8 @@ await Deno.writeTextFile(
         validation: "valid[0, 50,000): Brown genre J (learned), the full run's curve's slice",
         lastTrained: "the last 50,000 tokens the rows had read, first pass only",
         trainAhead: "the next 50,000 tokens the rows would read, first pass only",
-        validationOneRow: "valid[0, 20,000) as one row (B = 1), the state carried",
+        validationOneRow:
+          "valid[0, 20,000) as one row (B = 1), the state carried; ByPosition: its perplexity by tokens read since the zero state",
         trainStart: "train[0, 50,000): genre A (press)",
         validFiction: "valid[100,000, 150,000): genres K and L (fiction, mystery)",
         independent: `valid[0, ${CHECK}) as one row from a zero state`,

@@ -152,7 +152,16 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     style: "width: 100%; font: inherit; padding: 6px; box-sizing: border-box;",
   });
   text.value = FIRST_TEXT;
-  const timing = el("p", { style: "color: #555; margin: 4px 0 10px;" });
+  const timing = el("p", { style: "color: #555; margin: 4px 0 2px;" });
+  const legend = el(
+    "p",
+    { style: "color: #555; font-size: 13px; margin: 0 0 10px;" },
+    "How to read it: the model first reads <eos>, the end of a sentence, as every sentence of its training text " +
+      "follows one. `` and '' open and close a quotation, as the Brown corpus writes them. Under each word: p, " +
+      "the probability the model gave that word before seeing it (3.1e-4 means 0.00031), then its five guesses " +
+      "for the word after it. A dashed box is a word the model does not know: it reads <unk>, which stands for " +
+      "every rare word, and p is the probability of <unk>.",
+  );
   const unitRow = el("div", { style: "margin: 6px 0;" });
   const select = el("select", { "data-control": "unit-select" });
   for (const u of FOUND_UNITS) {
@@ -174,8 +183,8 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     style: "width: 4.5em; margin-left: 6px;",
   });
   const valueSelect = el("select", { "data-control": "value", style: "margin-left: 6px;" });
-  valueSelect.append(el("option", { value: "tanhC" }, "tanh(c): the long-term memory"));
-  valueSelect.append(el("option", { value: "h" }, "h: what the cell shows"));
+  valueSelect.append(el("option", { value: "tanhC" }, "tanh(c): its long-term memory, squashed to (−1, 1)"));
+  valueSelect.append(el("option", { value: "h" }, "h = o ⊗ tanh(c): what it shows the rest of the network"));
   const unitNote = el("div", { style: "color: #555; font-size: 13px; margin-top: 2px;" });
   unitRow.append("Colour the words by ", select, unitInput, valueSelect, unitNote);
 
@@ -185,7 +194,7 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
   });
   const heat = el("div", { style: "margin-top: 14px;" });
   const cont = el("div", { style: "margin: 14px 0; padding: 8px 10px; background: #f4f6f8; border-radius: 6px;" });
-  root.append(text, timing, unitRow, tokens, heat, cont);
+  root.append(text, timing, legend, unitRow, tokens, heat, cont);
 
   // ---- continue: the four picking rules of notebook 08 ----
   const rule = el("select", { "data-control": "rule" });
@@ -202,6 +211,11 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
   const words = num("words", "15", { min: "1", max: "100", step: "1" });
   const seed = num("seed", "1", { min: "0", step: "1" });
   const button = el("button", { "data-control": "continue", style: "font: inherit; padding: 2px 12px;" }, "Continue ▸");
+  const undo = el(
+    "button",
+    { "data-control": "undo", style: "font: inherit; padding: 2px 8px;", disabled: "" },
+    "Undo",
+  );
   const contNote = el("span", { "data-continued": "", style: "margin-left: 8px; color: #555;" });
   const label = (t: string, input: HTMLElement) => {
     const l = el("label", { style: "margin-right: 12px; white-space: nowrap;" }, t + " ");
@@ -210,6 +224,8 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
   };
   cont.append(
     button,
+    " ",
+    undo,
     " ",
     label("words", words),
     label("picking", rule),
@@ -220,17 +236,46 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     contNote,
   );
 
+  // Each box kept within its limits, and rewritten when a value was out of them: what runs is what shows.
+  const LIMITS: Record<string, [number, number, boolean]> = {
+    words: [1, 100, true],
+    temperature: [0.1, 3, false],
+    k: [1, 1000, true],
+    p: [0.05, 1, false],
+    seed: [0, 1_000_000, true],
+  };
+  const value = (input: HTMLInputElement) => {
+    const [lo, hi, whole] = LIMITS[input.getAttribute("data-control")!];
+    let v = Number(input.value);
+    if (!Number.isFinite(v) || input.value.trim() === "") v = Number(input.defaultValue);
+    v = Math.max(lo, Math.min(hi, whole ? Math.round(v) : v));
+    if (String(v) !== input.value) input.value = String(v);
+    return v;
+  };
+  // Only the boxes the chosen rule reads are on: greedy reads none, temperature its τ, top-k k and τ, top-p p and τ.
+  const uses: Record<string, HTMLInputElement[]> = {
+    greedy: [],
+    temperature: [temperature],
+    topK: [k, temperature],
+    topP: [p, temperature],
+  };
+  const enable = () => {
+    for (const input of [temperature, k, p]) input.disabled = !uses[rule.value].includes(input);
+  };
+  rule.addEventListener("change", enable);
+  enable();
+
   const sampling = (): Sampling => {
-    const tau = Number(temperature.value);
+    const tau = value(temperature);
     switch (rule.value) {
       case "greedy":
         return { kind: "greedy" };
       case "temperature":
         return { kind: "temperature", temperature: tau };
       case "topK":
-        return { kind: "topK", k: Number(k.value), temperature: tau };
+        return { kind: "topK", k: value(k), temperature: tau };
       default:
-        return { kind: "topP", p: Number(p.value), temperature: tau };
+        return { kind: "topP", p: value(p), temperature: tau };
     }
   };
 
@@ -238,20 +283,26 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
   let trace: ReturnType<typeof traceWords> | undefined;
   let shown: string[] = [];
   const unit = () => Math.max(0, Math.min(c.hiddenSize - 1, Math.round(Number(unitInput.value) || 0)));
+  let generatedFrom = Infinity; // the first token the last Continue wrote, while the text is as it left it
 
   const colour = () => {
     if (trace === undefined) return;
     const u = unit(), values = valueSelect.value === "h" ? trace.h : trace.tanhC;
     const found = FOUND_UNITS.find((f) => f.unit === u);
+    const which = valueSelect.value === "h" ? "h" : "tanh(c)";
     unitNote.textContent = found
-      ? `Unit ${u}, ${found.name}: ${found.reads} (notebook 10). Blue −1, white 0, red +1.`
-      : `Unit ${u}. Blue −1, white 0, red +1.`;
+      ? `Unit ${u}, ${found.name}: ${found.reads} (notebook 10). Each word coloured by the unit's ${which} after ` +
+        "reading it: blue −1, white 0, red +1; hover a word for the value."
+      : `Unit ${u} (units are numbered 0 to ${c.hiddenSize - 1}). Each word coloured by its ${which} after reading ` +
+        "it: blue −1, white 0, red +1; hover a word for the value.";
     tokens.querySelectorAll<HTMLElement>("[data-token]").forEach((box) => {
       const t = Number(box.getAttribute("data-token"));
       const v = values[t][u];
       const word = box.querySelector<HTMLElement>("[data-word]")!;
       word.style.background = divergingColor(v);
       word.setAttribute("data-unit-value", v.toFixed(6));
+      const note = word.getAttribute("data-note") ?? "";
+      word.title = `unit ${u}: ${which} = ${v.toFixed(3)}${note}`;
     });
     drawHeatmaps();
   };
@@ -260,64 +311,77 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     if (trace === undefined) return;
     heat.innerHTML = "";
     const T = trace.h.length, H = c.hiddenSize, u = unit();
-    // Three side by side: one column per token, one row per unit, the words written under the columns.
-    const colW = Math.max(3, Math.min(18, Math.floor(300 / T))), labels = 64;
+    // Three side by side, one column per token (squeezed past 260 tokens), one row per unit, the chosen
+    // unit marked by ticks on both sides, the words written under the columns when there is room.
+    const colW = Math.max(1, Math.min(18, Math.floor(260 / T))), margin = 6, labels = 60;
+    const gridW = T * colW, width = gridW + 2 * margin + 30;
     heat.append(
       el(
         "div",
         { style: "font-weight: 600; margin-bottom: 4px;" },
-        `The gates of all ${H} units after each word: white shut (0), dark open (1); the red line is unit ${u}. ` +
-          "Hover for a value.",
+        `The gates of all ${H} units (rows) after each word (columns): white shut (0), dark open (1). ` +
+          `The red ticks mark unit ${u}. Hover for a value.`,
       ),
     );
+    const row = el("div", { style: "display: flex; gap: 10px; overflow-x: auto;" });
     for (
       const [name, gate] of [["forget gate f", trace.f], ["input gate i", trace.i], ["output gate o", trace.o]] as const
     ) {
-      const box = el("div", { style: "display: inline-block; margin: 0 14px 8px 0; vertical-align: top;" });
+      const box = el("div", { style: "flex: 0 0 auto;" });
       box.append(el("div", { style: "font-size: 13px;" }, name));
-      // 40 px more than the columns: the last words' labels lean right
-      const canvas = el("canvas", {
-        width: String(T * colW + 40),
-        height: String(H + labels),
-        "data-heatmap": name[0],
-      });
+      const canvas = el("canvas", { width: String(width), height: String(H + labels), "data-heatmap": name[0] });
       const g = canvas.getContext("2d")!;
-      const image = g.createImageData(T * colW, H);
+      const image = g.createImageData(gridW, H);
       for (let t = 0; t < T; t++) {
         for (let j = 0; j < H; j++) {
           const [r, gg, b] = gateColor(gate[t][j]);
           for (let x = t * colW; x < (t + 1) * colW; x++) {
-            const at = (j * T * colW + x) * 4;
+            const at = (j * gridW + x) * 4;
             image.data[at] = r, image.data[at + 1] = gg, image.data[at + 2] = b, image.data[at + 3] = 255;
           }
         }
       }
-      g.putImageData(image, 0, 0);
+      g.putImageData(image, margin, 0);
       g.fillStyle = "#d62728";
-      g.fillRect(0, u, T * colW, 1);
+      g.fillRect(0, u - 1, margin - 1, 3);
+      g.fillRect(margin + gridW + 1, u - 1, margin - 1, 3);
       g.fillStyle = "#333";
       g.font = "10px system-ui, sans-serif";
-      if (colW >= 8) {
-        for (let t = 0; t < T; t++) {
-          g.save();
-          g.translate(t * colW + colW / 2 + 3, H + 4);
-          g.rotate(Math.PI / 3);
-          g.fillText(shown[t].slice(0, 10), 0, 0);
-          g.restore();
-        }
+      // A label every `every` columns, so that they do not overlap (about 10 px apart).
+      const every = Math.max(1, Math.ceil(10 / colW));
+      for (let t = 0; t < T; t += every) {
+        g.save();
+        g.translate(margin + t * colW + colW / 2 + 3, H + 4);
+        g.rotate(Math.PI / 3);
+        g.fillText(shown[t].slice(0, 10), 0, 0);
+        g.restore();
       }
       canvas.addEventListener("mousemove", (e) => {
-        const t = Math.min(T - 1, Math.floor(e.offsetX / colW)), j = Math.min(H - 1, e.offsetY);
-        canvas.title = `unit ${j}, after "${shown[t]}": ${name[0]} = ${gate[t][j].toFixed(3)}`;
+        const x = e.offsetX - margin, y = e.offsetY;
+        if (x < 0 || x >= gridW || y < 0 || y >= H) {
+          canvas.title = "";
+          return;
+        }
+        const t = Math.floor(x / colW);
+        canvas.title = `unit ${y}, after "${shown[t]}": ${name[0]} = ${gate[t][y].toFixed(3)}`;
       });
       box.append(canvas);
-      heat.append(box);
+      row.append(box);
     }
+    heat.append(row);
   };
 
   const read = () => {
     const started = performance.now();
     let along: ReturnType<typeof readAlong>;
+    if (text.value.trim() === "") {
+      timing.textContent = "Type a sentence above: the model reads it word by word.";
+      timing.setAttribute("data-error", "");
+      tokens.innerHTML = "";
+      trace = undefined;
+      heat.innerHTML = "";
+      return;
+    }
     try {
       along = readAlong(m.model, m.vocabulary, text.value, { k: 5 });
     } catch (e) {
@@ -336,13 +400,16 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     along.steps.forEach((s, t) => {
       const box = el("div", { "data-token": String(t), style: "min-width: 64px; font-size: 12px;" });
       const unknown = t > 0 && along.prompt.ids[t] === m.vocabulary.id("<unk>");
+      const generated = t >= generatedFrom;
       const word = el("div", {
         "data-word": s.word,
+        "data-note": (unknown ? "; not one of the model's words: read as <unk>" : "") +
+          (generated ? "; written by the model" : ""),
         style: `font-size: 15px; padding: 1px 4px; border-radius: 3px; border: 1px ${
           unknown ? "dashed #999" : "solid #ddd"
-        };`,
-        title: unknown ? `not in the model's 10,000 words: read as <unk>` : "",
+        };${generated ? " font-style: italic; text-decoration: underline dotted #888;" : ""}`,
       }, s.word);
+      if (generated) word.setAttribute("data-generated", "");
       const pWord = el(
         "div",
         { "data-p": s.p === null ? "" : String(s.p), style: "color: #555;", title: "P(this word | the words before)" },
@@ -358,13 +425,15 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     const unknown = along.prompt.unknown;
     timing.textContent = `${along.steps.length - 1} tokens read and the top 5 after each in ${ms.toFixed(1)} ms` +
       (unknown.length ? `; not in the vocabulary, read as <unk>: ${unknown.join(", ")}` : "") +
-      ". Under each word: the probability the model gave it, then its five guesses for the next word.";
+      (generatedFrom < along.steps.length ? ". Words in italics, underlined, were written by the model." : ".");
     timing.setAttribute("data-ms", ms.toFixed(2));
     colour();
   };
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   text.addEventListener("input", () => {
+    generatedFrom = Infinity; // the learner changed the text: nothing is marked as the model's any more
+    undo.disabled = true;
     clearTimeout(pending);
     pending = setTimeout(read, 150);
   });
@@ -373,27 +442,56 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     unitInput.focus();
     colour();
   });
+  unitInput.addEventListener("change", () => {
+    if (unitInput.value !== String(unit())) unitInput.value = String(unit()); // 300 → 255, −1 → 0
+  });
   unitInput.addEventListener("input", () => {
     const match = FOUND_UNITS.find((f) => f.unit === unit());
     select.value = match ? String(match.unit) : "other";
     colour();
   });
   valueSelect.addEventListener("change", colour);
+  let before: string | undefined;
   button.addEventListener("click", () => {
-    try {
-      const out = generateText(m.model, m.vocabulary, text.value, {
-        words: Math.round(Number(words.value)),
-        sampling: sampling(),
-        seed: Math.round(Number(seed.value)),
-      });
-      // <eos> stays in the text as written: the prompt reader takes it as the end of a sentence.
-      contNote.textContent = `added: ${out.words.join(" ")}`;
-      contNote.setAttribute("data-continued", out.words.join(" "));
-      text.value = `${text.value.trimEnd()} ${out.words.join(" ")}`;
-      read();
-    } catch (e) {
-      contNote.textContent = (e as Error).message;
+    if (text.value.trim() === "") {
+      contNote.textContent = "Type a few words first: the model continues your text.";
+      return;
     }
+    button.disabled = true;
+    contNote.textContent = "writing…";
+    // After the browser has drawn the disabled button: generating 100 words takes a moment.
+    setTimeout(() => {
+      try {
+        const count = value(words);
+        const out = generateText(m.model, m.vocabulary, text.value, {
+          words: count,
+          sampling: sampling(),
+          seed: value(seed),
+        });
+        // <eos> stays in the text as written: the prompt reader takes it as the end of a sentence.
+        contNote.textContent = `added: ${out.words.join(" ")}`;
+        contNote.setAttribute("data-continued", out.words.join(" "));
+        before = text.value;
+        generatedFrom = out.prompt.tokens.length + 1; // after <eos> and the prompt's tokens
+        text.value = `${text.value.trimEnd()} ${out.words.join(" ")}`;
+        undo.disabled = false;
+        read();
+      } catch (e) {
+        contNote.textContent = (e as Error).message;
+      } finally {
+        button.disabled = false;
+      }
+    }, 0);
+  });
+  undo.addEventListener("click", () => {
+    if (before === undefined) return;
+    text.value = before;
+    before = undefined;
+    generatedFrom = Infinity;
+    undo.disabled = true;
+    contNote.textContent = "";
+    contNote.setAttribute("data-continued", "");
+    read();
   });
   read();
   // For tests and the latency benchmark (tools/bench_explorer.ts): the library's calls on this page's model.
