@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { gateExplorer } from "@course/lib/explorer.ts";
 import { lstmStep, runningExample } from "@course/lib";
 import { launchBrowser, openPage, screenshots } from "../tools/_browser.ts";
-import { writeExplorers } from "../tools/build_site.ts";
+import { bundle, writeExplorers } from "../tools/build_site.ts";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/wordlm.ts";
 import { courseModelDir, traceWords, wordLSTM } from "@course/lib/inside.ts";
@@ -17,23 +17,7 @@ const root = new URL("../", import.meta.url);
 
 Deno.test("the committed bundle is what deno task bundle makes from lib/explorer/gate_explorer.ts", async () => {
   const out = await Deno.makeTempFile({ suffix: ".js" });
-  const { success } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--platform",
-      "browser",
-      "--format",
-      "iife",
-      "--minify",
-      "-o",
-      out,
-      "lib/explorer/gate_explorer.ts",
-    ],
-    cwd: root,
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert.ok(success);
+  await bundle("lib/explorer/gate_explorer.ts", out);
   const committed = await Deno.readTextFile(new URL("lib/explorer/gate_explorer.bundle.js", root));
   assert.equal(await Deno.readTextFile(out), committed, "run deno task bundle and commit the result");
 });

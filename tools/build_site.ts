@@ -118,23 +118,7 @@ The reset button brings back the running example.</p>`,
     ),
   );
 
-  const bundled = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "browser",
-      "--format",
-      "iife",
-      "--minify",
-      "-o",
-      join(out, "model-explorer.js"),
-      join(ROOT, "lib", "explorer", "model_explorer.ts"),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!bundled.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(bundled.stderr).trim()}`);
+  await bundle(join(ROOT, "lib", "explorer", "model_explorer.ts"), join(out, "model-explorer.js"));
   written.push("model-explorer.js");
 
   const dir = join(ROOT, "data", "models", "brown-lstm");
@@ -166,6 +150,18 @@ with top-p and a higher temperature: the same start, different writing.</p>`,
   );
   await write("explorers.json", JSON.stringify(EXPLORERS, null, 1) + "\n"); // what tools/check_site.ts opens
   return written;
+}
+
+/**
+ * A page script bundled for the browser by Deno's own bundler, as \`deno task bundle\` does for the gate
+ * explorer: one minified script (IIFE) with everything it imports, tfjs included.
+ *
+ * @throws {Error} with the bundler's message if it fails
+ */
+export async function bundle(entry: string, out: string): Promise<void> {
+  const args = ["bundle", "--quiet", "--platform", "browser", "--format", "iife", "--minify", "-o", out, entry];
+  const done = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT, stdout: "piped", stderr: "piped" }).output();
+  if (!done.success) throw new Error(`deno bundle ${entry} failed: ${new TextDecoder().decode(done.stderr).trim()}`);
 }
 
 /** Bytes as base64, in chunks (String.fromCharCode takes a limited number of arguments). */
