@@ -496,6 +496,102 @@ export interface FullRunFile {
   readonly scores: { readonly valid: SplitScores; readonly test: SplitScores };
 }
 
+/** `data/results/first_pass.json` (`deno task firstpass`): the full run's first passes again, scored at checkpoints. */
+export interface FirstPassFile {
+  readonly options: { readonly until: number; readonly every: number };
+  readonly checkpoints: readonly {
+    readonly tokens: number;
+    readonly epochs: number;
+    /** The mean training loss since the last checkpoint, as exp, with dropout on: what the full run's curve reports. */
+    readonly trainPerplexityWithDropout: number | null;
+    /** The curve's slice as the curve reads it: 32 rows of 1,562 tokens, each from a zero state. */
+    readonly validation: number;
+    /** Its first 20,000 tokens as one row, the state carried through them. */
+    readonly validationOneRow: number;
+    readonly unseenWords: { readonly share: number; readonly perplexity: number };
+    readonly independent: { readonly library: number; readonly tfjs: number; readonly relativeDifference: number };
+    /** The slice row by row (`deno task firstpass --rows`). */
+    readonly validationRows?: {
+      readonly perplexity: number;
+      readonly withoutStuck: number;
+      readonly stuck: readonly {
+        readonly row: number;
+        readonly perplexity: number;
+        readonly firstWord: string;
+        readonly firstWordReadAsInput: number;
+      }[];
+    };
+  }[];
+}
+
+/** Where the first pass over Brown's training split ends, in tokens with `<eos>` (835,523 ids, less one). */
+const FIRST_PASS_END = 835_522;
+
+/**
+ * Notebook 09's picture of the first-pass anomaly: the curve's validation slice read as the curve read
+ * it (32 rows, each from a zero state), the same without its stuck rows, its first 20,000 tokens as one
+ * row, and the training perplexity with dropout, along the replay of the full run's first passes; the
+ * full run's own curve as dots; a rule where the second pass begins. Log scale.
+ */
+export function firstPassChart(fp: FirstPassFile, fr: FullRunFile): Chart {
+  const points = fp.checkpoints.filter((c) => c.tokens > 0);
+  const series = [
+    ["as the curve reads it: 32 rows, each from a zero state", (c: typeof points[number]) => c.validation],
+    ["the same 32 rows without the stuck ones", (c: typeof points[number]) => c.validationRows?.withoutStuck ?? NaN],
+    ["its first 20,000 tokens as one row", (c: typeof points[number]) => c.validationOneRow],
+    [
+      "training, with dropout (the curve's other line)",
+      (c: typeof points[number]) => c.trainPerplexityWithDropout ?? NaN,
+    ],
+  ] as const;
+  const rows = series.flatMap(([name, get]) =>
+    points.map((c) => ({ series: name, millions: c.tokens / 1e6, perplexity: get(c) }))
+      .filter((r) => Number.isFinite(r.perplexity))
+  );
+  const full = fr.training.curve.filter((c) => c.tokens <= fp.options.until)
+    .map((c) => ({ millions: c.tokens / 1e6, perplexity: c.validPerplexity }));
+  return plot({
+    title: "The first pass again: the validation slice read three ways",
+    subtitle:
+      "Replay of the full run (deno task firstpass); dots: the full run's own curve; dashed: the second pass begins",
+    width: 820,
+    height: 320,
+    x: { label: "training tokens (millions)", grid: true },
+    // From below the lowest point to above the highest, so that no line runs off the frame.
+    y: {
+      label: "perplexity",
+      type: "log",
+      grid: true,
+      domain: [0.9 * Math.min(...rows.map((r) => r.perplexity)), 1.1 * Math.max(...rows.map((r) => r.perplexity))],
+    },
+    color: { legend: true, domain: series.map(([name]) => name) },
+    marks: [
+      Plot.ruleX([FIRST_PASS_END / 1e6], { stroke: "#999", strokeDasharray: "4 4" }),
+      Plot.line(rows, { x: "millions", y: "perplexity", stroke: "series" }),
+      Plot.dot(rows, { x: "millions", y: "perplexity", fill: "series", r: 2.5 }),
+      Plot.dot(full, { x: "millions", y: "perplexity", stroke: "#111", r: 5 }),
+    ],
+  });
+}
+
+/** The stuck rows of the validation slice at one checkpoint: where each starts, on which word, how often training had read it. */
+export function stuckRowsTable(fp: FirstPassFile, tokens: number): Table {
+  const point = fp.checkpoints.find((c) => c.tokens === tokens);
+  if (point?.validationRows === undefined) {
+    throw new RangeError(`No row scores at ${tokens} tokens in first_pass.json: run deno task firstpass --rows`);
+  }
+  return table(
+    point.validationRows.stuck.map((r) => ({
+      row: r.row,
+      "starts at validation token": (r.row * 1_562).toLocaleString("en-US"),
+      "first word": r.firstWord,
+      "read as an input so far": `${r.firstWordReadAsInput}×`,
+      "the row's perplexity": r.perplexity.toExponential(1),
+    })),
+    { caption: `The stuck rows after ${tokens.toLocaleString("en-US")} training tokens (32 rows of 1,562 tokens)` },
+  );
+}
+
 /** `data/results/one_epoch.json`: the one-epoch model, notebook 08's LONG_RUN setting (E 64, H 128) trained one pass. */
 export interface OneEpochFile {
   readonly parameters: number;

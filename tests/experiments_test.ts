@@ -5,6 +5,8 @@ import {
   bestVariants,
   EXPERIMENTS,
   experimentView,
+  firstPassChart,
+  type FirstPassFile,
   fullRunCharts,
   fullRunEvidence,
   type FullRunFile,
@@ -17,6 +19,7 @@ import {
   signedChange,
   SMALL_VOCABULARY,
   smallRun,
+  stuckRowsTable,
   summaryTable,
   testScoreTable,
   toSmallVocabulary,
@@ -316,4 +319,50 @@ Deno.test("data/results/full_run_samples.json: a replay of the full run's config
     assert.deepEqual(Object.keys(c.samples), ["the city", "he said that", "in the morning"]);
     for (const p of samples.prompts) assert.equal(c.samples[p]["greedy"].split(" ").length, 20);
   }
+});
+
+Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json; its chart and table draw", async () => {
+  const nb = JSON.parse(
+    await Deno.readTextFile(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url)),
+  );
+  const md = (nb.cells as { cell_type: string; source: string[] }[]).filter((c) => c.cell_type === "markdown")
+    .map((c) => c.source.join("")).join("\n");
+  const fp = await readResults<FirstPassFile>("first_pass.json");
+  const fr = await readResults<FullRunFile>("full_run.json");
+  const at = (tokens: number) => fp.checkpoints.find((c) => c.tokens === tokens)!;
+  const full = (tokens: number) => fr.training.curve.find((c) => c.tokens === tokens)!.validPerplexity.toFixed(0);
+  const n = (x: number) => x.toFixed(0);
+  const point = at(400_960), rows = point.validationRows!;
+  const words = ["blind", "truck", "composer", "strain"];
+  assert.deepEqual(rows.stuck.map((r) => r.firstWord), words);
+  const expected = [
+    `761 at 400,960 tokens (the full run: ${full(400_960)}), 563 at 800,800 (${full(800_800)}), 149 at 1,200,640 (${
+      full(1_200_640)
+    })`,
+    `at 400,960 tokens, ${rows.stuck.length} of the 32 have perplexities near 10⁷`,
+    `(*blind* ${rows.stuck[0].firstWordReadAsInput} times, *truck* ${rows.stuck[1].firstWordReadAsInput}, *composer* ${
+      rows.stuck[2].firstWordReadAsInput
+    }, *strain* ${rows.stuck[3].firstWordReadAsInput}; the table below)`,
+    `Without those rows the slice scores ${
+      n(rows.withoutStuck)
+    }; its first 20,000 tokens read as one row, the state carried, score ${
+      n(point.validationOneRow)
+    }; training, with dropout on, ${n(point.trainPerplexityWithDropout!)}`,
+    `they are ${(100 * point.unseenWords.share).toFixed(2)} % of the slice`,
+    `no row of the slice is stuck: it scores ${n(at(900_480).validation)}`,
+  ];
+  assert.equal(n(point.validation), "761");
+  assert.equal(n(at(800_800).validation), "563");
+  assert.equal(n(at(1_200_640).validation), "149");
+  for (const e of expected) assert.ok(md.includes(e), `notebook 09 should say: ${e}`);
+  // The stuck rows are near 10⁷, the others far below; none is stuck once the second pass has begun.
+  assert.ok(rows.stuck.every((r) => r.perplexity > 5e6 && r.perplexity < 2e7));
+  assert.equal(at(900_480).validationRows!.stuck.length, 0);
+  // "within 2e-6": the library's LSTM against tfjs at every checkpoint.
+  assert.ok(fp.checkpoints.every((c) => c.independent.relativeDifference < 2e-6));
+  assert.ok(md.includes("(within 2e-6, relative)"));
+  // "65,000 tokens into it": 900,480 tokens is that far past the first pass's 835,522.
+  assert.equal(Math.round((900_480 - 835_522) / 5_000) * 5, 65);
+  assert.ok(firstPassChart(fp, fr).html.includes("<svg"));
+  assert.equal(stuckRowsTable(fp, 400_960).cells.length, 4);
 });

@@ -5,6 +5,7 @@
  * 1.2 million, in the second pass.
  *
  *   deno task firstpass [--until 1300000] [--every 100000]
+ *   deno task firstpass --rows     # only add the row-by-row scores to the results, from the saved checkpoints
  *
  * Trains `BEST_CONFIG` with `BEST_TRAINING` and the full run's seed, with the schedule of the full run's
  * 2,729,376 tokens (as `deno task fullrun --samples-only` does), and stops after `--until` tokens. At
@@ -25,6 +26,11 @@
  * tokens read as one row. Writes data/results/first_pass.json; the checkpoints themselves (float32) go
  * to build/first_pass/tokens-N/.
  *
+ * `--rows` then scores the validation slice of every saved checkpoint row by row, as the curve reads it
+ * (32 rows of 1,562 tokens, each from a zero state): each row's perplexity, the word it starts on and
+ * how often training had read that word as an input by then, and the slice's perplexity without the
+ * rows whose perplexity passes 5,000 ("stuck"). It adds them to each checkpoint of the results file.
+ *
  * @module
  */
 
@@ -32,12 +38,21 @@ import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
-import { evaluateWordLM, initWordLM, saveWordLM, streamRows, trainWordLM, type WordLM } from "@course/lib/wordlm.ts";
+import {
+  disposeWordLM,
+  evaluateWordLM,
+  initWordLM,
+  loadWordLM,
+  saveWordLM,
+  streamRows,
+  trainWordLM,
+  type WordLM,
+} from "@course/lib/wordlm.ts";
 import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/inside.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { until: { type: "string" }, every: { type: "string" }, out: { type: "string" } },
+  options: { until: { type: "string" }, every: { type: "string" }, out: { type: "string" }, rows: { type: "boolean" } },
   strict: true,
 });
 const until = Number(values.until ?? 1_300_000), every = Number(values.every ?? 100_000);
@@ -158,6 +173,57 @@ async function save(model: WordLM, tokens: number) {
   await saveWordLM(model, corpus.vocabulary, `build/first_pass/tokens-${tokens}`, {
     notes: { madeBy: "deno task firstpass", tokens },
   });
+}
+
+/** The curve's validation slice row by row at a saved checkpoint (see --rows above). */
+async function rowsOf(tokens: number) {
+  const { model } = await loadWordLM(`build/first_pass/tokens-${tokens}`);
+  const counts = new Int32Array(V); // how often each word was read as an input: the first s ids of each row
+  const { rows } = streamRows(train, B);
+  const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B));
+  for (const row of rows) for (let k = 0; k < s; k++) counts[row[k]]++;
+  const score = evaluateWordLM(model, valid, { maxTokens: SLICE, perToken: true });
+  const L = Math.floor(SLICE / B);
+  let keptLoss = 0, kept = 0;
+  const perRow = Array.from({ length: B }, (_, b) => {
+    let loss = 0, n = 0;
+    for (let t = b * L + 1; t <= (b + 1) * L; t++) {
+      const lp = score.logProbs![t];
+      if (Number.isNaN(lp)) continue;
+      loss -= lp;
+      n++;
+    }
+    const perplexity = Math.exp(loss / n), first = valid[b * L];
+    if (perplexity <= STUCK) {
+      keptLoss += loss;
+      kept += n;
+    }
+    return { row: b, perplexity, firstWord: corpus.vocabulary.words[first], firstWordReadAsInput: counts[first] };
+  });
+  disposeWordLM(model);
+  return {
+    perplexity: score.perplexity,
+    stuck: perRow.filter((r) => r.perplexity > STUCK),
+    withoutStuck: Math.exp(keptLoss / kept),
+    rows: perRow.map((r) => Number(r.perplexity.toPrecision(4))),
+  };
+}
+/** A row of the slice counts as stuck above this perplexity (the others stay under 1,000 from 100,000 tokens on). */
+const STUCK = 5_000;
+
+if (values.rows) {
+  const results = JSON.parse(await Deno.readTextFile(OUT));
+  for (const point of results.checkpoints) {
+    if (point.tokens === 0) continue;
+    point.validationRows = await rowsOf(point.tokens);
+    console.log(point.tokens, JSON.stringify(point.validationRows.stuck), point.validationRows.withoutStuck);
+  }
+  results.slices.validationRows =
+    `the validation slice as its 32 rows of ${Math.floor(SLICE / B)} tokens, each from a ` +
+    `zero state; stuck: rows above perplexity ${STUCK}`;
+  await Deno.writeTextFile(OUT, JSON.stringify(results, null, 1) + "\n");
+  console.log(`added the rows to ${OUT}`);
+  Deno.exit(0);
 }
 
 const config = { vocabularySize: V, ...BEST_CONFIG };
