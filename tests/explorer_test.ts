@@ -205,6 +205,7 @@ Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (s
     values84.forEach((v, t) => assert.ok(Math.abs(v - trace.tanhC[t][84]) < 1e-4, `unit 84 at ${t}`));
     assert.equal(await page.$eval("[data-control=unit-select]", (e) => (e as HTMLSelectElement).value), "84");
     assert.equal((await page.$$("canvas[data-heatmap]")).length, 3);
+    assert.equal((await page.$$("canvas[data-unit-chart]")).length, 1, "the chosen unit's value and gates as lines");
 
     // Continue: greedy, then top-p with a seed, each the words generateText picks in Deno.
     // Continue runs after the click (the button is off meanwhile); wait until it has written.

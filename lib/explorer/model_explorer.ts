@@ -192,9 +192,10 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     "data-tokens": "",
     style: "display: flex; flex-wrap: wrap; gap: 6px 4px; margin: 10px 0;",
   });
+  const unitChart = el("div", { style: "margin-top: 10px;" });
   const heat = el("div", { style: "margin-top: 14px;" });
   const cont = el("div", { style: "margin: 14px 0; padding: 8px 10px; background: #f4f6f8; border-radius: 6px;" });
-  root.append(text, timing, legend, unitRow, tokens, heat, cont);
+  root.append(text, timing, legend, unitRow, tokens, unitChart, heat, cont);
 
   // ---- continue: the four picking rules of notebook 08 ----
   const rule = el("select", { "data-control": "rule" });
@@ -304,7 +305,57 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
       const note = word.getAttribute("data-note") ?? "";
       word.title = `unit ${u}: ${which} = ${v.toFixed(3)}${note}`;
     });
+    drawUnitChart(u, which, values);
     drawHeatmaps();
+  };
+
+  /** The chosen unit over the text: its value and its three gates after each word, on one axis from −1 to 1. */
+  const drawUnitChart = (u: number, which: string, values: readonly Float32Array[]) => {
+    if (trace === undefined) return;
+    unitChart.innerHTML = "";
+    const T = values.length, left = 34, right = 10, top = 8, plotH = 120, labels = 56;
+    const width = 880, step = (width - left - right) / Math.max(1, T - 1);
+    const canvas = el("canvas", { width: String(width), height: String(top + plotH + labels), "data-unit-chart": "" });
+    const g = canvas.getContext("2d")!;
+    const y = (v: number) => top + (1 - (v + 1) / 2) * plotH;
+    const x = (t: number) => left + t * step;
+    g.strokeStyle = "#ddd";
+    g.fillStyle = "#555";
+    g.font = "10px system-ui, sans-serif";
+    for (const v of [-1, 0, 1]) {
+      g.beginPath();
+      g.moveTo(left, y(v));
+      g.lineTo(width - right, y(v));
+      g.stroke();
+      g.fillText(String(v), 8, y(v) + 3);
+    }
+    const lines: [string, string, readonly ArrayLike<number>[]][] = [
+      [which, "#b2182b", values],
+      ["forget f", "#1b9e77", trace.f],
+      ["input i", "#d95f02", trace.i],
+      ["output o", "#7570b3", trace.o],
+    ];
+    for (const [, colour, series] of lines) {
+      g.strokeStyle = colour;
+      g.lineWidth = colour === "#b2182b" ? 2.5 : 1.5;
+      g.beginPath();
+      for (let t = 0; t < T; t++) (t === 0 ? g.moveTo : g.lineTo).call(g, x(t), y(series[t][u]));
+      g.stroke();
+    }
+    g.fillStyle = "#333";
+    const every = Math.max(1, Math.ceil(12 / step));
+    for (let t = 0; t < T; t += every) {
+      g.save();
+      g.translate(x(t) + 2, top + plotH + 6);
+      g.rotate(Math.PI / 3);
+      g.fillText(shown[t].slice(0, 10), 0, 0);
+      g.restore();
+    }
+    const key = el("div", { style: "font-size: 13px; color: #333;" }, `Unit ${u} after each word: `);
+    for (const [name, colour] of lines) {
+      key.append(el("span", { style: `color: ${colour}; font-weight: 600; margin-right: 12px;` }, `— ${name}`));
+    }
+    unitChart.append(key, canvas);
   };
 
   const drawHeatmaps = () => {
