@@ -509,11 +509,20 @@ export interface FirstPassFile {
     /** Its first 20,000 tokens as one row, the state carried through them. */
     readonly validationOneRow: number;
     readonly unseenWords: { readonly share: number; readonly perplexity: number };
+    readonly seenWords: { readonly share: number; readonly perplexity: number };
+    /** The one-row reading's perplexity by tokens read since the zero state. */
+    readonly validationOneRowByPosition: readonly {
+      readonly from: number;
+      readonly to: number;
+      readonly perplexity: number;
+    }[];
     readonly independent: { readonly library: number; readonly tfjs: number; readonly relativeDifference: number };
     /** The slice row by row (`deno task firstpass --rows`). */
     readonly validationRows?: {
       readonly perplexity: number;
       readonly withoutStuck: number;
+      /** Every row's perplexity, row 0 first. */
+      readonly rows: readonly number[];
       readonly stuck: readonly {
         readonly row: number;
         readonly perplexity: number;
@@ -540,7 +549,7 @@ export function firstPassChart(fp: FirstPassFile, fr: FullRunFile): Chart {
     ["the same 32 rows without the stuck ones", (c: typeof points[number]) => c.validationRows?.withoutStuck ?? NaN],
     ["its first 20,000 tokens as one row", (c: typeof points[number]) => c.validationOneRow],
     [
-      "training, with dropout (the curve's other line)",
+      "training, with dropout: the last 100,000 tokens",
       (c: typeof points[number]) => c.trainPerplexityWithDropout ?? NaN,
     ],
   ] as const;
@@ -551,25 +560,28 @@ export function firstPassChart(fp: FirstPassFile, fr: FullRunFile): Chart {
   const full = fr.training.curve.filter((c) => c.tokens <= fp.options.until)
     .map((c) => ({ millions: c.tokens / 1e6, perplexity: c.validPerplexity }));
   return plot({
-    title: "The first pass again: the validation slice read three ways",
+    title: "The first pass again: the validation slice read three ways, and training",
     subtitle:
-      "Replay of the full run (deno task firstpass); dots: the full run's own curve; dashed: the second pass begins",
+      "Replay of the full run (deno task firstpass). Black rings: the full run's own validation curve. Dashed: " +
+      "the second pass begins; from there no row is stuck and the blue line runs under the yellow one",
     width: 820,
     height: 320,
-    x: { label: "training tokens (millions)", grid: true },
+    x: { label: "training tokens (millions)", grid: true, domain: [0, fp.options.until / 1e6] },
     // From below the lowest point to above the highest, so that no line runs off the frame.
     y: {
       label: "perplexity",
       type: "log",
       grid: true,
       domain: [0.9 * Math.min(...rows.map((r) => r.perplexity)), 1.1 * Math.max(...rows.map((r) => r.perplexity))],
+      ticks: [150, 200, 300, 500, 700, 1000],
+      tickFormat: (v: number) => String(v),
     },
     color: { legend: true, domain: series.map(([name]) => name) },
     marks: [
       Plot.ruleX([FIRST_PASS_END / 1e6], { stroke: "#999", strokeDasharray: "4 4" }),
       Plot.line(rows, { x: "millions", y: "perplexity", stroke: "series" }),
       Plot.dot(rows, { x: "millions", y: "perplexity", fill: "series", r: 2.5 }),
-      Plot.dot(full, { x: "millions", y: "perplexity", stroke: "#111", r: 5 }),
+      Plot.dot(full, { x: "millions", y: "perplexity", stroke: "#111", strokeWidth: 1.5, r: 6 }),
     ],
   });
 }

@@ -25,7 +25,8 @@ import {
   toSmallVocabulary,
 } from "@course/lib/experiments.ts";
 import { initTfjs } from "@course/lib/tfjs.ts";
-import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
+import { earlyStoppingPoint, streamRows } from "@course/lib/wordlm.ts";
+import { brownCorpus } from "@course/lib";
 import { resultsBlock } from "../tools/results_readme.ts";
 
 await initTfjs();
@@ -343,6 +344,11 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
     `(*blind* ${rows.stuck[0].firstWordReadAsInput} times, *truck* ${rows.stuck[1].firstWordReadAsInput}, *composer* ${
       rows.stuck[2].firstWordReadAsInput
     }, *strain* ${rows.stuck[3].firstWordReadAsInput}; the table below)`,
+    `the stretch from token 5,000 to 20,000, which holds the text of stuck rows 5 and 8, scores ${
+      n(point.validationOneRowByPosition.find((b) => b.from === 5_000)!.perplexity)
+    }`,
+    `raise its perplexity by under ${Math.ceil(100 * (point.validation / point.seenWords.perplexity - 1))} %`,
+    `Four rows out of 32 are enough to turn ${n(rows.withoutStuck)} into ${n(point.validation)}`,
     `Without those rows the slice scores ${
       n(rows.withoutStuck)
     }; its first 20,000 tokens read as one row, the state carried, score ${
@@ -355,8 +361,25 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
   assert.equal(n(at(800_800).validation), "563");
   assert.equal(n(at(1_200_640).validation), "149");
   for (const e of expected) assert.ok(md.includes(e), `notebook 09 should say: ${e}`);
-  // The stuck rows are near 10⁷, the others far below; none is stuck once the second pass has begun.
+  // The stuck rows are near 10⁷, "every other row stays under 300"; none is stuck once the second pass has begun.
   assert.ok(rows.stuck.every((r) => r.perplexity > 5e6 && r.perplexity < 2e7));
+  assert.ok(rows.rows.every((p) => p > 5_000 || p < 300), "under 300 here");
+  assert.ok(
+    fp.checkpoints.filter((c) => c.tokens > 0).every((c) =>
+      c.validationRows!.rows.every((p) => p > 5_000 || p < 1_000)
+    ),
+    "under 1,000 at every checkpoint",
+  );
+  // "training had read it only a few times": the first word of every row, counted as the first pass read it.
+  const corpus = await brownCorpus();
+  const counts = new Int32Array(corpus.vocabulary.size);
+  for (const row of streamRows(corpus.ids.train, 32).rows) for (let k = 0; k < 400_960 / 32; k++) counts[row[k]]++;
+  const firsts = Array.from({ length: 32 }, (_, b) => corpus.ids.valid[b * 1_562]);
+  rows.stuck.forEach((r) => assert.equal(counts[firsts[r.row]], r.firstWordReadAsInput, r.firstWord));
+  const pursued = firsts.findIndex((id) => corpus.vocabulary.words[id] === "pursued");
+  assert.ok(md.includes("the row that starts on *pursued*, read 3 times, does not"));
+  assert.equal(counts[firsts[pursued]], 3);
+  assert.ok(rows.rows[pursued] < 300);
   assert.equal(at(900_480).validationRows!.stuck.length, 0);
   // "within 2e-6": the library's LSTM against tfjs at every checkpoint.
   assert.ok(fp.checkpoints.every((c) => c.independent.relativeDifference < 2e-6));
