@@ -498,7 +498,7 @@ export interface FullRunFile {
 
 /** `data/results/first_pass.json` (`deno task firstpass`): the full run's first passes again, scored at checkpoints. */
 export interface FirstPassFile {
-  readonly options: { readonly until: number; readonly every: number };
+  readonly options: { readonly until: number; readonly every: number; readonly resetEvery?: number | null };
   readonly checkpoints: readonly {
     readonly tokens: number;
     readonly epochs: number;

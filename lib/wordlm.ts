@@ -442,6 +442,12 @@ export interface TrainWordLMOptions {
   seqLength?: number;
   /** Carry the state from one window to the next (default true); false: every window starts at zero, in shuffled order. */
   carryState?: boolean;
+  /**
+   * With a carried state, start every row from a zero state again every this many windows (default:
+   * only at each epoch's start), so that the model also learns to start from nothing (notebook 09, why
+   * the first pass looks wrong).
+   */
+  resetEvery?: number;
   /** "adam" (default) or plain "sgd". */
   optimizer?: "adam" | "sgd";
   /** Step size (default 0.002 for Adam, 1 for SGD). */
@@ -522,6 +528,10 @@ export async function trainWordLM(
   const lr0 = options.learningRate ?? (kind === "adam" ? 0.002 : 1);
   const maxTokens = options.maxTokens ?? Infinity, maxSeconds = options.maxSeconds ?? Infinity;
   checkIds(ids, model.config.vocabularySize, "train word language model");
+  const resetEvery = options.resetEvery ?? Infinity;
+  if (!(resetEvery === Infinity || (Number.isInteger(resetEvery) && resetEvery >= 1))) {
+    throw new RangeError(`Cannot train: resetEvery must be a whole number >= 1, got ${resetEvery}`);
+  }
   const whole = { batchSize: B, seqLength: T, epochs, seed };
   for (const [name, v] of Object.entries(whole)) {
     if (!Number.isInteger(v) || v < (name === "seed" ? 0 : 1)) {
@@ -597,8 +607,12 @@ export async function trainWordLM(
     for (let s = 0; s + 1 <= length; s += T) starts.push(s);
     const order = carryState ? starts : shuffle(starts, rng);
     let state = zeroState(model, B);
-    for (const s of order) {
+    for (const [w, s] of order.entries()) {
       const n = Math.min(T, length - s);
+      if (w > 0 && w % resetEvery === 0) {
+        disposeState(state);
+        state = zeroState(model, B);
+      }
       const fraction = Math.max(tokens / plannedTokens, seconds / maxSeconds);
       const lr = schedule === "linear" ? lr0 * (1 - 0.9 * Math.min(1, fraction)) : lr0;
       setRate(lr);

@@ -386,6 +386,23 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
   assert.ok(md.includes("(within 2e-6, relative)"));
   // "65,000 tokens into it": 900,480 tokens is that far past the first pass's 835,522.
   assert.equal(Math.round((900_480 - 835_522) / 5_000) * 5, 65);
+  // The test of the explanation: the same first pass with every row from zero every 100 windows.
+  const resets = await readResults<FirstPassFile>("first_pass_resets.json");
+  const r = (tokens: number) => resets.checkpoints.find((c) => c.tokens === tokens)!;
+  assert.equal(resets.options.resetEvery, 100);
+  assert.ok(resets.checkpoints.filter((c) => c.tokens > 0).every((c) => c.validationRows!.stuck.length === 0));
+  assert.ok(md.includes(
+    `has no stuck row at any checkpoint, and the curve's reading of the slice scores ${
+      n(r(400_960).validation)
+    } at 400,960 tokens and ${n(r(800_800).validation)} at 800,800, instead of ${n(point.validation)} and ${
+      n(at(800_800).validation)
+    }`,
+  ));
+  assert.ok(md.includes(
+    `Read as one row it scores ${n(r(400_960).validationOneRow)} and ${n(r(800_800).validationOneRow)}, against ${
+      n(point.validationOneRow)
+    } and ${n(at(800_800).validationOneRow)} without the resets`,
+  ));
   assert.ok(firstPassChart(fp, fr).html.includes("<svg"));
   assert.equal(stuckRowsTable(fp, 400_960).cells.length, 4);
 });

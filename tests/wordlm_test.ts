@@ -485,3 +485,28 @@ Deno.test("readAlong: each token's probability is the distribution after its pre
   assert.ok(steps.every((s) => s.next.length === 3 && s.next.every((w) => w.word !== "<unk>")));
   assert.throws(() => readAlong(model, vocabulary, "   "), /the prompt has no words/);
 });
+
+Deno.test("trainWordLM resetEvery: every k windows the rows start from zero again; the same as without until then", async () => {
+  const losses = async (resetEvery?: number) => {
+    const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 8, seed: 1 });
+    const out: number[] = [];
+    await trainWordLM(model, stream.subarray(0, 401), {
+      batchSize: 4,
+      seqLength: 10,
+      resetEvery,
+      onBatch: (p) => void out.push(p.loss),
+    });
+    disposeWordLM(model);
+    return out;
+  };
+  const plain = await losses(), never = await losses(1_000), every2 = await losses(2);
+  assert.deepEqual(never, plain);
+  assert.deepEqual(every2.slice(0, 2), plain.slice(0, 2));
+  assert.notDeepEqual(every2.slice(2), plain.slice(2));
+  const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 8 });
+  await assert.rejects(
+    () => trainWordLM(model, stream, { resetEvery: 0 }),
+    /resetEvery must be a whole number >= 1, got 0/,
+  );
+  disposeWordLM(model);
+});

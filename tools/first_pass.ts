@@ -6,6 +6,8 @@
  *
  *   deno task firstpass [--until 1300000] [--every 100000]
  *   deno task firstpass --rows     # only add the row-by-row scores to the results, from the saved checkpoints
+ *   deno task firstpass --reset-every 100 --until 850000 --every 200000 --out data/results/first_pass_resets.json
+ *                                  # the test of the explanation: the same first pass, every row from zero every 100 windows
  *
  * Trains `BEST_CONFIG` with `BEST_TRAINING` and the full run's seed, with the schedule of the full run's
  * 2,729,376 tokens (as `deno task fullrun --samples-only` does), and stops after `--until` tokens. At
@@ -52,7 +54,13 @@ import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/inside.
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { until: { type: "string" }, every: { type: "string" }, out: { type: "string" }, rows: { type: "boolean" } },
+  options: {
+    until: { type: "string" },
+    every: { type: "string" },
+    out: { type: "string" },
+    rows: { type: "boolean" },
+    "reset-every": { type: "string" },
+  },
   strict: true,
 });
 const until = Number(values.until ?? 1_300_000), every = Number(values.every ?? 100_000);
@@ -60,6 +68,15 @@ for (const [name, v] of Object.entries({ until, every })) {
   if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`--${name} must be a whole number > 0, got ${v}`);
 }
 const OUT = values.out ?? "data/results/first_pass.json";
+/** --reset-every N: train with every row started from a zero state again every N windows (trainWordLM's resetEvery). */
+const resetEvery = values["reset-every"] === undefined ? undefined : Number(values["reset-every"]);
+if (resetEvery !== undefined && !(Number.isInteger(resetEvery) && resetEvery >= 1)) {
+  throw new RangeError(`--reset-every must be a whole number >= 1, got ${values["reset-every"]}`);
+}
+/** Where this run's checkpoints go: one folder per results file. */
+const CHECKPOINTS = OUT === "data/results/first_pass.json"
+  ? "build/first_pass"
+  : `build/first_pass/${OUT.replace(/^.*\//, "").replace(/\.json$/, "")}`;
 const FULL_RUN_TOKENS = 2_729_376; // data/results/full_run.json: the schedule's length
 const SLICE = 50_000, CHECK = 2_000;
 
@@ -170,14 +187,14 @@ function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | nul
 
 /** Saves the model at a checkpoint (float32, git-ignored build/), for looking again without training again. */
 async function save(model: WordLM, tokens: number) {
-  await saveWordLM(model, corpus.vocabulary, `build/first_pass/tokens-${tokens}`, {
+  await saveWordLM(model, corpus.vocabulary, `${CHECKPOINTS}/tokens-${tokens}`, {
     notes: { madeBy: "deno task firstpass", tokens },
   });
 }
 
 /** The curve's validation slice row by row at a saved checkpoint (see --rows above). */
 async function rowsOf(tokens: number) {
-  const { model } = await loadWordLM(`build/first_pass/tokens-${tokens}`);
+  const { model } = await loadWordLM(`${CHECKPOINTS}/tokens-${tokens}`);
   const counts = new Int32Array(V); // how often each word was read as an input: the first s ids of each row
   const { rows } = streamRows(train, B);
   const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B));
@@ -236,6 +253,7 @@ try {
   await trainWordLM(model, train, {
     ...BEST_TRAINING,
     maxTokens: FULL_RUN_TOKENS,
+    resetEvery,
     onBatch: async (p) => {
       sinceLoss += p.loss * B * T;
       sinceTokens += B * T;
@@ -260,7 +278,7 @@ await Deno.writeTextFile(
         "checkpoints (tools/first_pass.ts). trainPerplexityWithDropout is the mean training loss since the last " +
         "checkpoint, as the full run's curve reports it.",
       config,
-      options: { ...BEST_TRAINING, maxTokens: FULL_RUN_TOKENS, until, every },
+      options: { ...BEST_TRAINING, maxTokens: FULL_RUN_TOKENS, until, every, resetEvery: resetEvery ?? null },
       slices: {
         validation: "valid[0, 50,000): Brown genre J (learned), the full run's curve's slice",
         lastTrained: "the last 50,000 tokens the rows had read, first pass only",
