@@ -353,8 +353,9 @@ let fusedSetting: boolean | undefined;
  * the bias (native BLAS, `lib/tfjs.ts`) and the WASM backend's one-pass softmax; the backward pass
  * one kernel over p ({@linkcode softmaxCrossEntropyGrad}) and two products. tfjs's own
  * softmaxCrossEntropy over `h·W + b` takes two passes of exp over the [N, V] scores and some eight
- * more; this took a brown-base step from 745 to about 500 ms before the fused LSTM layer, and from
- * 258 to about 235 ms after it (profiled 2026-12-01 and 2026-12-02; `deno task bench` for today's).
+ * more; this took a brown-base step from 745 to about 500 ms before the fused LSTM layer (profiled
+ * 2026-12-01); after it, the kernels it replaces took about 28 ms of a 260 ms step and its own take 12 to
+ * 17, a gain inside the machine's step-to-step noise (2026-12-02; `deno task bench` for today's figures).
  * A target probability that underflows to 0 in float32 (a score some 87 nats below the row's best)
  * costs the smallest normal float32, 87.3 nats, instead of ∞; the gradient is exact either way.
  *

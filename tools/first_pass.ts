@@ -86,13 +86,16 @@ const { train, valid } = corpus.ids;
 const V = corpus.vocabulary.size;
 const B = BEST_TRAINING.batchSize!, T = BEST_TRAINING.seqLength!;
 
-/** Which words the model has read as inputs after `tokens` tokens of the first pass: the first s ids of each of the B rows. */
-function seenAfter(tokens: number): Uint8Array {
-  const seen = new Uint8Array(V);
+/**
+ * Where the first pass stands after `tokens` tokens: the B rows it reads side by side, how far into
+ * each it has read (`s`), and how often it has read each word as an input (`counts`, `[V]`).
+ */
+function readSoFar(tokens: number): { rows: Int32Array[]; s: number; counts: Int32Array } {
   const { rows } = streamRows(train, B);
   const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B));
-  for (const row of rows) for (let k = 0; k < s; k++) seen[row[k]] = 1;
-  return seen;
+  const counts = new Int32Array(V);
+  for (const row of rows) for (let k = 0; k < s; k++) counts[row[k]]++;
+  return { rows, s, counts };
 }
 
 /**
@@ -100,16 +103,20 @@ function seenAfter(tokens: number): Uint8Array {
  * with `ahead`, the `SLICE` tokens they read next, text of the same genres not yet seen.
  */
 function rowSlices(tokens: number, ahead = false): Int32Array {
-  const { rows } = streamRows(train, B);
-  const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B)), per = Math.ceil(SLICE / B);
+  const { rows, s } = readSoFar(tokens), per = Math.ceil(SLICE / B);
   const parts = rows.map((row) => (ahead ? row.subarray(s, s + per) : row.subarray(Math.max(0, s - per), s)));
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  return Int32Array.from(parts.flatMap((p) => [...p]));
+}
+
+/** The summed loss −ln p and the count of the scored tokens among `logProbs[from + 1 .. to]` (position 0 is never scored). */
+function lossOver(logProbs: Float64Array, from: number, to: number, keep: (t: number) => boolean = () => true) {
+  let loss = 0, n = 0;
+  for (let t = from + 1; t <= to; t++) {
+    if (Number.isNaN(logProbs[t]) || !keep(t)) continue;
+    loss -= logProbs[t];
+    n++;
   }
-  return out;
+  return { loss, n };
 }
 
 const ppl = (model: WordLM, ids: Int32Array, carryState = true) =>
@@ -133,14 +140,7 @@ const POSITIONS = [0, 35, 200, 1_000, 5_000, 20_000];
 function oneRow(model: WordLM) {
   const score = evaluateWordLM(model, valid, { maxTokens: 20_000, batchSize: 1, perToken: true });
   const byPosition = POSITIONS.slice(0, -1).map((from, k) => {
-    const to = POSITIONS[k + 1];
-    let loss = 0, n = 0;
-    for (let t = from + 1; t <= to; t++) {
-      const lp = score.logProbs![t];
-      if (Number.isNaN(lp)) continue;
-      loss -= lp;
-      n++;
-    }
+    const to = POSITIONS[k + 1], { loss, n } = lossOver(score.logProbs!, from, to);
     return { from, to, perplexity: Math.exp(loss / n) };
   });
   return { validationOneRow: score.perplexity, validationOneRowByPosition: byPosition };
@@ -148,15 +148,13 @@ function oneRow(model: WordLM) {
 
 function checkpoint(model: WordLM, tokens: number, trainPerplexity: number | null) {
   const started = performance.now();
-  const seen = seenAfter(tokens);
+  const { counts } = readSoFar(tokens);
   const score = evaluateWordLM(model, valid, { maxTokens: SLICE, perToken: true });
-  const split = { seen: { n: 0, loss: 0 }, unseen: { n: 0, loss: 0 } };
-  score.logProbs!.forEach((lp, t) => {
-    if (Number.isNaN(lp)) return;
-    const part = seen[valid[t]] ? split.seen : split.unseen;
-    part.n++;
-    part.loss -= lp;
-  });
+  const end = score.logProbs!.length - 1;
+  const split = {
+    seen: lossOver(score.logProbs!, 0, end, (t) => counts[valid[t]] > 0),
+    unseen: lossOver(score.logProbs!, 0, end, (t) => counts[valid[t]] === 0),
+  };
   const point = {
     tokens,
     epochs: tokens / (train.length - 1),
@@ -192,24 +190,18 @@ async function save(model: WordLM, tokens: number) {
   });
 }
 
+/** A row of the slice counts as stuck above this perplexity (the others stay under 1,000 at every checkpoint). */
+const STUCK = 5_000;
+
 /** The curve's validation slice row by row at a saved checkpoint (see --rows above). */
 async function rowsOf(tokens: number) {
   const { model } = await loadWordLM(`${CHECKPOINTS}/tokens-${tokens}`);
-  const counts = new Int32Array(V); // how often each word was read as an input: the first s ids of each row
-  const { rows } = streamRows(train, B);
-  const s = Math.min(rows[0].length - 1, Math.ceil(tokens / B));
-  for (const row of rows) for (let k = 0; k < s; k++) counts[row[k]]++;
+  const { counts } = readSoFar(tokens);
   const score = evaluateWordLM(model, valid, { maxTokens: SLICE, perToken: true });
   const L = Math.floor(SLICE / B);
   let keptLoss = 0, kept = 0;
   const perRow = Array.from({ length: B }, (_, b) => {
-    let loss = 0, n = 0;
-    for (let t = b * L + 1; t <= (b + 1) * L; t++) {
-      const lp = score.logProbs![t];
-      if (Number.isNaN(lp)) continue;
-      loss -= lp;
-      n++;
-    }
+    const { loss, n } = lossOver(score.logProbs!, b * L, (b + 1) * L);
     const perplexity = Math.exp(loss / n), first = valid[b * L];
     if (perplexity <= STUCK) {
       keptLoss += loss;
@@ -225,8 +217,6 @@ async function rowsOf(tokens: number) {
     rows: perRow.map((r) => Number(r.perplexity.toPrecision(4))),
   };
 }
-/** A row of the slice counts as stuck above this perplexity (the others stay under 1,000 from 100,000 tokens on). */
-const STUCK = 5_000;
 
 if (values.rows) {
   const results = JSON.parse(await Deno.readTextFile(OUT));

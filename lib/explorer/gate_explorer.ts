@@ -211,7 +211,7 @@ export function mountGateExplorer(root: HTMLElement): void {
         el("td", { style: "padding: 2px 8px; color: #555" }, equation),
       );
       values.forEach((v, k) => {
-        // Gates in blue, brighter when open; memory in red or blue by sign.
+        // Gates in blue, darker when open; memory in red or blue by sign.
         const gate = r <= 3 && r !== 2;
         const a = gate ? v : Math.min(1, Math.abs(v));
         const colour = gate || v >= 0

@@ -22,11 +22,12 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { generateText, predictNext, readAlong, readPrompt, type WordLM, wordLMFromFiles } from "../wordlm.ts";
+import { generateText, predictNext, readAlong, type WordLM, wordLMFromFiles } from "../wordlm.ts";
 import { FOUND_UNITS, traceWords, type WordLSTM, wordLSTM } from "../inside.ts";
 import type { Vocabulary } from "../corpus.ts";
 import type { Sampling } from "../sampling.ts";
 import { initTfjs } from "../tfjs.ts";
+import { divergingColor } from "../textview.ts"; // the colours of notebook 10's coloured text
 
 /** What `brown-lstm.js` sets: the model folder's config.json and vocab.json, and weights.bin in base64. */
 export interface ModelData {
@@ -74,13 +75,6 @@ async function startTfjs(): Promise<string> {
   await tf.setBackend("cpu");
   await tf.ready();
   return "cpu";
-}
-
-/** A colour for v in [−1, 1]: blue below 0, white at 0, red above (the colours of notebook 10's text). */
-export function divergingColor(v: number): string {
-  const t = Math.max(-1, Math.min(1, v));
-  const [r, g, b] = t >= 0 ? [255, 255 - 160 * t, 255 - 190 * t] : [255 + 200 * t, 255 + 120 * t, 255];
-  return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
 }
 
 /** A colour for a gate value in [0, 1]: white when shut, dark teal when open. */
@@ -309,6 +303,22 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     drawHeatmaps();
   };
 
+  /**
+   * The words under a chart's columns, leaning down to the right: at x(t) for token t, from height y,
+   * one label every few columns when they are closer than about 10 px (`spacing` px apart).
+   */
+  const wordLabels = (g: CanvasRenderingContext2D, x: (t: number) => number, y: number, spacing: number) => {
+    g.fillStyle = "#333";
+    g.font = "10px system-ui, sans-serif";
+    for (let t = 0; t < shown.length; t += Math.max(1, Math.ceil(10 / spacing))) {
+      g.save();
+      g.translate(x(t), y);
+      g.rotate(Math.PI / 3);
+      g.fillText(shown[t].slice(0, 10), 0, 0);
+      g.restore();
+    }
+  };
+
   /** The chosen unit over the text: its value and its three gates after each word, on one axis from −1 to 1. */
   const drawUnitChart = (u: number, which: string, values: readonly Float32Array[]) => {
     if (trace === undefined) return;
@@ -342,15 +352,7 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
       for (let t = 0; t < T; t++) (t === 0 ? g.moveTo : g.lineTo).call(g, x(t), y(series[t][u]));
       g.stroke();
     }
-    g.fillStyle = "#333";
-    const every = Math.max(1, Math.ceil(12 / step));
-    for (let t = 0; t < T; t += every) {
-      g.save();
-      g.translate(x(t) + 2, top + plotH + 6);
-      g.rotate(Math.PI / 3);
-      g.fillText(shown[t].slice(0, 10), 0, 0);
-      g.restore();
-    }
+    wordLabels(g, (t) => x(t) + 2, top + plotH + 6, step);
     const key = el("div", { style: "font-size: 13px; color: #333;" }, `Unit ${u} after each word: `);
     for (const [name, colour] of lines) {
       key.append(el("span", { style: `color: ${colour}; font-weight: 600; margin-right: 12px;` }, `— ${name}`));
@@ -396,17 +398,7 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
       g.fillStyle = "#d62728";
       g.fillRect(0, u - 1, margin - 1, 3);
       g.fillRect(margin + gridW + 1, u - 1, margin - 1, 3);
-      g.fillStyle = "#333";
-      g.font = "10px system-ui, sans-serif";
-      // A label every `every` columns, so that they do not overlap (about 10 px apart).
-      const every = Math.max(1, Math.ceil(10 / colW));
-      for (let t = 0; t < T; t += every) {
-        g.save();
-        g.translate(margin + t * colW + colW / 2 + 3, H + 4);
-        g.rotate(Math.PI / 3);
-        g.fillText(shown[t].slice(0, 10), 0, 0);
-        g.restore();
-      }
+      wordLabels(g, (t) => margin + t * colW + colW / 2 + 3, H + 4, colW);
       canvas.addEventListener("mousemove", (e) => {
         const x = e.offsetX - margin, y = e.offsetY;
         if (x < 0 || x >= gridW || y < 0 || y >= H) {
@@ -545,13 +537,10 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
     read();
   });
   read();
-  // For tests and the latency benchmark (tools/bench_explorer.ts): the library's calls on this page's model.
+  // For the latency benchmark (tools/bench_explorer.ts): the library's calls on this page's model.
   (globalThis as unknown as { modelExplorer: unknown }).modelExplorer = {
     predictNext: (prompt: string, k = 5) => predictNext(m.model, m.vocabulary, prompt, { k }),
     readAlong: (prompt: string) => readAlong(m.model, m.vocabulary, prompt, { k: 5 }),
-    trace: (prompt: string) => traceWords(m.net, readPrompt(m.vocabulary, prompt).ids),
-    generateText: (prompt: string, options: Parameters<typeof generateText>[3]) =>
-      generateText(m.model, m.vocabulary, prompt, options),
     backend: m.backend,
   };
 }
