@@ -566,7 +566,9 @@ export function firstPassChart(fp: FirstPassFile, fr: FullRunFile): Chart {
       "the second pass begins; from there no row is stuck and the blue line runs under the yellow one",
     width: 820,
     height: 320,
-    x: { label: "training tokens (millions)", grid: true, domain: [0, fp.options.until / 1e6] },
+    // The label under the ticks, centred: at the right end it ran into the last ticks in the Notebook UI.
+    x: { label: "training tokens (millions)", grid: true, domain: [0, fp.options.until / 1e6], labelAnchor: "center" },
+    marginBottom: 40,
     // From below the lowest point to above the highest, so that no line runs off the frame.
     y: {
       label: "perplexity",
