@@ -322,10 +322,10 @@ export async function performRun(
 
 /**
  * A run over its seeds, as data/results/experiments.json holds it: every figure of
- * {@linkcode RunResult} is the mean over the seeds (the curve point by point), `seeds` holds each
+ * {@linkcode RunResult} but the seed is the mean over the seeds (the curve point by point), `seeds` holds each
  * seed's own result, and `finalRange` the lowest and highest final validation perplexity among them.
  */
-export interface SeededRun extends RunResult {
+export interface SeededRun extends Omit<RunResult, "seed"> {
   readonly seeds: readonly RunResult[];
   readonly finalRange: readonly [number, number];
   readonly curveRange: readonly { readonly low: number; readonly high: number }[];
@@ -351,7 +351,6 @@ export function combineSeeds(results: readonly RunResult[]): SeededRun {
   const { seed: _seed, ...spec } = first;
   return {
     ...spec,
-    seed: NaN,
     curve: first.curve.map((p, k) => ({
       tokens: p.tokens,
       epoch: p.epoch,
@@ -436,19 +435,30 @@ export async function readResults<T = Record<string, unknown>>(name: string): Pr
 /** The colours of a row of curves: the same run has the same colour in every chart of the row. */
 const RUN_COLOURS = ["#4269d0", "#e8590c", "#3ca951", "#a463f2"];
 
+/** data/results/experiments.json as notebook 09 reads it: every run over its seeds. */
+export interface ExperimentsFile {
+  readonly command: string;
+  readonly seeds: readonly number[];
+  readonly runs: Readonly<Record<string, SeededRun>>;
+}
+
 /**
- * Validation perplexity (log scale) of some runs against epochs, training tokens or seconds, with a
- * dashed yardstick (the Kneser–Ney trigram's perplexity on the same validation tokens) when given.
- * `labels` fixes each run's colour across the charts of a row.
+ * Validation perplexity (log scale) of some runs against epochs, training tokens or seconds: each run's
+ * mean over its seeds as a line, the band from its lowest to its highest seed shaded (for
+ * {@linkcode SeededRun}s), and a dashed yardstick (the Kneser–Ney trigram's perplexity on the same
+ * validation tokens) when given. `labels` fixes each run's colour across the charts of a row.
  */
 export function experimentCurves(
-  runs: readonly RunResult[],
+  runs: readonly (RunResult | SeededRun)[],
   labels: readonly string[],
   x: "epoch" | "tokens" | "seconds",
   title: string,
   yardstick: number | null,
 ): Chart {
   const points = runs.flatMap((r) => r.curve.map((p) => ({ ...p, run: r.label })));
+  const band = runs.flatMap((r) =>
+    "curveRange" in r ? r.curve.map((p, k) => ({ ...p, ...r.curveRange[k], run: r.label })) : []
+  );
   const label = {
     epoch: "epochs (passes over the run's training text)",
     tokens: "training tokens",
@@ -473,6 +483,7 @@ export function experimentCurves(
           fill: "#777",
         }),
       ]),
+      Plot.areaY(band, { x, y1: "low", y2: "high", fill: "run", z: "run", fillOpacity: 0.2 }),
       Plot.line(points, { x, y: "validPerplexity", stroke: "run", z: "run" }),
       Plot.dot(points, { x, y: "validPerplexity", fill: "run", r: 2 }),
     ],
@@ -484,18 +495,29 @@ export function signedChange(change: number): string {
   return `${change < 0 ? "−" : "+"}${Math.abs(100 * change).toFixed(1)} %`;
 }
 
+/** A run's lowest and highest seed, "127.9–129.4". */
+export function seedRange(run: SeededRun): string {
+  return `${run.finalRange[0].toFixed(1)}–${run.finalRange[1].toFixed(1)}`;
+}
+
+/** The run an experiment's runs are compared with: the base run, or the experiment's first. */
+export function referenceOf(experiment: ExperimentSpec): string {
+  return experiment.runs.includes("base") ? "base" : experiment.runs[0];
+}
+
 /**
  * One experiment of notebook 09 as the notebook shows it: a row of curves (full scale against epochs,
- * or tokens for the data experiment, and against seconds; the live small-scale runs when at least two
- * of them ran) and a table of its runs, each against the base run (or the experiment's first).
+ * or tokens for the data experiment, and against seconds, each with its seed bands; the live
+ * small-scale runs when at least two of them ran) and a table of its runs, each against the
+ * reference ({@linkcode referenceOf}) with its seed range and {@linkcode seedVerdict}.
  *
- * @param full the full-scale results (`data/results/experiments.json`'s `runs`)
+ * @param full the full-scale results (`data/results/experiments.json`)
  * @param live the small runs the notebook trained, by run id
  * @param knTrigram the Kneser–Ney trigram's validation perplexity on the curves' and on the final tokens
  * @throws {RangeError} if `id` is not one of {@linkcode EXPERIMENTS}, or a run is missing from `full`
  */
 export function experimentView(
-  full: { runs: Readonly<Record<string, RunResult>> },
+  full: Pick<ExperimentsFile, "runs">,
   live: Readonly<Record<string, RunResult>>,
   id: string,
   knTrigram: { curve: number; final: number },
@@ -510,7 +532,7 @@ export function experimentView(
     return run;
   });
   const labels = runs.map((r) => r.label);
-  const reference = spec.runs.includes("base") ? "base" : spec.runs[0];
+  const reference = full.runs[referenceOf(spec)];
   const smallRuns = spec.runs.filter((r) => live[r] !== undefined).map((r) => live[r]);
   // Runs on different amounts of text are compared by tokens: their epochs differ by design.
   const x = id === "data" ? "tokens" : "epoch";
@@ -521,23 +543,25 @@ export function experimentView(
   if (smallRuns.length >= 2) {
     charts.push(experimentCurves(smallRuns, labels, x, "Small scale, live (V = 2,000, E and H ÷ 4)", null));
   }
+  const seeds = reference.seeds.length;
   const rows = runs.map((r) => ({
     run: r.label,
     parameters: r.parameters.toLocaleString("en-US"),
-    "valid perplexity": r.finalValidPerplexity,
-    change: r.id === reference
-      ? "reference"
-      : signedChange(r.finalValidPerplexity / full.runs[reference].finalValidPerplexity - 1),
+    [`valid perplexity (mean of ${seeds})`]: r.finalValidPerplexity,
+    "seeds: lowest–highest": seedRange(r),
+    change: r === reference ? "reference" : signedChange(r.finalValidPerplexity / reference.finalValidPerplexity - 1),
+    "beyond the seeds?": r === reference ? "" : seedVerdict(r, reference),
     "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
     ...(smallRuns.length >= 2 ? { "small scale, V = 2,000": live[r.id]?.finalValidPerplexity ?? "not run" } : {}),
   }));
   return new ExperimentView(
     chartRow(charts),
     table(rows, {
-      caption:
-        `${spec.title}: validation perplexity after the budget (first 50,000 validation tokens; Kneser–Ney trigram: ${
-          knTrigram.final.toFixed(1)
-        })`,
+      caption: `${spec.title}: validation perplexity on the whole validation split (${
+        reference.finalValidTokens.toLocaleString("en-US")
+      } tokens) after ${
+        reference.budgetTokens.toLocaleString("en-US")
+      } training tokens, ${seeds} seeds each; Kneser–Ney trigram: ${knTrigram.final.toFixed(1)}`,
       digits: 1,
     }),
   );
@@ -607,6 +631,8 @@ export interface FirstPassFile {
     readonly epochs: number;
     /** The mean training loss since the last checkpoint, as exp, with dropout on: what the full run's curve reports. */
     readonly trainPerplexityWithDropout: number | null;
+    /** The last 50,000 training tokens the rows had read (first pass only), 32 rows each from a zero state, dropout off. */
+    readonly lastTrainedWithoutDropout: number | null;
     /** The curve's slice as the curve reads it: 32 rows of 1,562 tokens, each from a zero state. */
     readonly validation: number;
     /** Its first 20,000 tokens as one row, the state carried through them. */
@@ -722,11 +748,12 @@ export interface OneEpochFile {
  * Each of the full run's choices beside the experiment that speaks to it: the variant's change in
  * validation perplexity against its reference (negative is better).
  */
-export function fullRunEvidence(full: { runs: Readonly<Record<string, RunResult>> }): Table {
+export function fullRunEvidence(full: Pick<ExperimentsFile, "runs">): Table {
   const choices: [string, string, string][] = [
     ["tied embeddings", "tied", "base"],
     ["H = 256 (the experiments tried H = 256 with E = 128)", "hid256", "base"],
-    ["dropout", "sliceDrop3", "slice"],
+    ["dropout, on one epoch of all the text", "drop3", "base"],
+    ["dropout, where the model overfits", "sliceDrop3", "slice"],
     ["state carried between windows", "nocarry", "base"],
     ["forget bias 1", "forget0", "base"],
     ["clipping at 5", "noclip", "base"],
@@ -739,10 +766,11 @@ export function fullRunEvidence(full: { runs: Readonly<Record<string, RunResult>
       "what the experiments say": `${full.runs[variant].label}: ${
         signedChange(v(variant) / v(reference) - 1)
       } against ${full.runs[reference].label.split(":")[0]}`,
+      "beyond the seeds?": seedVerdict(full.runs[variant], full.runs[reference]),
     })),
     {
       caption:
-        "Each choice and the experiment that speaks to it (perplexity change of the variant against the reference: negative is better)",
+        "Each choice and the experiment that speaks to it (perplexity change of the variant against the reference, mean of 3 seeds: negative is better)",
     },
   );
 }
@@ -831,21 +859,24 @@ export function testScoreTable(fr: FullRunFile, oneEpoch: OneEpochFile, knSecond
  * A run's training and validation perplexity after each pass (log scale), the lowest validation
  * point ringed: notebook 09's picture of overfitting on a slice.
  */
-export function passesChart(run: RunResult, title: string): Chart {
+export function passesChart(run: RunResult | SeededRun, title: string): Chart {
   const points = run.curve.flatMap((p) => [
     { epoch: p.epoch, perplexity: p.validPerplexity, kind: "validation" },
     { epoch: p.epoch, perplexity: p.trainPerplexity, kind: "training (since the last point)" },
   ]);
+  const band = "curveRange" in run ? run.curve.map((p, k) => ({ epoch: p.epoch, ...run.curveRange[k] })) : [];
   const best = run.curve.reduce((a, b) => (b.validPerplexity < a.validPerplexity ? b : a));
   return plot({
     title,
-    subtitle: "Perplexity after each pass over the slice; the ringed dot is the lowest validation perplexity",
+    subtitle:
+      "Perplexity after each pass over the slice, mean of the seeds (shaded: lowest to highest seed); the ringed dot is the lowest validation perplexity",
     width: 560,
     height: 280,
     x: { label: "epochs (passes over the slice)", grid: true },
     y: { label: "perplexity", type: "log", grid: true },
     color: { legend: true, domain: ["validation", "training (since the last point)"], range: ["#e8590c", "#97bbf5"] },
     marks: [
+      Plot.areaY(band, { x: "epoch", y1: "low", y2: "high", fill: "#e8590c", fillOpacity: 0.2 }),
       Plot.line(points, { x: "epoch", y: "perplexity", stroke: "kind", z: "kind" }),
       Plot.dot([best], { x: "epoch", y: "validPerplexity", r: 6, stroke: "black" }),
     ],
@@ -853,35 +884,48 @@ export function passesChart(run: RunResult, title: string): Chart {
 }
 
 /**
- * Each experiment's best variant against the run it changes (the base run, or the experiment's first),
- * largest gain first: notebook 09's summary.
+ * Each experiment's best variant (lowest mean over the seeds) against its reference
+ * ({@linkcode referenceOf}), with {@linkcode seedVerdict}, largest gain first: notebook 09's summary.
  */
-export function bestVariants(
-  full: { runs: Readonly<Record<string, RunResult>> },
-): { experiment: ExperimentSpec; reference: string; best: string; change: number }[] {
+export function bestVariants(full: Pick<ExperimentsFile, "runs">): {
+  experiment: ExperimentSpec;
+  reference: string;
+  best: string;
+  change: number;
+  verdict: ReturnType<typeof seedVerdict>;
+}[] {
   const v = (id: string) => full.runs[id].finalValidPerplexity;
   return EXPERIMENTS.filter((e) => e.runs.length > 1).map((experiment) => {
-    const reference = experiment.runs.includes("base") ? "base" : experiment.runs[0];
+    const reference = referenceOf(experiment);
     const best = experiment.runs.filter((r) => r !== reference).reduce((a, b) => (v(a) <= v(b) ? a : b));
-    return { experiment, reference, best, change: v(best) / v(reference) - 1 };
+    return {
+      experiment,
+      reference,
+      best,
+      change: v(best) / v(reference) - 1,
+      verdict: seedVerdict(full.runs[best], full.runs[reference]),
+    };
   }).sort((a, b) => a.change - b.change);
 }
 
-/** {@linkcode bestVariants} as a table, with each best variant's speed against its reference. */
-export function summaryTable(full: { runs: Readonly<Record<string, RunResult>> }): Table {
+/** {@linkcode bestVariants} as a table, with each best variant's seed range and speed against its reference. */
+export function summaryTable(full: Pick<ExperimentsFile, "runs">): Table {
   return table(
-    bestVariants(full).map(({ experiment, reference, best, change }) => ({
+    bestVariants(full).map(({ experiment, reference, best, change, verdict }) => ({
       idea: experiment.title,
       "best variant": full.runs[best].label,
       "valid perplexity": full.runs[best].finalValidPerplexity,
+      "its seeds": seedRange(full.runs[best]),
       "change vs reference": signedChange(change),
+      "reference's seeds": seedRange(full.runs[reference]),
+      "beyond the seeds?": verdict,
       "tokens/s vs reference": `${
         (full.runs[best].tokensPerSecond / full.runs[reference].tokensPerSecond).toFixed(2)
       } ×`,
     })),
     {
       caption:
-        "Each experiment's best variant, largest gain first (full scale, first 50,000 validation tokens; negative change is better)",
+        "Each experiment's best variant, largest gain first (full scale, mean of 3 seeds on the whole validation split; negative change is better; a difference is real only beyond the seeds)",
       digits: 1,
     },
   );

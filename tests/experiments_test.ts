@@ -3,19 +3,25 @@ import {
   BEST_CONFIG,
   BEST_TRAINING,
   bestVariants,
+  combineSeeds,
   EXPERIMENTS,
+  type ExperimentsFile,
   experimentView,
   firstPassChart,
   type FirstPassFile,
   fullRunCharts,
   fullRunEvidence,
   type FullRunFile,
+  ONE_EPOCH,
   type OneEpochFile,
   passesChart,
   performRun,
   readResults,
   type RunResult,
   RUNS,
+  seedRange,
+  SEEDS,
+  seedVerdict,
   signedChange,
   SMALL_VOCABULARY,
   smallRun,
@@ -53,18 +59,58 @@ Deno.test("EXPERIMENTS: every experiment compares runs that exist, and every run
 });
 
 Deno.test("the figures notebook 09 and the README state about the runs", () => {
-  assert.equal(RUNS.length, 22);
+  assert.equal(RUNS.length, 24);
+  assert.deepEqual([...SEEDS], [0, 1, 2]);
   const base = RUNS.find((r) => r.id === "base")!;
   assert.deepEqual(base.config, { embeddingSize: 128, hiddenSize: 128 });
   assert.deepEqual(
-    [base.budgetTokens, base.validEvery, base.curveValidTokens, base.finalValidTokens],
-    [200_000, 40_000, 20_000, 50_000],
+    [base.options.learningRate, base.options.schedule, base.options.resetEvery, base.options.seqLength],
+    [0.01, "linear", 100, 35],
   );
+  assert.deepEqual(
+    [base.budgetTokens, base.validEvery, base.curveValidTokens, base.finalValidTokens],
+    [835_520, 104_440, 32_000, 211_690],
+  );
+  // One epoch: with B = 32 each row of the 835,523-id training split holds 26,110 tokens to predict.
+  assert.equal(ONE_EPOCH, 32 * Math.floor((835_523 - 1) / 32));
   const slices = RUNS.filter((r) => r.trainTokens === 20_000);
   assert.deepEqual(slices.map((r) => r.id), ["slice", "sliceDrop3", "sliceDrop5", "sliceRec3"]);
   for (const r of slices) assert.deepEqual([r.budgetTokens, r.validEvery], [8 * 20_000, 20_000]);
   const small = smallRun(base);
   assert.deepEqual([small.config.embeddingSize, small.config.hiddenSize, small.budgetTokens], [32, 32, 20_000]);
+  assert.equal(RUNS.filter((r) => r.trainTokens !== 20_000).length * SEEDS.length, 60, "60 one-epoch trainings");
+});
+
+Deno.test("combineSeeds and seedVerdict: means, ranges, and a difference real only beyond the seeds", () => {
+  const spec = RUNS[0];
+  const result = (seed: number, final: number, curve: number[]): RunResult => ({
+    ...spec,
+    seed,
+    parameters: 1,
+    curve: curve.map((v, k) => ({ tokens: k, seconds: k, epoch: k, validPerplexity: v, trainPerplexity: v })),
+    tokens: 10,
+    seconds: 2,
+    tokensPerSecond: 5,
+    finalValidPerplexity: final,
+    finalValidTokens: 3,
+  });
+  const a = combineSeeds([result(0, 100, [300, 200]), result(1, 104, [310, 190]), result(2, 102, [320, 210])]);
+  assert.equal(a.finalValidPerplexity, 102);
+  assert.deepEqual(a.finalRange, [100, 104]);
+  assert.deepEqual(a.curve.map((p) => p.validPerplexity), [310, 200]);
+  assert.deepEqual(a.curveRange, [{ low: 300, high: 320 }, { low: 190, high: 210 }]);
+  assert.equal(a.seeds.length, 3);
+  assert.equal(seedRange(a), "100.0–104.0");
+  const b = combineSeeds([result(0, 105, [1, 1]), result(1, 106, [1, 1])]);
+  const c = combineSeeds([result(0, 103, [1, 1]), result(1, 110, [1, 1])]);
+  assert.equal(seedVerdict(b, a), "worse");
+  assert.equal(seedVerdict(a, b), "better");
+  assert.equal(seedVerdict(c, a), "within the seed band");
+  assert.throws(() => combineSeeds([]), /Cannot combine seeds: no results/);
+  assert.throws(
+    () => combineSeeds([result(0, 1, [1, 2]), result(1, 1, [1])]),
+    /expected results of base with 2 curve points, got base with 1/,
+  );
 });
 
 Deno.test("smallRun: sizes ÷ 4, data and budget ÷ 10; toSmallVocabulary maps rare ids to <unk>", () => {
@@ -101,7 +147,7 @@ Deno.test("readResults: a missing file is named, with where to look", async () =
 // check that they still describe what the code would run, and hold the figures the course quotes.
 
 Deno.test("data/results/experiments.json: one result per run, made with today's specs", async () => {
-  const file = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const file = await readResults<ExperimentsFile>("experiments.json");
   for (const spec of RUNS) {
     const r = file.runs[spec.id];
     assert.ok(r, `no result for ${spec.id}`);
@@ -115,14 +161,22 @@ Deno.test("data/results/experiments.json: one result per run, made with today's 
       },
       `${spec.id} was made with other settings: run deno task experiments --only ${spec.id}`,
     );
-    // Training stops at the end of the first batch that reaches the budget.
-    const batch = (spec.options.batchSize ?? 32) * (spec.options.seqLength ?? 35);
-    assert.ok(r.tokens >= spec.budgetTokens && r.tokens < spec.budgetTokens + batch, `${spec.id}: ${r.tokens} tokens`);
+    assert.deepEqual(r.seeds.map((x) => x.seed), [...SEEDS], `${spec.id}: every seed`);
+    for (const x of r.seeds) {
+      assert.deepEqual(x.config, r.config);
+      // Training stops at the end of the first batch that reaches the budget.
+      const batch = (spec.options.batchSize ?? 32) * (spec.options.seqLength ?? 35);
+      assert.ok(
+        x.tokens >= spec.budgetTokens && x.tokens < spec.budgetTokens + batch,
+        `${spec.id}: ${x.tokens} tokens`,
+      );
+    }
+    assert.deepEqual(combineSeeds(r.seeds), r, `${spec.id}: the mean and range are the seeds'`);
   }
 });
 
 Deno.test("data/results/experiments.json: the findings notebook 09's sentences report", async () => {
-  const file = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const file = await readResults<ExperimentsFile>("experiments.json");
   const v = (id: string) => file.runs[id].finalValidPerplexity;
   const better = (a: string, b: string) => v(a) < 0.98 * v(b); // more than the 2 % the notebook calls "about the same"
   assert.ok(better("base", "data50k"), "fresh text beats going round 50,000 tokens 4 times");
@@ -154,7 +208,7 @@ Deno.test("README.md: the results block quotes the result files as they are (den
 });
 
 Deno.test("experimentView: notebook 09's curves and table of an experiment, from the results file", async () => {
-  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const full = await readResults<ExperimentsFile>("experiments.json");
   const view = experimentView(full, {}, "data", { curve: 170, final: 168.4 });
   assert.equal((view.charts.html.match(/<svg/g) ?? []).length >= 2, true);
   assert.match(view.table.html, /reference/);
@@ -176,7 +230,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
   );
   const md = (nb.cells as { cell_type: string; source: string[] }[]).filter((c) => c.cell_type === "markdown")
     .map((c) => c.source.join("")).join("\n");
-  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const full = await readResults<ExperimentsFile>("experiments.json");
   const fr = await readResults<FullRunFile>("full_run.json");
   const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
   const run = (id: string) => full.runs[id];
@@ -286,7 +340,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
 });
 
 Deno.test("notebook 09's views: an experiment shows charts then table; the full run's charts and tables", async () => {
-  const full = await readResults<{ runs: Record<string, RunResult> }>("experiments.json");
+  const full = await readResults<ExperimentsFile>("experiments.json");
   const fr = await readResults<FullRunFile>("full_run.json");
   const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
   const shown = experimentView(full, {}, "tied", { curve: 170, final: 168.4 }).html;
@@ -356,6 +410,9 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
     }; training, with dropout on, ${n(point.trainPerplexityWithDropout!)}`,
     `they are ${(100 * point.unseenWords.share).toFixed(2)} % of the slice`,
     `no row of the slice is stuck: it scores ${n(at(900_480).validation)}`,
+    `(32 rows, each from a zero state) with dropout off, score ${n(point.lastTrainedWithoutDropout!)}, far above the ${
+      n(point.trainPerplexityWithDropout!)
+    } that training reported with dropout on`,
   ];
   assert.equal(n(point.validation), "761");
   assert.equal(n(at(800_800).validation), "563");

@@ -10,8 +10,9 @@
  * tokens on a slice: 52 million training tokens, about 2 hours on this course's 2-core machine (each
  * worker on one core at 2,100–4,400 tokens/s; `--list` prints the estimate).
  *
- * Resumable: each training is saved to build/experiments/RUN-sSEED.json as soon as it ends, and a later
- * call skips what is saved, so a session that ends mid-way loses at most the trainings under way.
+ * Resumable: each training is saved to data/results/experiments/RUN-sSEED.json as soon as it ends (commit
+ * them), and a later call skips what is saved, so a session that ends mid-way loses at most the
+ * trainings under way.
  * `--workers N` (default: the number of cores) trains N at a time, each in its own process on one core
  * (OPENBLAS_NUM_THREADS=1); the seed-0 trainings of every run come first, so that a partial result
  * already covers every idea. When everything is saved the results file is written (`--merge` writes it
@@ -59,7 +60,8 @@ const smokeTokens = values.tokens === undefined ? undefined : Number(values.toke
 if (smokeTokens !== undefined && !(Number.isInteger(smokeTokens) && smokeTokens >= 2)) {
   fail(`--tokens must be a whole number >= 2, got ${values.tokens}`);
 }
-const OUT_DIR = smokeTokens === undefined ? "build/experiments" : "build/experiments-smoke";
+// Every training's result is committed (a few kB each), so that a later session, on a fresh clone, resumes.
+const OUT_DIR = smokeTokens === undefined ? "data/results/experiments" : "build/experiments-smoke";
 const file = (id: string, seed: number) => `${OUT_DIR}/${id}-s${seed}.json`;
 
 let specs = RUNS;
