@@ -446,7 +446,7 @@ export interface ExperimentsFile {
  * Validation perplexity (log scale) of some runs against epochs, training tokens or seconds: each run's
  * mean over its seeds as a line, the band from its lowest to its highest seed shaded (for
  * {@linkcode SeededRun}s), and a dashed yardstick (the Kneser–Ney trigram's perplexity on the same
- * validation tokens) when given. `labels` fixes each run's colour across the charts of a row.
+ * validation tokens) when given and within the axis. The axis is fitted to where the runs end. `labels` fixes each run's colour across the charts of a row.
  */
 export function experimentCurves(
   runs: readonly (RunResult | SeededRun)[],
@@ -464,30 +464,76 @@ export function experimentCurves(
     tokens: "training tokens",
     seconds: "seconds of training",
   }[x];
+  // The end is what the runs are compared on: the y axis runs from just under the lowest final value
+  // to 1.6 times the highest, so that the seed bands there are visible; earlier points above it are
+  // cut off at the top.
+  const ends = runs.flatMap((r) => {
+    const k = r.curve.length - 1;
+    return "curveRange" in r ? [r.curveRange[k].low, r.curveRange[k].high] : [r.curve[k].validPerplexity];
+  });
+  const all = points.map((p) => p.validPerplexity);
+  const domain = [0.95 * Math.min(...ends), Math.min(1.6 * Math.max(...ends), 1.02 * Math.max(...all))];
   return plot({
     title,
     width: 330,
     height: 230,
     marginLeft: 46,
     x: { label, grid: true, ...(x === "tokens" ? { tickFormat: "s" } : {}) },
-    y: { label: "valid perplexity", type: "log", grid: true },
+    // Round ticks inside the axis (Plot's own log ticks leave a narrow range unlabelled).
+    y: { label: "valid perplexity", type: "log", grid: true, domain, ticks: roundTicks(domain), tickFormat: String },
     color: { domain: [...labels], range: RUN_COLOURS, legend: x !== "seconds" },
     marks: [
-      ...(yardstick === null ? [] : [
+      ...(yardstick === null || yardstick < domain[0] || yardstick > domain[1] ? [] : [
         Plot.ruleY([yardstick], { stroke: "#999", strokeDasharray: "4 4" }),
         Plot.text([yardstick], {
           y: (d: number) => d,
           text: () => "KN trigram",
-          frameAnchor: "right",
+          frameAnchor: "left",
+          dx: 4,
           dy: -6,
           fill: "#777",
         }),
       ]),
-      Plot.areaY(band, { x, y1: "low", y2: "high", fill: "run", z: "run", fillOpacity: 0.2 }),
-      Plot.line(points, { x, y: "validPerplexity", stroke: "run", z: "run" }),
-      Plot.dot(points, { x, y: "validPerplexity", fill: "run", r: 2 }),
+      Plot.areaY(band, { x, y1: "low", y2: "high", fill: "run", z: "run", fillOpacity: 0.25, clip: true }),
+      Plot.line(points, { x, y: "validPerplexity", stroke: "run", z: "run", clip: true }),
+      Plot.dot(points, { x, y: "validPerplexity", fill: "run", r: 2, clip: true }),
     ],
   });
+}
+
+/**
+ * Round numbers inside [lo, hi] for a log axis whose range is too narrow for Plot's own ticks: equal
+ * steps of 1, 2, 2.5 or 5 times a power of ten (at most 8 ticks) when hi is under 2.5 times lo, and
+ * otherwise the round numbers a log axis spreads evenly (1, 1.5, 2, 3, 5, 7 times a power of ten,
+ * fewer if more than 8 fall inside).
+ *
+ * @example
+ * ```ts
+ * import { roundTicks } from "@course/lib/experiments.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(roundTicks([122, 215]), [140, 160, 180, 200]);
+ * assert.deepEqual(roundTicks([122, 720]), [150, 200, 300, 500, 700]);
+ * ```
+ */
+export function roundTicks([lo, hi]: readonly number[]): number[] {
+  if (hi < 2.5 * lo) {
+    for (const magnitude of [0.1, 1, 10, 100, 1_000]) {
+      for (const step of [1, 2, 2.5, 5].map((m) => m * magnitude)) {
+        const ticks: number[] = [];
+        for (let k = Math.ceil(lo / step); k * step <= hi; k++) ticks.push(Number((k * step).toPrecision(12)));
+        if (ticks.length <= 8) return ticks;
+      }
+    }
+  }
+  for (const mantissas of [[1, 1.5, 2, 3, 5, 7], [1, 2, 5], [1]]) {
+    const ticks: number[] = [];
+    for (let p = Math.floor(Math.log10(lo)); 10 ** p <= hi; p++) {
+      for (const m of mantissas) if (m * 10 ** p >= lo && m * 10 ** p <= hi) ticks.push(m * 10 ** p);
+    }
+    if (ticks.length <= 8) return ticks;
+  }
+  return [lo, hi];
 }
 
 /** A relative change as a signed percentage with one decimal: "−3.2 %" (better) or "+1.0 %" (worse). */

@@ -1,0 +1,158 @@
+// The sentences notebook 09's markdown states about data/results/experiments.json, rebuilt from the
+// results: tests/experiments_test.ts checks that each appears in the notebook as it stands, so that a
+// new run of the experiments fails the tests until the notebook's text follows it.
+
+import {
+  bestVariants,
+  type ExperimentsFile,
+  type SeededRun,
+  seedRange,
+  seedVerdict,
+  signedChange,
+} from "@course/lib/experiments.ts";
+import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
+
+/** data/results/layers_crosscheck.json (`deno task crosscheck:layers`). */
+export interface LayersCrosscheck {
+  readonly tokens: number;
+  readonly course: Readonly<Record<string, number>>;
+  readonly pytorch: Readonly<Record<string, number>>;
+}
+
+/** Every sentence, by the section it belongs to. */
+export function claims09(
+  full: ExperimentsFile,
+  cross: LayersCrosscheck,
+  knValid: number,
+): Record<string, string[]> {
+  const run = (id: string): SeededRun => full.runs[id];
+  const v = (id: string) => run(id).finalValidPerplexity;
+  const pm = (id: string) => `**${v(id).toFixed(1)}** (seeds ${seedRange(run(id))})`;
+  const pct = (a: string, b: string) => `${Math.abs(100 * (v(a) / v(b) - 1)).toFixed(1)} %`;
+  const dir = (a: string, b: string) => (v(a) < v(b) ? "better" : "worse");
+  const band = (a: string, b: string) =>
+    seedVerdict(run(a), run(b)) === "within the seed band" ? "within the seed bands" : "beyond the seed bands";
+  const compared = (a: string, b: string) => `${pct(a, b)} ${dir(a, b)}, ${band(a, b)}`;
+  const speed = (id: string) => Math.round(run(id).tokensPerSecond).toLocaleString("en-US");
+  const passes = (id: string) => run(id).curve.at(-1)!.epoch.toFixed(1);
+  const n = (x: number) => x.toFixed(0);
+  const updates = (id: string) =>
+    Math.ceil(run(id).budgetTokens / (run(id).options.batchSize! * run(id).options.seqLength!)).toLocaleString(
+      "en-US",
+    );
+  const slice = run("slice").curve.map((c) => c.validPerplexity);
+  const { stop, kept } = earlyStoppingPoint(slice, 2);
+  const small = run("data50k").curve.map((c) => c.validPerplexity);
+  const lowest = small.indexOf(Math.min(...small));
+  const dropouts = ["sliceDrop3", "sliceDrop5", "sliceRec3"];
+  const bestDropout = dropouts.reduce((a, b) => (v(a) <= v(b) ? a : b));
+  const optimisers = ["lr002", "base", "lr02", "sgd"];
+  const bestOpt = optimisers.reduce((a, b) => (v(a) <= v(b) ? a : b));
+  const worstOpt = optimisers.reduce((a, b) => (v(a) >= v(b) ? a : b));
+  const label = (id: string) => id === "base" ? "Adam 0.01" : run(id).label;
+  const sameToTheDigit = run("noclip").seeds.every((s, k) =>
+    s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
+  );
+  const top = bestVariants(full).slice(0, 3);
+  const bestLabel = (id: string) => run(id).label.replace("20,000-token slice, ", "");
+  return {
+    method: [
+      `the base model ends at ${pm("base")} on the whole validation split, ${
+        (v("base") / knValid).toFixed(2)
+      } × the Kneser–Ney trigram's ${knValid.toFixed(1)}`,
+    ],
+    data: [
+      `50,000 different tokens gone round ${passes("data50k")} times give ${pm("data50k")}, 200,000 tokens gone round ${
+        passes("data200k")
+      } times ${pm("data200k")}, and the whole split once ${pm("base")}.`,
+      `Repeating a small text ends at ${
+        (v("data50k") / v("base")).toFixed(2)
+      } times the perplexity of reading fresh text for the same number of steps`,
+      `the 50,000-token run was at its best, ${n(small[lowest])}, after ${
+        run("data50k").curve[lowest].epoch.toFixed(1)
+      } passes, and ended at ${n(small.at(-1)!)}`,
+    ],
+    epochs: [
+      `After each pass, validation perplexity on the 32,000-token sample (the mean of the seeds) was ${
+        slice.map(n).join(", ")
+      }, and training perplexity ${run("slice").curve.map((c) => n(c.trainPerplexity)).join(", ")}.`,
+      `early stopping with a patience of 2 stops after pass ${stop + 1} and keeps the weights of pass ${
+        kept + 1
+      }, perplexity **${slice[kept].toFixed(1)}**, against ${slice.at(-1)!.toFixed(1)} for training on`,
+    ],
+    embedding: [
+      `E = 32 gives ${pm("emb32")}, E = 128 ${pm("base")}, E = 256 ${pm("emb256")}, at ${speed("emb32")}, ${
+        speed("base")
+      } and ${speed("emb256")} tokens/s.`,
+      `E = 256 is ${compared("emb256", "base")}; E = 32 is ${compared("emb32", "base")}.`,
+    ],
+    hidden: [
+      `H = 64 gives ${pm("hid64")}, H = 128 ${pm("base")}, H = 256 ${pm("hid256")}; H = 256 trains at ${
+        speed("hid256")
+      } tokens/s against ${speed("base")} for H = 128.`,
+      `Per token, H = 256 is ${compared("hid256", "base")}; H = 64 is ${compared("hid64", "base")}.`,
+    ],
+    layers: [
+      `Two layers give ${pm("layers2")} against ${pm("base")} for one, at ${speed("layers2")} against ${
+        speed("base")
+      } tokens/s.`,
+      `after ${cross.tokens.toLocaleString("en-US")} tokens PyTorch's two layers score ${
+        n(cross.pytorch[2])
+      } and its one ${n(cross.pytorch[1])}; the course's, ${n(cross.course[2])} and ${n(cross.course[1])}.`,
+    ],
+    dropout: [
+      `Dropout 0.3 gives ${pm("drop3")} against ${pm("base")} without: ${compared("drop3", "base")}.`,
+    ],
+    dropoutSlice: [
+      `After eight passes over the slice: no dropout ${pm("slice")}, dropout 0.3 ${pm("sliceDrop3")}, dropout 0.5 ${
+        pm("sliceDrop5")
+      }, recurrent dropout 0.3 ${pm("sliceRec3")}.`,
+      `The best of the three, ${bestLabel(bestDropout)}, is ${compared(bestDropout, "slice")}`,
+    ],
+    forget: [`Forget bias 0 gives ${pm("forget0")}, forget bias 1 ${pm("base")}: ${compared("forget0", "base")}.`],
+    clip: [
+      `Without clipping: ${pm("noclip")}; with the norm clipped to 5: ${pm("base")}.`,
+      sameToTheDigit
+        ? "The same runs to the last digit, for every seed: no gradient here ever reached the limit"
+        : `Clipping changed the runs: without it ${compared("noclip", "base")}`,
+    ],
+    optimiser: [
+      `Adam 0.002: ${pm("lr002")}, Adam 0.01: ${pm("base")}, Adam 0.02: ${pm("lr02")}, SGD 1.0: ${pm("sgd")}.`,
+      `The best of the four, ${label(bestOpt)}, is ${
+        (v(worstOpt) / v(bestOpt)).toFixed(2)
+      } times better than the worst, ${label(worstOpt)}`,
+    ],
+    schedule: [
+      `Kept at 0.01 to the end: ${pm("constant")}; decayed to a tenth: ${pm("base")}. Without the decay the run ends ${
+        compared("constant", "base")
+      }.`,
+    ],
+    bptt: [
+      `T = 5: ${pm("bptt5")}, T = 35: ${pm("base")}, T = 100: ${pm("bptt100")}, T = 35 without the carried state: ${
+        pm("nocarry")
+      }.`,
+      `the number of updates: ${updates("bptt5")} for T = 5, ${updates("base")} for T = 35, ${
+        updates("bptt100")
+      } for T = 100.`,
+      `Per token, T = 5 is ${compared("bptt5", "base")}, at ${speed("bptt5")} against ${speed("base")} tokens/s.`,
+      `Starting every window from zero is ${compared("nocarry", "base")}.`,
+    ],
+    tied: [
+      `Tied: ${pm("tied")} with ${run("tied").parameters.toLocaleString("en-US")} parameters; untied: ${
+        pm("base")
+      } with ${run("base").parameters.toLocaleString("en-US")}.`,
+      `After one epoch tying is ${compared("tied", "base")}, with ${
+        (100 * (1 - run("tied").parameters / run("base").parameters)).toFixed(0)
+      } % fewer parameters.`,
+    ],
+    gru: [
+      `GRU: ${pm("gru")} at ${speed("gru")} tokens/s; LSTM: ${pm("base")} at ${speed("base")} tokens/s.`,
+      `The GRU is ${compared("gru", "base")}.`,
+    ],
+    summary: [
+      `After one epoch the largest gains came from ${bestLabel(top[0].best)} (${signedChange(top[0].change)}), ${
+        bestLabel(top[1].best)
+      } (${signedChange(top[1].change)}) and ${bestLabel(top[2].best)} (${signedChange(top[2].change)})`,
+    ],
+  };
+}
