@@ -54,6 +54,20 @@ export function claims09(
     s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
   );
   const top = bestVariants(full).slice(0, 3);
+  // A run's validation perplexity after `seconds` of training, read off its mean curve (log-linear between points).
+  const atSeconds = (id: string, seconds: number) => {
+    const c = run(id).curve;
+    const k = c.findIndex((p) => p.seconds >= seconds);
+    if (k <= 0) throw new RangeError(`${id} has no curve point on both sides of ${seconds} s`);
+    const [a, b] = [c[k - 1], c[k]], f = (seconds - a.seconds) / (b.seconds - a.seconds);
+    return Math.exp((1 - f) * Math.log(a.validPerplexity) + f * Math.log(b.validPerplexity));
+  };
+  const whenBaseEnded = (id: string) => {
+    const end = run("base").curve.at(-1)!;
+    return `after ${n(end.seconds)} s, when the base model had finished at ${n(end.validPerplexity)}, ${
+      run(id).label
+    } stood at ${n(atSeconds(id, end.seconds))}`;
+  };
   const bestLabel = (id: string) => run(id).label.replace("20,000-token slice, ", "");
   return {
     method: [
@@ -70,7 +84,9 @@ export function claims09(
       } times the perplexity of reading fresh text for the same number of steps`,
       `the 50,000-token run was at its best, ${n(small[lowest])}, after ${
         run("data50k").curve[lowest].epoch.toFixed(1)
-      } passes, and ended at ${n(small.at(-1)!)}`,
+      } passes, and ended at ${n(small.at(-1)!)}, while its training perplexity fell from ${
+        n(run("data50k").curve[0].trainPerplexity)
+      } to ${n(run("data50k").curve.at(-1)!.trainPerplexity)}`,
     ],
     epochs: [
       `After each pass, validation perplexity on the 32,000-token sample (the mean of the seeds) was ${
@@ -91,6 +107,7 @@ export function claims09(
         speed("hid256")
       } tokens/s against ${speed("base")} for H = 128.`,
       `Per token, H = 256 is ${compared("hid256", "base")}; H = 64 is ${compared("hid64", "base")}.`,
+      `Per second it is another story: ${whenBaseEnded("hid256")} on the same sample`,
     ],
     layers: [
       `Two layers give ${pm("layers2")} against ${pm("base")} for one, at ${speed("layers2")} against ${
@@ -134,7 +151,8 @@ export function claims09(
       `the number of updates: ${updates("bptt5")} for T = 5, ${updates("base")} for T = 35, ${
         updates("bptt100")
       } for T = 100.`,
-      `Per token, T = 5 is ${compared("bptt5", "base")}, at ${speed("bptt5")} against ${speed("base")} tokens/s.`,
+      `Per token, T = 5 is ${compared("bptt5", "base")}, at ${speed("bptt5")} against ${speed("base")} tokens/s:`,
+      `${whenBaseEnded("bptt5")}.`,
       `Starting every window from zero is ${compared("nocarry", "base")}.`,
     ],
     tied: [
