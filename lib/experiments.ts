@@ -133,29 +133,33 @@ export const RUNS: RunSpec[] = [
 /** One experiment: a question and the runs that answer it. */
 export interface ExperimentSpec {
   id: string;
+  /** Notebook 09's heading for it. */
   title: string;
   runs: string[];
+  /** The run the others are compared with (default: the base run, or the first). */
+  reference?: string;
 }
 
 export const EXPERIMENTS: ExperimentSpec[] = [
-  { id: "data", title: "More data", runs: ["data50k", "data200k", "base"] },
-  { id: "epochs", title: "More epochs and early stopping", runs: ["slice"] },
+  // More data is the base run against less: the reference is the 200,000-token run.
+  { id: "data", title: "More data", runs: ["data50k", "data200k", "base"], reference: "data200k" },
+  { id: "epochs", title: "More epochs, and early stopping", runs: ["slice"] },
   { id: "embedding", title: "Embedding size E", runs: ["emb32", "base", "emb256"] },
   { id: "hidden", title: "Hidden size H", runs: ["hid64", "base", "hid256"] },
   { id: "layers", title: "Two stacked LSTM layers", runs: ["base", "layers2"] },
-  { id: "dropout", title: "Dropout, one epoch of all the text", runs: ["base", "drop3"] },
+  { id: "dropout", title: "Dropout, on one epoch of all the text", runs: ["base", "drop3"] },
   {
     id: "dropoutSlice",
-    title: "Dropout where the model overfits: a 20,000-token slice",
+    title: "Dropout where the model overfits",
     runs: ["slice", "sliceDrop3", "sliceDrop5", "sliceRec3"],
   },
-  { id: "forget", title: "Forget-gate bias", runs: ["forget0", "base"] },
+  { id: "forget", title: "The forget-gate bias", runs: ["forget0", "base"] },
   { id: "clip", title: "Gradient clipping", runs: ["noclip", "base"] },
   { id: "optimiser", title: "Learning rate and optimiser", runs: ["lr002", "base", "lr02", "sgd"] },
   { id: "schedule", title: "Decaying the learning rate", runs: ["constant", "base"] },
   { id: "bptt", title: "Truncated-BPTT length T", runs: ["bptt5", "base", "bptt100", "nocarry"] },
   { id: "tied", title: "Tied input and output embeddings", runs: ["base", "tied"] },
-  { id: "gru", title: "GRU in place of the LSTM", runs: ["base", "gru"] },
+  { id: "gru", title: "A GRU in place of the LSTM", runs: ["base", "gru"] },
 ];
 
 /**
@@ -546,9 +550,9 @@ export function seedRange(run: SeededRun): string {
   return `${run.finalRange[0].toFixed(1)}–${run.finalRange[1].toFixed(1)}`;
 }
 
-/** The run an experiment's runs are compared with: the base run, or the experiment's first. */
+/** The run an experiment's runs are compared with: its `reference`, or the base run, or its first. */
 export function referenceOf(experiment: ExperimentSpec): string {
-  return experiment.runs.includes("base") ? "base" : experiment.runs[0];
+  return experiment.reference ?? (experiment.runs.includes("base") ? "base" : experiment.runs[0]);
 }
 
 /**
@@ -738,7 +742,7 @@ export function firstPassChart(fp: FirstPassFile, fr: FullRunFile): Chart {
     title: "The first pass again: the validation slice read three ways, and training",
     subtitle:
       "Replay of the full run (deno task firstpass). Black rings: the full run's own validation curve. Dashed: " +
-      "the second pass begins; from there no row is stuck and the blue line runs under the yellow one",
+      "the second pass begins; from there no row is stuck and the blue line coincides with the yellow one",
     width: 820,
     height: 320,
     // The label under the ticks, centred: at the right end it ran into the last ticks in the Notebook UI.
@@ -954,12 +958,18 @@ export function bestVariants(full: Pick<ExperimentsFile, "runs">): {
   }).sort((a, b) => a.change - b.change);
 }
 
+/** A run's name as a variant in an experiment: the base run is "all the training text" in the data experiment. */
+export function variantLabel(experiment: ExperimentSpec, run: SeededRun): string {
+  return experiment.id === "data" && run.id === "base" ? "all the training text (the base run)" : run.label;
+}
+
 /** {@linkcode bestVariants} as a table, with each best variant's seed range and speed against its reference. */
 export function summaryTable(full: Pick<ExperimentsFile, "runs">): Table {
   return table(
     bestVariants(full).map(({ experiment, reference, best, change, verdict }) => ({
       idea: experiment.title,
-      "best variant": full.runs[best].label,
+      "best variant": variantLabel(experiment, full.runs[best]),
+      reference: full.runs[reference].label.split(":")[0],
       "valid perplexity": full.runs[best].finalValidPerplexity,
       "its seeds": seedRange(full.runs[best]),
       "change vs reference": signedChange(change),
@@ -971,7 +981,7 @@ export function summaryTable(full: Pick<ExperimentsFile, "runs">): Table {
     })),
     {
       caption:
-        "Each experiment's best variant, largest gain first (full scale, mean of 3 seeds on the whole validation split; negative change is better; a difference is real only beyond the seeds)",
+        "Each experiment's best variant against its reference, largest gain first (full scale, mean of 3 seeds on the whole validation split; negative change is better; a difference is real only beyond the seeds)",
       digits: 1,
     },
   );

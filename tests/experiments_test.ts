@@ -193,7 +193,7 @@ Deno.test("data/results/experiments.json: the findings notebook 09's sentences r
   assert.ok(small.at(-1)!.trainPerplexity < small[0].trainPerplexity);
   // "Bigger word vectors help, but much less than a bigger state"; H 256 the largest gain per token.
   assert.ok(real("emb256", "base") && v("base") / v("emb256") < v("base") / v("hid256"));
-  assert.equal(bestVariants(file)[0].best, "hid256");
+  assert.equal(bestVariants(file).filter((b) => b.experiment.id !== "data")[0].best, "hid256");
   // "at a fixed time it has not yet caught up", and T 5 likewise: both slower per second than the base.
   for (const id of ["hid256", "bptt5"]) {
     assert.ok(run(id).tokensPerSecond < run("base").tokensPerSecond, `${id} is slower`);
