@@ -785,6 +785,56 @@ export function stuckRowsTable(fp: FirstPassFile, tokens: number): Table {
   );
 }
 
+/**
+ * The evidence of notebook 09's first-pass section in one table: the same checkpoints read six ways,
+ * trained as the full run was (`first_pass.json`) and with every row restarted from zero every 100
+ * windows (`first_pass_resets.json`), at the checkpoints `at` (by default the two the notebook quotes).
+ *
+ * @throws {RangeError} if a file has no checkpoint at one of `at`
+ */
+export function firstPassReadingsTable(
+  fp: FirstPassFile,
+  resets: FirstPassFile,
+  at: readonly number[] = [400_960, 800_800],
+): Table {
+  const shared = fp.checkpoints.filter((c) =>
+    at.includes(c.tokens) && resets.checkpoints.some((r) => r.tokens === c.tokens)
+  );
+  if (shared.length !== at.length) {
+    throw new RangeError(`Cannot compare the first passes: both files need checkpoints at ${at.join(", ")} tokens`);
+  }
+  type Point = FirstPassFile["checkpoints"][number];
+  const readings: [string, (c: Point) => number | null | undefined][] = [
+    ["the curve's validation slice: 32 rows, each from a zero state", (c) => c.validation],
+    ["the same, without its stuck rows (above 5,000)", (c) => c.validationRows?.withoutStuck],
+    ["its first 20,000 tokens as one row, the state carried", (c) => c.validationOneRow],
+    [
+      "tokens 5,000 to 20,000 of that row",
+      (c) => c.validationOneRowByPosition.find((b) => b.from === 5_000)?.perplexity,
+    ],
+    ["the last 50,000 training tokens read, 32 rows from zero, dropout off", (c) => c.lastTrainedWithoutDropout],
+    ["training itself, dropout on (since the last checkpoint)", (c) => c.trainPerplexityWithDropout],
+  ];
+  const n = (x: number) => x.toLocaleString("en-US");
+  return table(
+    readings.map(([reading, get]) => ({
+      reading,
+      ...Object.fromEntries(shared.flatMap((c) => {
+        const r = resets.checkpoints.find((p) => p.tokens === c.tokens)!;
+        return [
+          [`as the full run trained, ${n(c.tokens)} tokens`, get(c) ?? "–"],
+          [`rows restarted every 100 windows, ${n(c.tokens)}`, get(r) ?? "–"],
+        ];
+      })),
+    })),
+    {
+      caption:
+        "Perplexity of the first pass's checkpoints read six ways (deno task firstpass; the right-hand columns: --reset-every 100)",
+      digits: 0,
+    },
+  );
+}
+
 /** `data/results/one_epoch.json`: the one-epoch model, notebook 08's LONG_RUN setting (E 64, H 128) trained one pass. */
 export interface OneEpochFile {
   readonly parameters: number;

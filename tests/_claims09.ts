@@ -85,7 +85,9 @@ export function claims09(
       } times the perplexity of reading fresh text for the same number of steps`,
       `the 50,000-token run was at its best, ${n(small[lowest])}, after ${
         run("data50k").curve[lowest].epoch.toFixed(1)
-      } passes, and ended at ${n(small.at(-1)!)} (on the 32,000-token sample), while its training perplexity fell from ${
+      } passes, and ended at ${
+        n(small.at(-1)!)
+      } (on the 32,000-token sample), while its training perplexity fell from ${
         n(run("data50k").curve[0].trainPerplexity)
       } to ${n(run("data50k").curve.at(-1)!.trainPerplexity)}`,
     ],

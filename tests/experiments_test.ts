@@ -9,6 +9,7 @@ import {
   experimentView,
   firstPassChart,
   type FirstPassFile,
+  firstPassReadingsTable,
   fullRunCharts,
   fullRunEvidence,
   type FullRunFile,
@@ -268,7 +269,9 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
   const kn = ngramPerplexity(kneserNeyTrigram(corpus.ids.train, corpus.vocabulary.size), corpus.ids.valid).perplexity;
   const cross = await readResults<LayersCrosscheck>("layers_crosscheck.json");
   for (const [section, sentences] of Object.entries(claims09(full, cross, kn))) {
-    for (const sentence of sentences) assert.ok(md.includes(sentence), `notebook 09 (${section}) should say: ${sentence}`);
+    for (const sentence of sentences) {
+      assert.ok(md.includes(sentence), `notebook 09 (${section}) should say: ${sentence}`);
+    }
   }
   const expected = [
     `(${firstPass.map(pair).join(", then ")}), and from the second pass on it is below it`,
@@ -402,6 +405,21 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
   assert.equal(counts[firsts[pursued]], 3);
   assert.ok(rows.rows[pursued] < 300);
   assert.equal(at(900_480).validationRows!.stuck.length, 0);
+  // The six readings side by side, without and with the resets.
+  const withResets = await readResults<FirstPassFile>("first_pass_resets.json");
+  const readings = firstPassReadingsTable(fp, withResets);
+  assert.equal(readings.cells.length, 6);
+  assert.deepEqual(readings.cells.map((r) => r.slice(1, 3).map((x) => Number(x.replaceAll(",", "")))), [
+    [761, 203],
+    [
+      Math.round(rows.withoutStuck),
+      Math.round(withResets.checkpoints.find((c) => c.tokens === 400_960)!.validationRows!.withoutStuck),
+    ],
+    [208, 212],
+    [Math.round(point.validationOneRowByPosition.find((b) => b.from === 5_000)!.perplexity), 204],
+    [736, 197],
+    [265, 282],
+  ]);
   // "within 2e-6": the library's LSTM against tfjs at every checkpoint.
   assert.ok(fp.checkpoints.every((c) => c.independent.relativeDifference < 2e-6));
   assert.ok(md.includes("(within 2e-6, relative)"));
