@@ -54,6 +54,10 @@ export function claims09(
     s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
   );
   const top = bestVariants(full).slice(0, 3);
+  // Runs that do the same work per token (the base model's size, T 35, Adam): their speeds differ only by noise.
+  const sameWork = ["base", "data50k", "data200k", "drop3", "forget0", "noclip", "lr002", "lr02", "constant", "nocarry"]
+    .map((id) => run(id).tokensPerSecond);
+  const noise = `${(100 * (Math.max(...sameWork) / Math.min(...sameWork) - 1)).toFixed(0)} %`;
   // A run's validation perplexity after `seconds` of training, read off its mean curve (log-linear between points).
   const atSeconds = (id: string, seconds: number) => {
     const c = run(id).curve;
@@ -90,6 +94,7 @@ export function claims09(
       } (on the 32,000-token sample), while its training perplexity fell from ${
         n(run("data50k").curve[0].trainPerplexity)
       } to ${n(run("data50k").curve.at(-1)!.trainPerplexity)}`,
+      `the tokens/s of the runs that do the same work per token (the base model's size, T 35, Adam) differ by up to ${noise}`,
     ],
     epochs: [
       `After each pass, validation perplexity on the 32,000-token sample (the mean of the seeds) was ${

@@ -134,6 +134,7 @@ Deno.test("performRun: a tiny run gives a curve and a final score", async () => 
     trainTokens: 2_000,
     budgetTokens: 1_280,
     validEvery: 640,
+    curveValidTokens: 1_600, // spread over the 3,000-token stream, one stretch per row
   };
   const r = await performRun(spec, { train: stream, valid: stream, vocabularySize: 6 });
   assert.equal(r.tokens, 1_280);

@@ -7,8 +7,8 @@
  *   deno task experiments [--workers 2] [--only RUN,RUN] [--seeds 0,1,2] [--merge] [--list] [--tokens N]
  *
  * Budget: 24 runs × 3 seeds = 72 trainings, 20 of them one epoch (835,520 tokens) and 4 of 160,000
- * tokens on a slice: 52 million training tokens, about 2 hours on this course's 2-core machine (each
- * worker on one core at 2,100–4,400 tokens/s; `--list` prints the estimate).
+ * tokens on a slice: 52 million training tokens, 111 minutes on this course's 2-core machine on
+ * 2026-12-02 (each worker on one core at 2,100–6,900 tokens/s; `--list` prints the estimate).
  *
  * Resumable: each training is saved to data/results/experiments/RUN-sSEED.json as soon as it ends (commit
  * them), and a later call skips what is saved, so a session that ends mid-way loses at most the
