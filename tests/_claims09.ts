@@ -87,7 +87,7 @@ export function claims09(
       `Repeating a small text ends at ${
         (v("data50k") / v("base")).toFixed(2)
       } times the perplexity of reading fresh text for the same number of steps`,
-      `the 50,000-token run was at its best, ${n(small[lowest])}, after ${
+      `the 50,000-token run was at its lowest measured point, ${n(small[lowest])}, after ${
         run("data50k").curve[lowest].epoch.toFixed(1)
       } passes, and ended at ${
         n(small.at(-1)!)
