@@ -19,6 +19,17 @@ export interface LayersCrosscheck {
   readonly pytorch: Readonly<Record<string, number>>;
 }
 
+/**
+ * How long `deno task experiments` took, in whole minutes: from the first training's start (its end
+ * `date` less its `wallSeconds`) to the last one's end, over every seed's saved result.
+ */
+export function wallMinutes(full: ExperimentsFile): number {
+  const seeds = Object.values(full.runs).flatMap((r) => r.seeds) as unknown as { date: string; wallSeconds: number }[];
+  const ends = seeds.map((s) => Date.parse(s.date) / 1000);
+  const starts = seeds.map((s, k) => ends[k] - s.wallSeconds);
+  return Math.round((Math.max(...ends) - Math.min(...starts)) / 60);
+}
+
 /** Every sentence, by the section it belongs to. */
 export function claims09(
   full: ExperimentsFile,
@@ -75,6 +86,9 @@ export function claims09(
   const bestLabel = (id: string) =>
     (id === "base" ? "all the training text" : run(id).label).replace("20,000-token slice, ", "");
   return {
+    intro: [
+      `regenerates the file (${wallMinutes(full)} minutes on the course's 2-core machine, two trainings at a time;`,
+    ],
     method: [
       `the base model ends at ${pm("base")} on the whole validation split, ${
         (v("base") / knValid).toFixed(2)

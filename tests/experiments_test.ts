@@ -34,8 +34,9 @@ import {
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { earlyStoppingPoint, streamRows } from "@course/lib/wordlm.ts";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity } from "@course/lib";
-import { claims09, type LayersCrosscheck } from "./_claims09.ts";
+import { claims09, type LayersCrosscheck, wallMinutes } from "./_claims09.ts";
 import { resultsBlock } from "../tools/results_readme.ts";
+import { readNotebook, sourceOf } from "../tools/_notebook.ts";
 
 await initTfjs();
 
@@ -249,15 +250,17 @@ Deno.test("experimentView: notebook 09's curves and table of an experiment, from
   assert.equal(signedChange(0.01), "+1.0 %");
 });
 
+/** Notebook 09's markdown cells, as one text. */
+async function markdown09(): Promise<string> {
+  const nb = await readNotebook(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url).pathname);
+  return nb.cells.filter((c) => c.cell_type === "markdown").map(sourceOf).join("\n");
+}
+
 // Notebook 09's conclusions are plain markdown: each sentence below is rebuilt from the result files
 // and must appear in the notebook as it stands, so a new run of the experiments fails here until
 // the notebook's text follows it.
 Deno.test("notebook 09's markdown quotes the result files", async () => {
-  const nb = JSON.parse(
-    await Deno.readTextFile(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url)),
-  );
-  const md = (nb.cells as { cell_type: string; source: string[] }[]).filter((c) => c.cell_type === "markdown")
-    .map((c) => c.source.join("")).join("\n");
+  const md = await markdown09();
   const full = await readResults<ExperimentsFile>("experiments.json");
   const fr = await readResults<FullRunFile>("full_run.json");
   const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
@@ -269,6 +272,8 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
   const corpus = await brownCorpus();
   const kn = ngramPerplexity(kneserNeyTrigram(corpus.ids.train, corpus.vocabulary.size), corpus.ids.valid).perplexity;
   const cross = await readResults<LayersCrosscheck>("layers_crosscheck.json");
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.ok(readme.includes(`data/results/experiments.json (${wallMinutes(full)} min, 2 at a time;`), "README's time");
   for (const [section, sentences] of Object.entries(claims09(full, cross, kn))) {
     for (const sentence of sentences) {
       assert.ok(md.includes(sentence), `notebook 09 (${section}) should say: ${sentence}`);
@@ -345,11 +350,7 @@ Deno.test("data/results/full_run_samples.json: a replay of the full run's config
 });
 
 Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json; its chart and table draw", async () => {
-  const nb = JSON.parse(
-    await Deno.readTextFile(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url)),
-  );
-  const md = (nb.cells as { cell_type: string; source: string[] }[]).filter((c) => c.cell_type === "markdown")
-    .map((c) => c.source.join("")).join("\n");
+  const md = await markdown09();
   const fp = await readResults<FirstPassFile>("first_pass.json");
   const fr = await readResults<FullRunFile>("full_run.json");
   const at = (tokens: number) => fp.checkpoints.find((c) => c.tokens === tokens)!;

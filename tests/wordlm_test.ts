@@ -244,6 +244,24 @@ Deno.test("trainWordLM: early stopping keeps the best weights", async () => {
   disposeWordLM(model);
 });
 
+Deno.test("evaluateWordLM: the total alone (the fused output layer) scores as the per-token path does (rel 1e-5)", () => {
+  const ids = Int32Array.from({ length: 403 }, (_, t) => (t * 7 + (t >> 3)) % 6);
+  for (const config of [{}, { tied: true }, { layers: 2 }]) {
+    const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4, seed: 2, ...config });
+    for (const carryState of [true, false]) {
+      const options = { batchSize: 4, seqLength: 9, carryState };
+      const fast = evaluateWordLM(model, ids, options);
+      const slow = evaluateWordLM(model, ids, { ...options, perToken: true });
+      assert.equal(fast.tokens, slow.tokens);
+      assert.ok(
+        Math.abs(fast.meanLoss - slow.meanLoss) <= 1e-5 * slow.meanLoss,
+        `${JSON.stringify(config)}: ${fast.meanLoss} vs ${slow.meanLoss}`,
+      );
+    }
+    disposeWordLM(model);
+  }
+});
+
 Deno.test("evaluateWordLM: per-token log-probabilities add up to the perplexity; bad ids are refused", () => {
   const model = initWordLM({ vocabularySize: 6, embeddingSize: 4, hiddenSize: 4 });
   const ids = stream.subarray(0, 203);
