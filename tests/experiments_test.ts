@@ -3,6 +3,7 @@ import {
   BEST_CONFIG,
   BEST_TRAINING,
   bestVariants,
+  EARLIER_FULL_RUN,
   combineSeeds,
   EXPERIMENTS,
   type ExperimentsFile,
@@ -224,8 +225,8 @@ Deno.test("data/results/full_run.json: the best configuration, within 60 minutes
   assert.ok(fr.training.seconds <= 3600 + 60, `trained ${fr.training.seconds} s`); // ends at the first batch past 60 min
   const t = fr.scores.test;
   assert.ok(Math.abs(t.knTrigram - 131.8) < 0.1, `KN trigram ${t.knTrigram}`); // notebook 08's figure, same split
-  // The course's target (issue 7): the LSTM alone at most 0.70 × the trigram; the mixtures only add to it.
-  assert.ok(t.lstm.perplexity <= 0.7 * t.knTrigram, `the LSTM alone reaches ${t.lstm.perplexity / t.knTrigram}`);
+  // The course's target (issue 19): the LSTM alone at most 0.62 × the trigram; the mixtures only add to it.
+  assert.ok(t.lstm.perplexity <= 0.62 * t.knTrigram, `the LSTM alone reaches ${t.lstm.perplexity / t.knTrigram}`);
   assert.ok(t.lstmPlusKnPlusCache < t.lstm.perplexity, "the mixture improves on the LSTM alone");
 });
 
@@ -268,7 +269,9 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
   const ratio = (x: number) => (x / t.knTrigram).toFixed(2);
   const pair = (c: { validPerplexity: number; trainPerplexity: number }) =>
     `${c.validPerplexity.toFixed(0)} against ${c.trainPerplexity.toFixed(0)}`;
-  const firstPass = tr.curve.filter((c) => c.tokens <= 835_523), later = tr.curve.filter((c) => c.tokens > 835_523);
+  const earlier = (await readResults<FullRunFile>("full_run_earlier.json")).training;
+  const firstPass = earlier.curve.filter((c) => c.tokens <= 835_523),
+    later = earlier.curve.filter((c) => c.tokens > 835_523);
   const corpus = await brownCorpus();
   const kn = ngramPerplexity(kneserNeyTrigram(corpus.ids.train, corpus.vocabulary.size), corpus.ids.valid).perplexity;
   const cross = await readResults<LayersCrosscheck>("layers_crosscheck.json");
@@ -280,7 +283,7 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
     }
   }
   const expected = [
-    `(${firstPass.map(pair).join(", then ")}), and from the second pass on it is below it`,
+    `(${firstPass.map(pair).join(", then ")}), and from the second pass on it was below it`,
     `(${later.map(pair).join(", ")})`,
     `The full run trained ${tr.tokens.toLocaleString("en-US")} tokens (${tr.epochs.toFixed(1)} epochs) in ${
       (tr.seconds / 60).toFixed(1)
@@ -305,11 +308,17 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
   ];
   for (const sentence of expected) assert.ok(md.includes(sentence), `notebook 09 should say: ${sentence}`);
   assert.ok(t.lstm.perplexity / t.knTrigram <= 0.7 && t.lstmPlusKnPlusCache / t.knTrigram <= 0.7, "the three ✓");
-  assert.deepEqual(
-    [fr.training.options.learningRate, fr.training.options.dropout ?? fr.training.config.dropout],
-    [0.003, 0.25],
-    "the settings the notebook lists",
-  );
+  // The settings line, from the file.
+  const c = tr.config as typeof BEST_CONFIG, o = tr.options as typeof BEST_TRAINING & { maxSeconds: number };
+  assert.equal(o.schedule, "linear"); // "to a tenth": trainWordLM's linear schedule ends at a tenth of the rate
+  assert.ok(c.tied && o.carryState && o.optimizer === "adam");
+  const settings = `E ${c.embeddingSize} · H ${c.hiddenSize} · tied embeddings · dropout ${c.dropout} · forget bias ${
+    c.forgetBias
+  } · seed ${c.seed} · B ${o.batchSize} · T ${o.seqLength} · Adam at ${o.learningRate} on a linear schedule to a tenth · ` +
+    `clipping at ${o.clipNorm} · state carried, every row restarted from zero every ${o.resetEvery} windows · at most ${o.epochs} epochs or ${
+      o.maxSeconds.toLocaleString("en-US")
+    } s.`;
+  assert.ok(md.includes(settings), `notebook 09 should list the settings: ${settings}`);
 });
 
 Deno.test("notebook 09's views: an experiment shows charts then table; the full run's charts and tables", async () => {
@@ -331,36 +340,48 @@ Deno.test("notebook 09's views: an experiment shows charts then table; the full 
   assert.throws(() => earlyStoppingPoint([1, 2], 0), /patience must be a whole number >= 1, got 0/);
 });
 
-Deno.test("data/results/full_run_samples.json: a replay of the full run's configuration, seed and token count", async () => {
+Deno.test("data/results/full_run.json: the full run's samples, recorded along its training", async () => {
   const fr = await readResults<FullRunFile>("full_run.json");
-  const samples = await readResults<{
-    config: Record<string, unknown>;
-    options: Record<string, unknown>;
-    prompts: string[];
-    checkpoints: { tokens: number; samples: Record<string, Record<string, string>> }[];
-  }>("full_run_samples.json");
-  assert.deepEqual(samples.config, fr.training.config);
-  assert.deepEqual(samples.options, { ...JSON.parse(JSON.stringify(BEST_TRAINING)), maxTokens: fr.training.tokens });
-  assert.equal(samples.checkpoints[0].tokens, 0);
-  assert.equal(samples.checkpoints.at(-1)!.tokens, fr.training.tokens);
-  for (const c of samples.checkpoints) {
+  const samples = fr.training.samples!;
+  assert.equal(samples[0].tokens, 0);
+  assert.equal(samples.at(-1)!.tokens, fr.training.tokens);
+  assert.ok(samples.length >= 10, `${samples.length} checkpoints`);
+  for (const c of samples) {
     assert.deepEqual(Object.keys(c.samples), ["the city", "he said that", "in the morning"]);
-    for (const p of samples.prompts) assert.equal(c.samples[p]["greedy"].split(" ").length, 20);
+    for (const writing of Object.values(c.samples)) {
+      assert.deepEqual(Object.keys(writing), ["greedy", "top-p 0.9"]);
+      assert.equal(writing["greedy"].split(" ").length, 20);
+    }
+  }
+});
+
+Deno.test("first_pass.json and first_pass_resets.json replay the earlier full run (full_run_earlier.json)", async () => {
+  const earlier = await readResults<FullRunFile>("full_run_earlier.json");
+  const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+  assert.deepEqual(earlier.training.config, { vocabularySize: 10_000, ...EARLIER_FULL_RUN.config });
+  assert.deepEqual(earlier.training.options, { ...plain(EARLIER_FULL_RUN.training), maxSeconds: 3600 });
+  assert.equal(earlier.training.tokens, EARLIER_FULL_RUN.tokens);
+  for (const file of ["first_pass.json", "first_pass_resets.json"]) {
+    const replay = await readResults<{ config: unknown; options: Record<string, unknown> }>(file);
+    assert.deepEqual(replay.config, earlier.training.config, file);
+    const { until: _u, every: _e, resetEvery: _r, maxTokens, ...options } = replay.options;
+    assert.deepEqual(options, plain(EARLIER_FULL_RUN.training), file);
+    assert.equal(maxTokens, EARLIER_FULL_RUN.tokens, file);
   }
 });
 
 Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json; its chart and table draw", async () => {
   const md = await markdown09();
   const fp = await readResults<FirstPassFile>("first_pass.json");
-  const fr = await readResults<FullRunFile>("full_run.json");
+  const earlier = await readResults<FullRunFile>("full_run_earlier.json");
   const at = (tokens: number) => fp.checkpoints.find((c) => c.tokens === tokens)!;
-  const full = (tokens: number) => fr.training.curve.find((c) => c.tokens === tokens)!.validPerplexity.toFixed(0);
+  const full = (tokens: number) => earlier.training.curve.find((c) => c.tokens === tokens)!.validPerplexity.toFixed(0);
   const n = (x: number) => x.toFixed(0);
   const point = at(400_960), rows = point.validationRows!;
   const words = ["blind", "truck", "composer", "strain"];
   assert.deepEqual(rows.stuck.map((r) => r.firstWord), words);
   const expected = [
-    `761 at 400,960 tokens (the full run: ${full(400_960)}), 563 at 800,800 (${full(800_800)}), 149 at 1,200,640 (${
+    `761 at 400,960 tokens (the earlier run: ${full(400_960)}), 563 at 800,800 (${full(800_800)}), 149 at 1,200,640 (${
       full(1_200_640)
     })`,
     `at 400,960 tokens, ${rows.stuck.length} of the 32 have perplexities near 10⁷`,
@@ -444,6 +465,6 @@ Deno.test("notebook 09's first-pass section quotes data/results/first_pass.json;
       n(point.validationOneRow)
     } and ${n(at(800_800).validationOneRow)} without the resets`,
   ));
-  assert.ok(firstPassChart(fp, fr).html.includes("<svg"));
+  assert.ok(firstPassChart(fp, earlier).html.includes("<svg"));
   assert.equal(stuckRowsTable(fp, 400_960).cells.length, 4);
 });

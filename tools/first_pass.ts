@@ -1,19 +1,20 @@
 /**
- * `deno task firstpass`: the full run's first two passes again, scored at checkpoints, to explain its
- * validation curve (issue 19): during the first pass the curve's validation perplexity (768 at 400,960
- * tokens, 560 at 800,800) was far worse than the training perplexity beside it (353, 225), then 148 at
- * 1.2 million, in the second pass.
+ * `deno task firstpass`: the earlier full run's first two passes again (`EARLIER_FULL_RUN`: trained
+ * without resets; its record is data/results/full_run_earlier.json), scored at checkpoints, to explain
+ * its validation curve (issue 19): during the first pass the curve's validation perplexity (768 at
+ * 400,960 tokens, 560 at 800,800) was far worse than the training perplexity beside it (353, 225),
+ * then 148 at 1.2 million, in the second pass.
  *
  *   deno task firstpass [--until 1300000] [--every 100000]
  *   deno task firstpass --rows     # only add the row-by-row scores to the results, from the saved checkpoints
  *   deno task firstpass --reset-every 100 --until 850000 --every 200000 --out data/results/first_pass_resets.json
  *                                  # the test of the explanation: the same first pass, every row from zero every 100 windows
  *
- * Trains `BEST_CONFIG` with `BEST_TRAINING` and the full run's seed, with the schedule of the full run's
- * 2,729,376 tokens (as `deno task fullrun --samples-only` does), and stops after `--until` tokens. At
- * every checkpoint it scores, with `evaluateWordLM`:
+ * Trains `EARLIER_FULL_RUN.config` with `EARLIER_FULL_RUN.training` and its seed, with the schedule of
+ * its 2,729,376 tokens, and stops after `--until` tokens. At every checkpoint it scores, with
+ * `evaluateWordLM`:
  *
- * - the full run's validation slice, the first 50,000 validation tokens (learned prose, Brown genre J),
+ * - that run's validation slice, the first 50,000 validation tokens (learned prose, Brown genre J),
  *   with the state carried as the curve was, and with every window from zero;
  * - the last 50,000 tokens the model was trained on, without dropout (what the training loss would be
  *   without it), the 50,000 it reads next (unseen text of the same genres), the start of the training
@@ -39,7 +40,7 @@
 import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
+import { EARLIER_FULL_RUN, machineInfo } from "@course/lib/experiments.ts";
 import {
   disposeWordLM,
   evaluateWordLM,
@@ -77,14 +78,14 @@ if (resetEvery !== undefined && !(Number.isInteger(resetEvery) && resetEvery >= 
 const CHECKPOINTS = OUT === "data/results/first_pass.json"
   ? "build/first_pass"
   : `build/first_pass/${OUT.replace(/^.*\//, "").replace(/\.json$/, "")}`;
-const FULL_RUN_TOKENS = 2_729_376; // data/results/full_run.json: the schedule's length
+const FULL_RUN_TOKENS = EARLIER_FULL_RUN.tokens; // the schedule's length
 const SLICE = 50_000, CHECK = 2_000;
 
 const corpus = await brownCorpus();
 await initTfjs();
 const { train, valid } = corpus.ids;
 const V = corpus.vocabulary.size;
-const B = BEST_TRAINING.batchSize!, T = BEST_TRAINING.seqLength!;
+const B = EARLIER_FULL_RUN.training.batchSize!, T = EARLIER_FULL_RUN.training.seqLength!;
 
 /**
  * Where the first pass stands after `tokens` tokens: the B rows it reads side by side, how far into
@@ -233,7 +234,7 @@ if (values.rows) {
   Deno.exit(0);
 }
 
-const config = { vocabularySize: V, ...BEST_CONFIG };
+const config = { vocabularySize: V, ...EARLIER_FULL_RUN.config };
 const model = initWordLM(config);
 console.log(`first pass replay with ${tfjsEngine()}: until ${until.toLocaleString("en-US")} tokens, every ${every}`);
 const checkpoints = [checkpoint(model, 0, null)];
@@ -241,7 +242,7 @@ class Done extends Error {}
 let sinceLoss = 0, sinceTokens = 0, next = every;
 try {
   await trainWordLM(model, train, {
-    ...BEST_TRAINING,
+    ...EARLIER_FULL_RUN.training,
     maxTokens: FULL_RUN_TOKENS,
     resetEvery,
     onBatch: async (p) => {
@@ -264,13 +265,13 @@ await Deno.writeTextFile(
   JSON.stringify(
     {
       command: `deno task firstpass ${Deno.args.join(" ")}`.trim(),
-      about: "The full run's configuration, seed and schedule trained again through its first passes, scored at " +
+      about: "The earlier full run's configuration, seed and schedule trained again through its first passes, scored at " +
         "checkpoints (tools/first_pass.ts). trainPerplexityWithDropout is the mean training loss since the last " +
-        "checkpoint, as the full run's curve reports it.",
+        "checkpoint, as that run's curve reports it.",
       config,
-      options: { ...BEST_TRAINING, maxTokens: FULL_RUN_TOKENS, until, every, resetEvery: resetEvery ?? null },
+      options: { ...EARLIER_FULL_RUN.training, maxTokens: FULL_RUN_TOKENS, until, every, resetEvery: resetEvery ?? null },
       slices: {
-        validation: "valid[0, 50,000): Brown genre J (learned), the full run's curve's slice",
+        validation: "valid[0, 50,000): Brown genre J (learned), the earlier full run's curve's slice",
         lastTrained: "the last 50,000 tokens the rows had read, first pass only",
         trainAhead: "the next 50,000 tokens the rows would read, first pass only",
         validationOneRow:

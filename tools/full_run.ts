@@ -4,13 +4,11 @@
  * writes everything (perplexities, time, machine, settings, the validation curve) to
  * data/results/full_run.json, which notebook 09 and the README read.
  *
- *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only | --publish-only | --samples-only]
+ *   deno task fullrun [--minutes 60] [--model DIR] [--eval-only | --publish-only]
  *
  * Every run records sample continuations at checkpoints along training (a few fixed prompts, greedy
  * and top-p, seeded), so that notebook 08 can show the writing improve; they go into the results
- * file, not model copies. `--samples-only` trains the configuration again from the same seed, as many
- * tokens as the last full run trained (so that the learning-rate schedule falls the same way),
- * records only the samples, into data/results/full_run_samples.json, and publishes nothing.
+ * file (`training.samples`), not model copies.
  *
  * `--eval-only` re-scores a model saved by an earlier run (default folder build/models/best) and
  * keeps that run's training record.
@@ -24,7 +22,7 @@ import { parseArgs } from "node:util";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
 import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { BEST_CONFIG, BEST_TRAINING, machineInfo } from "@course/lib/experiments.ts";
+import { BEST_CONFIG, BEST_TRAINING, machineInfo, ONE_EPOCH, spreadSlice } from "@course/lib/experiments.ts";
 import {
   evaluateWordLM,
   generateText,
@@ -39,7 +37,11 @@ const RESULTS = "data/results/full_run.json";
 /** Where the committed float16 copy goes, and how many test tokens its check scores (tests/inside_test.ts re-scores them). */
 const PUBLISHED = "data/models/brown-lstm";
 const CHECK_TOKENS = 5_000;
-const VALIDATION_SLICE = 50_000; // tokens of the validation split scored for the curve during training
+/**
+ * The curve's validation sample: 32,000 tokens spread over the whole split, one stretch of 1,000 per
+ * row (every genre), as notebook 09's one-epoch runs read it; measured twice an epoch.
+ */
+const VALIDATION_SAMPLE = { tokens: 32_000, parts: 32, every: ONE_EPOCH / 2 };
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -48,8 +50,6 @@ const { values } = parseArgs({
     model: { type: "string" },
     "eval-only": { type: "boolean" },
     "publish-only": { type: "boolean" },
-    "samples-only": { type: "boolean" },
-    tokens: { type: "string" },
   },
   strict: true,
 });
@@ -99,7 +99,7 @@ const SAMPLE_RULES = [
 ];
 const SAMPLE_WORDS = 20;
 /** Training tokens at which samples are recorded, besides every validation and the end. */
-const SAMPLE_AT = [35_840, 112_000, 224_000, 448_000, 835_520, 1_671_040, 2_506_560];
+const SAMPLE_AT = [35_840, 112_000, 224_000, 448_000, 835_520, 1_671_040, 2_506_560, 5_013_120, 8_355_200];
 
 /** The samples of one checkpoint: for each prompt, the text each rule writes (seed 1). */
 function samplesNow(model: ReturnType<typeof initWordLM>, tokens: number, seconds: number) {
@@ -131,50 +131,6 @@ function sampler(model: ReturnType<typeof initWordLM>, into: ReturnType<typeof s
   };
 }
 
-if (values["samples-only"]) {
-  const last = JSON.parse(await Deno.readTextFile(RESULTS)).training;
-  const tokens = Number(values.tokens ?? last.tokens); // --tokens: a shorter replay, to try the command
-  if (!(Number.isInteger(tokens) && tokens > 0)) {
-    throw new RangeError(`--tokens must be a whole number > 0, got ${values.tokens}`);
-  }
-  const config = { vocabularySize: V, ...BEST_CONFIG };
-  const model = initWordLM(config);
-  const checkpoints: ReturnType<typeof samplesNow>[] = [samplesNow(model, 0, 0)];
-  const record = sampler(model, checkpoints);
-  console.log(`samples along a replay of the full run: ${tokens.toLocaleString("en-US")} tokens, no time limit`);
-  const history = await trainWordLM(model, corpus.ids.train, {
-    ...BEST_TRAINING,
-    // The schedule falls by tokens: as the full run's fell by time at its steady speed (tokens ≈ seconds × speed).
-    maxTokens: tokens,
-    onBatch: record,
-  });
-  checkpoints.push(samplesNow(model, history.tokens, history.seconds));
-  const out = values.tokens ? "build/full_run_samples.json" : "data/results/full_run_samples.json";
-  await Deno.writeTextFile(
-    out,
-    JSON.stringify(
-      {
-        command: "deno task fullrun --samples-only",
-        about:
-          "The full run's configuration and seed trained again for as many tokens as the full run trained, with sample continuations recorded at checkpoints; the model is not kept.",
-        config,
-        options: { ...BEST_TRAINING, maxTokens: tokens },
-        prompts: SAMPLE_PROMPTS,
-        rules: SAMPLE_RULES,
-        words: SAMPLE_WORDS,
-        seed: 1,
-        machine: machineInfo(),
-        date: new Date().toISOString(),
-        checkpoints,
-      },
-      null,
-      1,
-    ) + "\n",
-  );
-  console.log(`wrote ${out}`);
-  Deno.exit(0);
-}
-
 let training: Record<string, unknown>;
 if (!values["eval-only"]) {
   const config = { vocabularySize: V, ...BEST_CONFIG };
@@ -190,7 +146,10 @@ if (!values["eval-only"]) {
   const history = await trainWordLM(model, corpus.ids.train, {
     ...BEST_TRAINING,
     maxSeconds: minutes * 60,
-    validation: { ids: corpus.ids.valid, every: 400_000, maxTokens: VALIDATION_SLICE },
+    validation: {
+      ids: spreadSlice(corpus.ids.valid, VALIDATION_SAMPLE.tokens, VALIDATION_SAMPLE.parts),
+      every: VALIDATION_SAMPLE.every,
+    },
     onBatch: (p) => {
       record(p);
       if (p.seconds - lastPrint < 60) return;
@@ -202,7 +161,7 @@ if (!values["eval-only"]) {
     },
     onValidation: (v) =>
       console.log(
-        `  validation (first ${VALIDATION_SLICE.toLocaleString("en-US")} tokens): ${v.perplexity.toFixed(1)}`,
+        `  validation (the ${VALIDATION_SAMPLE.tokens.toLocaleString("en-US")}-token sample): ${v.perplexity.toFixed(1)}`,
       ),
   });
   await saveWordLM(model, corpus.vocabulary, dir);
@@ -215,7 +174,7 @@ if (!values["eval-only"]) {
     epochs: history.tokens / (corpus.ids.train.length - 1),
     tokensPerSecond: history.tokens / history.seconds,
     stopped: history.stopped,
-    validationSlice: VALIDATION_SLICE,
+    validationSample: VALIDATION_SAMPLE,
     curve: history.validations.map((v) => ({
       tokens: v.tokens,
       seconds: v.seconds,
