@@ -928,45 +928,52 @@ export function fullRunEvidence(full: Pick<ExperimentsFile, "runs">): Table {
 export function fullRunCurveTokens(fr: FullRunFile): string {
   const { validationSample: sample, validationSlice: slice } = fr.training;
   if (sample) {
-    return `The ${sample.tokens.toLocaleString("en-US")}-token validation sample (${sample.parts} stretches, every genre)`;
+    return `The ${
+      sample.tokens.toLocaleString("en-US")
+    }-token validation sample (${sample.parts} stretches, every genre)`;
   }
   if (slice) return `First ${slice.toLocaleString("en-US")} validation tokens`;
   throw new RangeError("Cannot tell the full run's validation tokens: expected validationSample or validationSlice");
 }
 
 /**
- * The full run's curves against minutes of training: validation perplexity beside the Kneser–Ney
- * trigram's on the same validation tokens (dashed), and training perplexity (dropout on).
+ * The full run's curves in one chart, against epochs: validation perplexity (dropout off), training
+ * perplexity between measurements (dropout on, in training order) and the Kneser–Ney trigram on the
+ * same validation tokens (dashed). Log scale.
  */
-export function fullRunCharts(fr: FullRunFile, knOnSlice: number): Chart {
-  const points = fr.training.curve.map((p) => ({ ...p, minutes: p.seconds / 60 }));
-  const curve = (y: "validPerplexity" | "trainPerplexity", colour: string) => [
-    Plot.line(points, { x: "minutes", y, stroke: colour }),
-    Plot.dot(points, { x: "minutes", y, fill: colour }),
-  ];
-  const axes = {
-    width: 420,
-    height: 260,
-    x: { label: "minutes of training", grid: true },
-    y: { label: "perplexity", type: "log" as const, grid: true },
-  };
-  return chartRow([
-    plot({
-      title: "The full run: validation perplexity",
-      subtitle: `${fullRunCurveTokens(fr)}; dashed: Kneser–Ney trigram on the same tokens`,
-      ...axes,
-      marks: [
-        Plot.ruleY([knOnSlice], { stroke: "#999", strokeDasharray: "4 4" }),
-        ...curve("validPerplexity", "#e8590c"),
-      ],
-    }),
-    plot({
-      title: "Training perplexity between measurements",
-      subtitle: "With dropout on, in training order",
-      ...axes,
-      marks: curve("trainPerplexity", "#4269d0"),
-    }),
-  ]);
+export function fullRunCharts(fr: FullRunFile, knOnCurve: number): Chart {
+  const perEpoch = fr.training.tokens / fr.training.epochs;
+  const series = [
+    ["validation (dropout off)", "validPerplexity"],
+    ["training since the last measurement (dropout on)", "trainPerplexity"],
+  ] as const;
+  const rows = series.flatMap(([name, key]) =>
+    fr.training.curve.map((p) => ({ series: name, epochs: p.tokens / perEpoch, perplexity: p[key] }))
+  );
+  const values = [...rows.map((r) => r.perplexity), knOnCurve];
+  const domain = [0.95 * Math.min(...values), 1.05 * Math.max(...values)];
+  return plot({
+    title: `The full run: ${(fr.training.seconds / 60).toFixed(0)} minutes, ${fr.training.epochs.toFixed(1)} epochs`,
+    subtitle: `${fullRunCurveTokens(fr)}; dashed: the Kneser–Ney trigram on the same tokens`,
+    width: 820,
+    height: 300,
+    x: { label: "epochs (passes over the training split)", grid: true, labelAnchor: "center" },
+    marginBottom: 40,
+    y: {
+      label: "perplexity",
+      type: "log",
+      grid: true,
+      domain,
+      ticks: roundTicks(domain),
+      tickFormat: (v: number) => String(v),
+    },
+    color: { legend: true, domain: series.map(([name]) => name), range: ["#e8590c", "#4269d0"] },
+    marks: [
+      Plot.ruleY([knOnCurve], { stroke: "#999", strokeDasharray: "4 4" }),
+      Plot.line(rows, { x: "epochs", y: "perplexity", stroke: "series" }),
+      Plot.dot(rows, { x: "epochs", y: "perplexity", fill: "series", r: 2.5 }),
+    ],
+  });
 }
 
 /**

@@ -5,6 +5,8 @@
 import {
   bestVariants,
   type ExperimentsFile,
+  type FullRunFile,
+  type OneEpochFile,
   type SeededRun,
   seedRange,
   seedVerdict,
@@ -198,3 +200,70 @@ export function claims09(
     ],
   };
 }
+
+/**
+ * The sentences of notebook 09's section 4 about the full run (data/results/full_run.json), the
+ * one-epoch model and the earlier full run, rebuilt from their files.
+ */
+export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: FullRunFile): string[] {
+  const t = fr.scores.test, tr = fr.training, curve = tr.curve;
+  const ratio = (x: number) => (x / t.knTrigram).toFixed(2);
+  const one = (x: number) => x.toFixed(1);
+  const epochsAt = (k: number) => curve[k].tokens / (tr.tokens / tr.epochs);
+  const at = (epochs: number) => {
+    const k = curve.findIndex((c, j) => Math.abs(epochsAt(j) - epochs) < 0.01);
+    if (k < 0) throw new RangeError(`no curve point at ${epochs} epochs`);
+    return curve[k];
+  };
+  const end = curve.at(-1)!, middle = at(6.5);
+  const fell = (a: number, b: number) => `${(100 * (1 - b / a)).toFixed(0)} %`;
+  const m = tr.machine;
+  const ratioEarlier = (earlier.scores.test.lstm.perplexity / earlier.scores.test.knTrigram).toFixed(2);
+  return [
+    `Validation perplexity falls fast for the first two epochs (${n0(at(0.5).validPerplexity)} after half an epoch, ${
+      n0(at(2).validPerplexity)
+    } after two), then slowly: ${n0(at(6).validPerplexity)} after six, ${one(end.validPerplexity)} at the end (${
+      tr.epochs.toFixed(1)
+    } epochs).`,
+    `Over the second half of the hour, from 6.5 epochs on, it fell ${
+      fell(middle.validPerplexity, end.validPerplexity)
+    }, while training perplexity (dropout on) fell ${fell(middle.trainPerplexity, end.trainPerplexity)}, from ${
+      n0(middle.trainPerplexity)
+    } to ${n0(end.trainPerplexity)}, and ended below validation perplexity (${n0(end.trainPerplexity)} against ${
+      n0(end.validPerplexity)
+    })`,
+    `The full run trained ${tr.tokens.toLocaleString("en-US")} tokens (${tr.epochs.toFixed(1)} epochs) in ${
+      (tr.seconds / 60).toFixed(1)
+    } minutes at ${tr.tokensPerSecond.toFixed(0).replace(/\B(?=(\d{3})+$)/g, ",")} tokens/s on ${m.cores} cores (${
+      m.engine.replace("tfjs-wasm + BLAS (libopenblas.so.0)", "tfjs-wasm with OpenBLAS")
+    }, Deno ${m.deno}), on ${tr.date.slice(0, 10)}.`,
+    `Alone, the LSTM reaches test perplexity **${one(t.lstm.perplexity)}**, ${
+      ratio(t.lstm.perplexity)
+    } × the Kneser–Ney trigram's ${one(t.knTrigram)}, and ${
+      (oneEpoch.test.perplexity / t.lstm.perplexity).toFixed(2)
+    } times better than the one-epoch model`,
+    `Mixed with the trigram (weights ${
+      fr.mixtures.lstmPlusKn.weights.map((w) => w.toFixed(2)).join(" and ")
+    }) it reaches **${one(t.lstmPlusKn)}**, ${ratio(t.lstmPlusKn)} × the trigram, and with the cache as well (weights ${
+      fr.mixtures.lstmPlusKnPlusCache.weights.map((w) => w.toFixed(2)).join(", ").replace(/, (\S+)$/, " and $1")
+    }) **${one(t.lstmPlusKnPlusCache)}**, ${ratio(t.lstmPlusKnPlusCache)} × the trigram.`,
+    `Top-1 accuracy of the LSTM alone: ${(100 * t.lstm.top1).toFixed(1)} %; top-5: ${
+      (100 * t.lstm.top5).toFixed(1)
+    } %.`,
+    `The earlier full run (the last subsection of this section) reached ${
+      one(earlier.scores.test.lstm.perplexity)
+    } alone, ${ratioEarlier} × the trigram.`,
+    `The LSTM alone: ${ratio(t.lstm.perplexity)} × the trigram; the LSTM + KN trigram: ${
+      ratio(t.lstmPlusKn)
+    } ×; the LSTM + KN trigram + cache: ${ratio(t.lstmPlusKnPlusCache)} ×`,
+    `The full run put the favoured ideas together at H = ${
+      (tr.config as { hiddenSize: number }).hiddenSize
+    } for an hour: test perplexity ${one(t.lstm.perplexity)} alone, ${
+      ratio(t.lstm.perplexity)
+    } × the trigram (the earlier run: ${ratioEarlier} ×), and ${
+      ratio(t.lstmPlusKnPlusCache)
+    } × once mixed with the trigram and a cache of recent words, which cost no training.`,
+  ];
+}
+
+const n0 = (x: number) => x.toFixed(0);

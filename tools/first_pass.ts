@@ -265,11 +265,18 @@ await Deno.writeTextFile(
   JSON.stringify(
     {
       command: `deno task firstpass ${Deno.args.join(" ")}`.trim(),
-      about: "The earlier full run's configuration, seed and schedule trained again through its first passes, scored at " +
+      about:
+        "The earlier full run's configuration, seed and schedule trained again through its first passes, scored at " +
         "checkpoints (tools/first_pass.ts). trainPerplexityWithDropout is the mean training loss since the last " +
         "checkpoint, as that run's curve reports it.",
       config,
-      options: { ...EARLIER_FULL_RUN.training, maxTokens: FULL_RUN_TOKENS, until, every, resetEvery: resetEvery ?? null },
+      options: {
+        ...EARLIER_FULL_RUN.training,
+        maxTokens: FULL_RUN_TOKENS,
+        until,
+        every,
+        resetEvery: resetEvery ?? null,
+      },
       slices: {
         validation: "valid[0, 50,000): Brown genre J (learned), the earlier full run's curve's slice",
         lastTrained: "the last 50,000 tokens the rows had read, first pass only",

@@ -161,7 +161,9 @@ if (!values["eval-only"]) {
     },
     onValidation: (v) =>
       console.log(
-        `  validation (the ${VALIDATION_SAMPLE.tokens.toLocaleString("en-US")}-token sample): ${v.perplexity.toFixed(1)}`,
+        `  validation (the ${VALIDATION_SAMPLE.tokens.toLocaleString("en-US")}-token sample): ${
+          v.perplexity.toFixed(1)
+        }`,
       ),
   });
   await saveWordLM(model, corpus.vocabulary, dir);

@@ -59,7 +59,7 @@ export async function resultsBlock(): Promise<string> {
     `| best model + KN trigram + unigram cache | ${p(t.lstmPlusKnPlusCache)} | ${r(t.lstmPlusKnPlusCache)} | | |`,
     "",
     `The full run trained ${n(tr.tokens)} tokens at ${
-      tr.tokensPerSecond.toFixed(0)
+      n(Math.round(tr.tokensPerSecond))
     } tokens/s on ${tr.machine.cores} cores ` +
     `(${[tr.machine.cpu, tr.machine.engine, `Deno ${tr.machine.deno}`].filter((x) => x !== "unknown").join(", ")}) on ${
       tr.date.slice(0, 10)
