@@ -716,6 +716,8 @@ export interface FullRunFile {
     readonly lstmPlusKn: { readonly weights: number[] };
     readonly lstmPlusKnPlusCache: { readonly weights: number[]; readonly cacheWindow: number };
   };
+  /** Perplexity with dropout off on a spread training sample and on the curve's validation sample, after training. */
+  readonly fit?: { readonly train: number; readonly valid: number };
   readonly scores: { readonly valid: SplitScores; readonly test: SplitScores };
 }
 

@@ -232,6 +232,9 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
     } to ${n0(end.trainPerplexity)}, and ended below validation perplexity (${n0(end.trainPerplexity)} against ${
       n0(end.validPerplexity)
     })`,
+    `Read with dropout off, as validation text is, a 32,000-token sample of the training text spread the same way scores ${
+      one(fr.fit!.train)
+    } at the end, against ${one(fr.fit!.valid)} on the validation sample`,
     `The full run trained ${tr.tokens.toLocaleString("en-US")} tokens (${tr.epochs.toFixed(1)} epochs) in ${
       (tr.seconds / 60).toFixed(1)
     } minutes at ${tr.tokensPerSecond.toFixed(0).replace(/\B(?=(\d{3})+$)/g, ",")} tokens/s on ${m.cores} cores (${

@@ -10,6 +10,9 @@
  * and top-p, seeded), so that notebook 08 can show the writing improve; they go into the results
  * file (`training.samples`), not model copies.
  *
+ * Scoring also reads a training sample and the validation sample with dropout off (`fit`): how much
+ * better the model does on text it was trained on than on new text.
+ *
  * `--eval-only` re-scores a model saved by an earlier run (default folder build/models/best) and
  * keeps that run's training record.
  *
@@ -194,6 +197,21 @@ if (!values["eval-only"]) {
 // Scoring: every model on the same tokens of each split.
 const { model } = await loadWordLM(dir);
 const kn = kneserNeyTrigram(corpus.ids.train, V), unigram = unigramModel(corpus.ids.train, V);
+// How well it fits what it was trained on: the same reading as the curve's (dropout off, rows of the
+// training options), of a training sample spread like the validation one, beside that validation sample.
+const read = (ids: Int32Array) =>
+  evaluateWordLM(model, spreadSlice(ids, VALIDATION_SAMPLE.tokens, VALIDATION_SAMPLE.parts), {
+    batchSize: BEST_TRAINING.batchSize,
+    seqLength: BEST_TRAINING.seqLength,
+    carryState: BEST_TRAINING.carryState,
+  }).perplexity;
+const fit = {
+  about: `perplexity with dropout off on ${VALIDATION_SAMPLE.tokens.toLocaleString("en-US")} tokens of each split, ` +
+    `spread over it in ${VALIDATION_SAMPLE.parts} stretches`,
+  train: read(corpus.ids.train),
+  valid: read(corpus.ids.valid),
+};
+console.log("fit", JSON.stringify(fit));
 const scores: Record<string, unknown> = {};
 let mixWeights: number[] | undefined, pairWeights: number[] | undefined;
 for (const split of ["valid", "test"] as const) {
@@ -230,6 +248,7 @@ const results = {
     lstmPlusKn: { components: ["lstm", "knTrigram"], weights: pairWeights },
     lstmPlusKnPlusCache: { components: ["lstm", "knTrigram", "unigramCache"], weights: mixWeights, cacheWindow: 500 },
   },
+  fit,
   scores,
 };
 await Deno.mkdir("data/results", { recursive: true });
