@@ -211,7 +211,7 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
   const one = (x: number) => x.toFixed(1);
   const epochsAt = (k: number) => curve[k].tokens / (tr.tokens / tr.epochs);
   const at = (epochs: number) => {
-    const k = curve.findIndex((c, j) => Math.abs(epochsAt(j) - epochs) < 0.01);
+    const k = curve.findIndex((_, j) => Math.abs(epochsAt(j) - epochs) < 0.01);
     if (k < 0) throw new RangeError(`no curve point at ${epochs} epochs`);
     return curve[k];
   };
