@@ -900,7 +900,7 @@ export interface OneEpochFile {
 export function fullRunEvidence(full: Pick<ExperimentsFile, "runs">): Table {
   const choices: [string, string, string][] = [
     ["H = 512 (the experiments tried H = 256, with E = 128)", "hid256", "base"],
-    ["E = H = 512, tied (needed for E = H; the experiments tied at 128)", "tied", "base"],
+    ["E = H = 512, tied (tying needs E = H; the experiments tied at 128)", "tied", "base"],
     ["dropout 0.5, since an hour reads the text many times over", "sliceDrop5", "slice"],
     ["… which costs where text is read once", "drop3", "base"],
     ["Adam at 0.01 (0.02 won at H = 128; kept at 0.01 for a 4× larger H)", "lr02", "base"],

@@ -259,14 +259,27 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
     `The LSTM alone: ${ratio(t.lstm.perplexity)} × the trigram; the LSTM + KN trigram: ${
       ratio(t.lstmPlusKn)
     } ×; the LSTM + KN trigram + cache: ${ratio(t.lstmPlusKnPlusCache)} ×`,
-    `The full run put the favoured ideas together at H = ${
+    `The full run combined these findings at H = ${
       (tr.config as { hiddenSize: number }).hiddenSize
     } for an hour: test perplexity ${one(t.lstm.perplexity)} alone, ${
       ratio(t.lstm.perplexity)
-    } × the trigram (the earlier run: ${ratioEarlier} ×), and ${
+    } × the trigram (the earlier run, which read ${
+      fraction(earlier.training.tokens / tr.tokens)
+    } as many tokens with other settings: ${ratioEarlier} ×), and ${
       ratio(t.lstmPlusKnPlusCache)
     } × once mixed with the trigram and a cache of recent words, which cost no training.`,
+    `(on the test split; on the validation split the ratios are ${
+      (fr.scores.valid.lstm.perplexity / fr.scores.valid.knTrigram).toFixed(2)
+    } and ${(fr.scores.valid.lstmPlusKn / fr.scores.valid.knTrigram).toFixed(2)})`,
   ];
 }
 
 const n0 = (x: number) => x.toFixed(0);
+
+/** A ratio in words, as the notebook writes it: "a quarter", "a third", "half". */
+function fraction(x: number): string {
+  const words: [number, string][] = [[0.25, "a quarter"], [1 / 3, "a third"], [0.5, "half"]];
+  const [value, word] = words.reduce((a, b) => (Math.abs(b[0] - x) < Math.abs(a[0] - x) ? b : a));
+  if (Math.abs(value - x) > 0.02) throw new RangeError(`no word for the ratio ${x}`);
+  return word;
+}

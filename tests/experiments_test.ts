@@ -27,6 +27,7 @@ import {
   signedChange,
   SMALL_VOCABULARY,
   smallRun,
+  spreadSlice,
   stuckRowsTable,
   summaryTable,
   testScoreTable,
@@ -297,6 +298,13 @@ Deno.test("notebook 09's markdown quotes the result files", async () => {
     ...claimsFullRun(fr, oneEpoch, earlierFile),
   ];
   for (const sentence of expected) assert.ok(md.includes(sentence), `notebook 09 should say: ${sentence}`);
+  // "the trigram on the same tokens, which the LSTM passes within its first epoch".
+  const knSample = ngramPerplexity(
+    kneserNeyTrigram(corpus.ids.train, corpus.vocabulary.size),
+    spreadSlice(corpus.ids.valid, 32_000, 32),
+  ).perplexity;
+  assert.ok(tr.curve[0].validPerplexity > knSample && tr.curve[1].validPerplexity < knSample);
+  assert.ok(tr.curve[1].tokens <= tr.tokens / tr.epochs, "the second point is within the first epoch");
   // "stays below training perplexity for most of the hour", and ends above it.
   const below = tr.curve.filter((c) => c.validPerplexity < c.trainPerplexity).length;
   assert.ok(below >= 0.6 * tr.curve.length && tr.curve.at(-1)!.trainPerplexity < tr.curve.at(-1)!.validPerplexity);
