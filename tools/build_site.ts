@@ -123,6 +123,7 @@ The reset button brings back the running example.</p>`,
 
   const dir = join(ROOT, "data", "models", "brown-lstm");
   const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+  const H: number = config.config.hiddenSize;
   const vocab = JSON.parse(await Deno.readTextFile(join(dir, "vocab.json")));
   const weights = base64(await Deno.readFile(join(dir, "weights.bin")));
   await write("brown-lstm.js", `globalThis.COURSE_MODEL = ${JSON.stringify({ config, vocab, weights })};\n`);
@@ -134,16 +135,17 @@ The reset button brings back the running example.</p>`,
     model.file,
     explorerPage(
       model,
-      `<p>The course's best model (notebooks 08–10: an LSTM of 256 units trained for an hour on the Brown corpus) is
+      `<p>The course's best model (notebooks 08–10: an LSTM of ${H} units trained for an hour on the Brown corpus) is
 loaded into this page by tfjs and reads what you type, word by word, as it read its training text. Under each word:
 the probability it gave that word before seeing it, and its five guesses for the word after. The words are coloured
 by one cell of its memory; notebook 10's search found the three offered by name. Below, the forget, input and output
-gates of all 256 units after each word, and a button that lets the model continue your text with the picking rules
+gates of all ${H} units after each word, and a button that lets the model continue your text with the picking rules
 of notebook 08.</p>
-<p>Try: type a sentence that opens a quotation with <code>"</code> and watch unit 13: it stays red inside the
-quotation and lets go one word after you close it. Then type the same words without the quotation marks: a cell rarely
-tracks one thing alone (notebook 10 says why). Continue the text with greedy picking, press Undo, and continue it again
-with top-p and a higher temperature: the same start, different writing.</p>`,
+<p>Try: type a sentence that opens a quotation with <code>"</code> and watch unit 30: it turns blue on the opening
+mark, stays blue inside the quotation and lets go on the closing mark itself. Then type the same words without the
+quotation marks, and then with <i>you</i> among them: the cell stays white until <i>you</i>, a word of speech, turns
+it blue too; a cell rarely tracks one thing alone (notebook 10 says why). Continue the text with greedy picking, press
+Undo, and continue it again with top-p and a higher temperature: the same start, different writing.</p>`,
       `<div data-model-explorer>The model explorer needs JavaScript.</div>`,
       ["tfjs-wasm.js", "brown-lstm.js", "model-explorer.js"],
     ),

@@ -4,7 +4,7 @@
  * types. Under every word: the probability the model gave it, and its five guesses for the word after
  * it (`readAlong`, the library's own, as the `nextword` CLI computes them). The words coloured by any
  * cell's tanh(c) or h, the three cells notebook 10 found offered by name (`FOUND_UNITS`); the forget,
- * input and output gates of all 256 units over the sentence as heatmaps (`traceWords`, the library's
+ * input and output gates of all H units (512) over the sentence as heatmaps (`traceWords`, the library's
  * own LSTM after `fromKerasLSTM`); and a button that continues the text (`generateText`, with greedy,
  * temperature, top-k or top-p picking, seeded).
  *
@@ -120,7 +120,7 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
   };
   root.innerHTML = "";
   root.setAttribute("style", "font: 15px system-ui, sans-serif; max-width: 980px;");
-  const status = el("p", { "data-status": "loading" }, "Loading the course's best model (6 MB)…");
+  const status = el("p", { "data-status": "loading" }, "Loading the course's best model (15 MB)…");
   root.append(status);
   let m: Loaded;
   try {
