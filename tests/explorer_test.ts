@@ -9,7 +9,7 @@ import { launchBrowser, openPage, screenshots } from "../tools/_browser.ts";
 import { bundle, writeExplorers } from "../tools/build_site.ts";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/wordlm.ts";
-import { courseModelDir, traceWords, wordLSTM } from "@course/lib/inside.ts";
+import { courseModelDir, FOUND_UNITS, traceWords, wordLSTM } from "@course/lib/inside.ts";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -183,27 +183,28 @@ Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (s
       assert.ok(Math.abs(w.p - expected.next[k].p) < 1e-4, `${w.word}: ${w.p} vs ${expected.next[k].p}`)
     );
 
-    // Every word's probability and top 5, as readAlong computes them in Deno; unit 13's tanh(c), as traceWords.
+    // Every word's probability and top 5, as readAlong computes them in Deno; the first found unit's tanh(c), as traceWords.
+    const first = FOUND_UNITS[0].unit, other = FOUND_UNITS[2].unit;
     const along = readAlong(model, vocabulary, prompt);
     const trace = traceWords(net, along.prompt.ids);
     along.steps.forEach((s, t) => {
       assert.equal(shown[t].word, s.word);
       if (s.p !== null) assert.ok(Math.abs(Number(shown[t].p) - s.p) < 1e-4, `p(${s.word})`);
       assert.deepEqual(shown[t].next.map((w) => w.word), s.next.map((w) => w.word), `after ${s.word}`);
-      assert.ok(Math.abs(shown[t].value - trace.tanhC[t][13]) < 1e-4, `unit 13 after ${s.word}`);
+      assert.ok(Math.abs(shown[t].value - trace.tanhC[t][first]) < 1e-4, `unit ${first} after ${s.word}`);
     });
 
     // Another unit by number colours by its values; three heatmaps, one column per token.
-    await page.$eval("[data-control=unit]", (e) => {
-      (e as HTMLInputElement).value = "84";
+    await page.$eval("[data-control=unit]", (e, unit) => {
+      (e as HTMLInputElement).value = String(unit);
       e.dispatchEvent(new Event("input"));
-    });
-    const values84 = await page.$$eval(
+    }, other);
+    const valuesOther = await page.$$eval(
       "[data-token] [data-word]",
       (ws) => ws.map((w) => Number(w.getAttribute("data-unit-value"))),
     );
-    values84.forEach((v, t) => assert.ok(Math.abs(v - trace.tanhC[t][84]) < 1e-4, `unit 84 at ${t}`));
-    assert.equal(await page.$eval("[data-control=unit-select]", (e) => (e as HTMLSelectElement).value), "84");
+    valuesOther.forEach((v, t) => assert.ok(Math.abs(v - trace.tanhC[t][other]) < 1e-4, `unit ${other} at ${t}`));
+    assert.equal(await page.$eval("[data-control=unit-select]", (e) => (e as HTMLSelectElement).value), String(other));
     assert.equal((await page.$$("canvas[data-heatmap]")).length, 3);
     assert.equal((await page.$$("canvas[data-unit-chart]")).length, 1, "the chosen unit's value and gates as lines");
 

@@ -341,6 +341,9 @@ Deno.test("notebook 10, section 5: saturated gates in the trained network, hardl
     195,
   ]);
   assert.deepEqual([count(o.left, 0.5), count(o.left, 0.9), count(o.right, 0.5)], [430, 232, 27]);
+  // Switches: units whose gate is at one end or the other on more than 80 % of the tokens.
+  const switches = (s: typeof f) => s.left.filter((l, k) => l + s.right[k] > 0.8).length;
+  assert.deepEqual([f, i, o].map(switches), [472, 477, 418]);
   assert.equal(controlTraces.length, 4);
   // The most any control unit's gate spends at either end: never in the untrained network, at most 1.7 % of
   // the tokens in the untrained LSTMs reading the trained word vectors.
