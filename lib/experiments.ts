@@ -932,7 +932,7 @@ export function fullRunCurveTokens(fr: FullRunFile): string {
   if (sample) {
     return `The ${
       sample.tokens.toLocaleString("en-US")
-    }-token validation sample (${sample.parts} stretches, every genre)`;
+    }-token validation sample (${sample.parts} stretches over the whole split)`;
   }
   if (slice) return `First ${slice.toLocaleString("en-US")} validation tokens`;
   throw new RangeError("Cannot tell the full run's validation tokens: expected validationSample or validationSlice");

@@ -237,7 +237,7 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
     } at the end, against ${one(fr.fit!.valid)} on the validation sample`,
     `The full run trained ${tr.tokens.toLocaleString("en-US")} tokens (${tr.epochs.toFixed(1)} epochs) in ${
       (tr.seconds / 60).toFixed(1)
-    } minutes at ${tr.tokensPerSecond.toFixed(0).replace(/\B(?=(\d{3})+$)/g, ",")} tokens/s on ${m.cores} cores (${
+    } minutes at ${Math.round(tr.tokensPerSecond).toLocaleString("en-US")} tokens/s on ${m.cores} cores (${
       m.engine.replace("tfjs-wasm + BLAS (libopenblas.so.0)", "tfjs-wasm with OpenBLAS")
     }, Deno ${m.deno}), on ${tr.date.slice(0, 10)}.`,
     `Alone, the LSTM reaches test perplexity **${one(t.lstm.perplexity)}**, ${

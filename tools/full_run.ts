@@ -42,7 +42,7 @@ const PUBLISHED = "data/models/brown-lstm";
 const CHECK_TOKENS = 5_000;
 /**
  * The curve's validation sample: 32,000 tokens spread over the whole split, one stretch of 1,000 per
- * row (every genre), as notebook 09's one-epoch runs read it; measured twice an epoch.
+ * row (every genre of the split), as notebook 09's one-epoch runs read it; measured twice an epoch.
  */
 const VALIDATION_SAMPLE = { tokens: 32_000, parts: 32, every: ONE_EPOCH / 2 };
 
