@@ -20,7 +20,10 @@ let bundle: string | undefined;
 
 /**
  * The gate explorer as an HTML output: a `<div data-gate-explorer>` and the bundled script that
- * fills it. Each call gives the element its own id.
+ * fills it. Each call gives the element its own id. `gate` chooses whose bias sliders it opens on
+ * (default the forget gate's, b_f): notebook 04 opens it on b_f, 05 on b_i, 06 on b_o.
+ *
+ * @throws {RangeError} if `gate` is not "forget", "input" or "output"
  *
  * @example
  * ```ts
@@ -30,13 +33,18 @@ let bundle: string | undefined;
  * assert.ok(gateExplorer().html.includes("data-gate-explorer"));
  * ```
  */
-export function gateExplorer(): HtmlView {
+export function gateExplorer(options: { gate?: "forget" | "input" | "output" } = {}): HtmlView {
+  const gate = options.gate ?? "forget";
+  const key = { forget: "bf", input: "bi", output: "bo" }[gate];
+  if (key === undefined) {
+    throw new RangeError(`Cannot show the gate explorer: gate must be "forget", "input" or "output", got ${gate}`);
+  }
   bundle ??= Deno.readTextFileSync(new URL("./explorer/gate_explorer.bundle.js", import.meta.url));
   const id = `gate-explorer-${++count}`;
   // `</script` cannot appear inside an inline script; the bundle has none, but make sure.
   const script = bundle.replaceAll("</script", "<\\/script");
   return new HtmlView(
-    `<div id="${id}" data-gate-explorer>The gate explorer needs JavaScript: run the cell in Jupyter, or open the course website.` +
+    `<div id="${id}" data-gate-explorer data-gate="${key}">The gate explorer needs JavaScript: run the cell in Jupyter, or open the course website.` +
       `<div id="${id}-diagram">${
         lstmDiagram({ title: "The gates lit by how open they are" }).html
       }</div></div><script>${script}</script>`,

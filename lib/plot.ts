@@ -102,7 +102,11 @@ const DEFAULTS: Plot.PlotOptions = {
  */
 export function plot(options: Plot.PlotOptions): Chart {
   const style = { ...(DEFAULTS.style as object), ...(typeof options.style === "object" ? options.style : {}) };
-  const element = Plot.plot({ ...DEFAULTS, ...options, style, document: createDocument() }) as Element;
+  // A continuous colour legend (a ramp) has no side margins by default, so its end labels ("−1.0",
+  // "1.0") are centred on the ramp's edges and cut in half where the page clips the legend's <svg>
+  // (the classic Notebook UI does). Room for four characters on each side keeps them whole.
+  const color = options.color?.legend ? { marginLeft: 16, marginRight: 16, ...options.color } : options.color;
+  const element = Plot.plot({ ...DEFAULTS, ...options, color, style, document: createDocument() }) as Element;
   // Plot puts the title and subtitle in <h2> and <h3>, which a notebook styles as section headings:
   // far too large above a chart. Inline styles win over the notebook's stylesheet.
   for (const [selector, css] of Object.entries(HEADING_STYLES)) {
@@ -316,7 +320,8 @@ export interface HeatmapOptions {
   rows?: readonly string[];
   /**
    * The values at the two ends of the colour scale (default: the data's range). Gates live in
-   * [0, 1]; pass `[0, 1]` so that pictures of different gates compare.
+   * [0, 1]; pass `[0, 1]` so that pictures of different gates compare. Values outside it widen it to
+   * the data's range (colours never saturate silently).
    */
   domain?: [number, number];
   /**
@@ -379,7 +384,13 @@ export function heatmap(columns: readonly VectorLike[], options: HeatmapOptions 
   // comes twice in a sentence) still get a column each.
   const data = vectors.flatMap((v, t) => Array.from(v, (value, k) => ({ col: String(t), row: String(k), value })));
   const colDomain = colLabels.map((_, t) => String(t)), rowDomain = rowLabels.map((_, k) => String(k));
-  let [lo, hi] = options.domain ?? extent(data.map((d) => d.value));
+  // A domain that the data leaves would saturate the colours silently (two values beyond it look the
+  // same): it is widened to the data's extent, so a given domain is a minimum range, never a clip.
+  const [dataLo, dataHi] = extent(data.map((d) => d.value));
+  let [lo, hi] = options.domain ? [Math.min(options.domain[0], dataLo), Math.max(options.domain[1], dataHi)] : [
+    dataLo,
+    dataHi,
+  ];
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1]; // a constant picture still needs a scale
   // A diverging picture puts 0 in the middle of the colours: the default when values have both signs,
   // and whenever a diverging scheme (red-blue and the like) is asked for.

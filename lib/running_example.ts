@@ -21,6 +21,7 @@
  */
 
 import type { LSTMParams } from "./lstm_cell.ts";
+import { tanh } from "./pointwise.ts";
 import { matrix } from "./tensor.ts";
 
 /** The four words of the example's vocabulary; xₜ is one-hot over them. */
@@ -117,4 +118,68 @@ export function runningExample(): RunningExample {
     cPrev: Float32Array.from([0.55, 0.6, 1.5]),
     x: Float32Array.from([1, 0, 0, 0]),
   };
+}
+
+/** One figure of the lecture's notes set beside what the library computes (see {@linkcode lectureErrata}). */
+export interface LectureErratum {
+  /** What the figure is about, e.g. "tanh([4 5 6])". */
+  readonly what: string;
+  /** What the notes write. */
+  readonly notes: string;
+  /** What the library computes, or what the shapes require. */
+  readonly computed: string;
+  /** What the course does about it. */
+  readonly course: string;
+}
+
+/** The notes' figures, as the lecture writes them. */
+export const LECTURE_NOTES = {
+  /** The notes squash the memory [4 5 6] with tanh and write this. */
+  tanhOf456: [0.1, 0.3, 0.9],
+  /** The notes' input x_t: three entries. */
+  x: [1, 0, 0],
+  /** The notes' weight matrices: 3 × 7, for H = 3 units reading [h_{t-1}, x_t]. */
+  weightShape: [3, 7],
+} as const;
+
+/**
+ * The figures of the lecture's notes that do not hold, each beside what the library computes:
+ * tanh([4 5 6]) (the notes write [0.1 0.3 0.9]; it is about [0.9993 0.9999 1.0000], and the course
+ * keeps [0.1 0.3 0.9] only as the running example's hₜ₋₁, which its cₜ₋₁ allows), and the size of xₜ
+ * (a 3 × 7 matrix on [hₜ₋₁, xₜ] with H = 3 needs X = 7 − 3 = 4 entries, not the notes' 3).
+ * Notebooks 02 and 03 show them where a learner meets the figures.
+ *
+ * @example
+ * ```ts
+ * import { lectureErrata } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const [tanhRow, xRow] = lectureErrata();
+ * assert.match(tanhRow.computed, /0\.9993/);
+ * assert.match(xRow.computed, /X = 4/);
+ * ```
+ */
+export function lectureErrata(): LectureErratum[] {
+  const squashed = tanh([4, 5, 6]);
+  const { hPrev, cPrev, H } = runningExample();
+  const tanhC = tanh(cPrev);
+  const oPrev = Array.from(hPrev, (h, k) => h / tanhC[k]); // hₜ₋₁ = oₜ₋₁ ⊗ tanh(cₜ₋₁), solved for oₜ₋₁
+  const [rows, cols] = LECTURE_NOTES.weightShape;
+  const fmt = (v: ArrayLike<number>, digits: number) => `[${Array.from(v, (x) => x.toFixed(digits)).join(" ")}]`;
+  return [
+    {
+      what: "tanh([4 5 6])",
+      notes: fmt(LECTURE_NOTES.tanhOf456, 1),
+      computed: fmt(squashed, 4),
+      course: `[0.1 0.3 0.9] is kept only as the running example's hₜ₋₁: with cₜ₋₁ = ${
+        fmt(cPrev, 2)
+      } it is what an output gate oₜ₋₁ = ${fmt(oPrev, 2)} gives (hₜ₋₁ = oₜ₋₁ ⊗ tanh(cₜ₋₁))`,
+    },
+    {
+      what: "the size of xₜ",
+      notes: `xₜ = [${LECTURE_NOTES.x.join(" ")}] (X = ${LECTURE_NOTES.x.length}) with W of shape ${rows} × ${cols}`,
+      computed: `W is H × (H + X); with H = ${rows}, ${cols} columns need X = ${cols - rows}`,
+      course: `xₜ = [1 0 0 0] (X = ${cols - H}): one entry per word of a 4-word vocabulary`,
+    },
+  ];
 }

@@ -274,3 +274,29 @@ Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (s
     await Deno.remove(site, { recursive: true });
   }
 });
+
+Deno.test("gate explorer opens on the notebook's own gate: b_f by default, b_i for 05, b_o for 06", async () => {
+  assert.throws(() => gateExplorer({ gate: "candidate" as "forget" }), {
+    name: "RangeError",
+    message: 'Cannot show the gate explorer: gate must be "forget", "input" or "output", got candidate',
+  });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    for (const [gate, key] of [[undefined, "bf"], ["input", "bi"], ["output", "bo"]] as const) {
+      await page.setContent(`<html><body>${gateExplorer(gate ? { gate } : {}).html}</body></html>`);
+      const open = await page.$$eval(
+        "[data-bias-group]",
+        (groups) =>
+          groups.filter((g) => (g as HTMLElement).style.display !== "none").map((g) =>
+            g.getAttribute("data-bias-group")
+          ),
+      );
+      const checked = await page.$eval("input[data-control^='bias-']:checked", (r) => r.getAttribute("value"));
+      assert.deepEqual(open, [key]);
+      assert.equal(checked, key);
+    }
+  } finally {
+    await browser.close();
+  }
+});

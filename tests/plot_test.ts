@@ -129,3 +129,23 @@ Deno.test("TrainingChart: points by kind, baselines dashed, y from just under th
   const ticks = [...html.matchAll(/<text[^>]*>([\d.]+)<\/text>/g)].map((m) => Number(m[1]));
   assert.equal(ticks[0], 5, "the y axis starts just under the lowest baseline (4.9), not at 0 or 1");
 });
+
+Deno.test("heatmap: a given domain the data leaves is widened to the data, never a silent clip", () => {
+  const chart = heatmap([[-1, 0.5, 1.36]], { domain: [-1, 1], scheme: "rdbu" });
+  const legend = chart.html.match(/<svg[^>]*ramp[\s\S]*?<\/svg>/)?.[0] ?? "";
+  // The diverging scale runs from −1.36 to 1.36, so the tick at 1 sits inside the ramp, not at its end.
+  const ticks = [...legend.matchAll(/translate\(([\d.]+),0\)[^>]*class="tick"/g)].map((m) => Number(m[1]));
+  const ramp = legend.match(/<image[^>]*width="([\d.]+)"[^>]*x="([\d.]+)"/)!;
+  const [rampWidth, rampX] = [Number(ramp[1]), Number(ramp[2])];
+  assert.ok(ticks.length >= 3);
+  assert.ok(
+    Math.max(...ticks) < rampX + rampWidth - 10,
+    `the tick at 1 is ${Math.max(...ticks)}, ramp ends ${rampX + rampWidth}`,
+  );
+});
+
+Deno.test("plot: a colour ramp legend keeps room for its end labels (16 px each side)", () => {
+  const chart = heatmap([[0, 0.5, 1]], { domain: [0, 1] });
+  const image = chart.html.match(/<svg[^>]*ramp[\s\S]*?<image[^>]*>/)?.[0] ?? "";
+  assert.match(image, /x="16"/);
+});

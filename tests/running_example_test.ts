@@ -71,3 +71,14 @@ Deno.test("the gate explorer's experiments in 05 and 06: a lower b_i[0] stops Ra
   assert.equal(hidden.c[0], base.c[0]);
   assert.ok(Math.abs(hidden.h[0]) < Math.abs(base.h[0]) / 4, `h₀ ${base.h[0]} → ${hidden.h[0]}`);
 });
+
+Deno.test("lectureErrata: the notes' tanh([4 5 6]) and xₜ size beside what the library computes", async () => {
+  const { lectureErrata, LECTURE_NOTES, tanh } = await import("@course/lib");
+  const [tanhRow, xRow] = lectureErrata();
+  assert.equal(tanhRow.notes, "[0.1 0.3 0.9]");
+  assert.equal(tanhRow.computed, "[0.9993 0.9999 1.0000]");
+  // The notes' numbers are far from tanh's: more than 0.09 off in every entry.
+  tanh([4, 5, 6]).forEach((t, k) => assert.ok(Math.abs(t - LECTURE_NOTES.tanhOf456[k]) > 0.09));
+  assert.match(tanhRow.course, /oₜ₋₁ = \[0\.20 0\.56 0\.99\]/); // every entry in (0, 1): a possible gate
+  assert.equal(xRow.computed, "W is H × (H + X); with H = 3, 7 columns need X = 4");
+});

@@ -112,11 +112,12 @@ export function mountGateExplorer(root: HTMLElement): void {
   state.hPrev.forEach((_, k) => slider("hPrev", state.hPrev, k, -1, 1));
   controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "cₜ₋₁, long-term memory"));
   state.cPrev.forEach((_, k) => slider("cPrev", state.cPrev, k, -2, 2));
-  // The four biases, one gate's at a time (b_f first: the forget gate's is the one the lessons move).
+  // The four biases, one gate's at a time: the notebook's own gate first (`data-gate`, default b_f).
   controls.append(el("div", { style: "font-weight: 600; margin: 8px 0 2px" }, "the biases"));
   const biases = [["bf", "b_f"], ["bi", "b_i"], ["bc", "b_c"], ["bo", "b_o"]] as const;
-  const groups = biases.map(([key]) => {
-    const group = el("div", { "data-bias-group": key, style: key === "bf" ? "" : "display: none" });
+  const opening = Math.max(0, biases.findIndex(([key]) => key === root.dataset.gate));
+  const groups = biases.map(([key], g) => {
+    const group = el("div", { "data-bias-group": key, style: g === opening ? "" : "display: none" });
     state[key].forEach((_, k) => slider(key, state[key], k, -8, 8, group));
     return group;
   });
@@ -129,7 +130,7 @@ export function mountGateExplorer(root: HTMLElement): void {
       value: key,
       "data-control": `bias-${key}`,
     }) as HTMLInputElement;
-    radio.checked = g === 0;
+    radio.checked = g === opening;
     radio.addEventListener("change", () => groups.forEach((d, j) => (d.style.display = j === g ? "" : "none")));
     l.append(radio, doc.createTextNode(` ${label}`));
     pick.append(l);
