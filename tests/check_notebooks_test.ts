@@ -43,3 +43,17 @@ Deno.test("notebookStats: words, template words, code lines, long cells; repeate
   assert.deepEqual(repeats[0].places, ["a.ipynb cell 3", "b.ipynb cell 1"]);
   assert.deepEqual(repeatedCode([{ notebook: "a.ipynb", cells }]), []); // within one notebook: not reported
 });
+
+Deno.test("the lecture half (notebooks 01–06) keeps its budget: at most 7,000 words of prose and 900 code lines", async () => {
+  const { LECTURE_BUDGET, lectureBudget, notebookStats } = await import("../tools/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const stats = [];
+  for (const path of await listNotebooks(new URL("../notebooks", import.meta.url).pathname)) {
+    const nb = await readNotebook(path);
+    stats.push(notebookStats(path.split("/").pop()!, nb.cells.map((c) => ({ ...c, source: sourceOf(c) }))));
+  }
+  const budget = lectureBudget(stats)!;
+  assert.equal(budget.notebooks, 6);
+  assert.ok(budget.words <= LECTURE_BUDGET.words, `${budget.words} words`);
+  assert.ok(budget.codeLines <= LECTURE_BUDGET.codeLines, `${budget.codeLines} code lines`);
+});

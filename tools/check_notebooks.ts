@@ -27,6 +27,25 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const CELL_LIMIT = 25;
 /** This many consecutive lines of code found in two notebooks count as repeated code. */
 export const REPEAT_LINES = 6;
+/**
+ * The lecture half, notebooks 01–06, must read in a sitting per notebook: at most this many words of
+ * prose (markdown and `Deno.jupyter.md` templates) and non-blank code lines together (issue 27).
+ */
+export const LECTURE_BUDGET = { notebooks: /^0[1-6]-/, words: 7000, codeLines: 900 } as const;
+
+/** The lecture half's totals against {@linkcode LECTURE_BUDGET}, or undefined when none of 01–06 is given. */
+export function lectureBudget(stats: readonly NotebookStats[]) {
+  const lecture = stats.filter((s) => LECTURE_BUDGET.notebooks.test(s.notebook));
+  if (lecture.length === 0) return undefined;
+  const words = lecture.reduce((n, s) => n + s.markdownWords + s.templateWords, 0);
+  const codeLines = lecture.reduce((n, s) => n + s.codeLines, 0);
+  return {
+    notebooks: lecture.length,
+    words,
+    codeLines,
+    ok: words <= LECTURE_BUDGET.words && codeLines <= LECTURE_BUDGET.codeLines,
+  };
+}
 
 /** How a notebook reads, in numbers. */
 export interface NotebookStats {
@@ -219,11 +238,20 @@ export async function main(args: string[]): Promise<number> {
         `${s.longCells.length} over ${CELL_LIMIT}`,
     );
   }
+  const budget = lectureBudget(stats);
+  if (budget) {
+    console.log(
+      `${
+        budget.ok ? "ok" : "OVER BUDGET"
+      }: notebooks 01–06 (${budget.notebooks} given) hold ${budget.words} words of prose ` +
+        `(limit ${LECTURE_BUDGET.words}) and ${budget.codeLines} lines of code (limit ${LECTURE_BUDGET.codeLines})`,
+    );
+  }
   const long = stats.flatMap((s) => s.longCells.map((c) => `${s.notebook} cell ${c.cell} (${c.lines} lines)`));
   if (long.length > 0) console.log(`cells over ${CELL_LIMIT} lines: ${long.join("; ")}`);
   const repeats = repeatedCode(all);
   for (const r of repeats) console.log(`code repeated across notebooks: ${r.places.join(", ")}: "${r.first}" …`);
-  const ok = check.ok && lint.ok && (!strict || (long.length === 0 && repeats.length === 0));
+  const ok = check.ok && lint.ok && (budget?.ok ?? true) && (!strict || (long.length === 0 && repeats.length === 0));
   console.log(`${ok ? "ok" : "FAIL"}: type-checked and linted the code of ${files.length} notebook(s)`);
   return ok ? 0 : 1;
 }
