@@ -22,7 +22,8 @@
  * | `dense.ts`, `loss.ts` | dense layer; softmax cross-entropy | 07 |
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
- * | `story.ts` | the story task (who is it about now?) and its trained LSTM | 04–06 |
+ * | `recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01 |
+ * | `story.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures | 04–06 |
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
  * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
@@ -60,6 +61,7 @@ export * from "./loss.ts";
 export * from "./optim.ts";
 export * from "./tasks.ts";
 export * from "./train.ts";
+export * from "./recall.ts";
 export * from "./interop.ts";
 export * from "./story.ts";
 export * from "./corpus.ts";

@@ -81,6 +81,9 @@ export const SERIES_COLORS: readonly string[] = [
   "#97bbf5",
 ];
 
+/** Colour scale types whose legend is a ramp (the others get swatches, which need no side margins). */
+const CONTINUOUS_SCALES = new Set(["linear", "diverging", "sequential", "log", "sqrt", "pow", "symlog"]);
+
 /** The defaults every chart starts from: legible text in a notebook, a white background. */
 const DEFAULTS: Plot.PlotOptions = {
   style: { fontSize: "12px", background: "white", overflow: "visible" },
@@ -105,7 +108,8 @@ export function plot(options: Plot.PlotOptions): Chart {
   // A continuous colour legend (a ramp) has no side margins by default, so its end labels ("−1.0",
   // "1.0") are centred on the ramp's edges and cut in half where the page clips the legend's <svg>
   // (the classic Notebook UI does). Room for four characters on each side keeps them whole.
-  const color = options.color?.legend ? { marginLeft: 16, marginRight: 16, ...options.color } : options.color;
+  const ramp = options.color?.legend && CONTINUOUS_SCALES.has(String(options.color.type));
+  const color = ramp ? { marginLeft: 16, marginRight: 16, ...options.color } : options.color;
   const element = Plot.plot({ ...DEFAULTS, ...options, color, style, document: createDocument() }) as Element;
   // Plot puts the title and subtitle in <h2> and <h3>, which a notebook styles as section headings:
   // far too large above a chart. Inline styles win over the notebook's stylesheet.
@@ -189,6 +193,11 @@ export interface LineChartOptions {
   height?: number;
   /** Extra Plot marks drawn on top, e.g. `Plot.ruleX([0])`. */
   marks?: Plot.Markish[];
+  /**
+   * A shaded band around a series, in its colour: for each series named, the lowest and highest value
+   * at each x (e.g. over seeds), each `[N]`. The line is the series itself (e.g. the seeds' mean).
+   */
+  bands?: Record<string, { low: VectorLike; high: VectorLike }>;
 }
 
 /**
@@ -224,6 +233,22 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     }
     ys.forEach((y, k) => data.push({ x: xs[k], y, series: name }));
   }
+  const bandData: { x: number; low: number; high: number; series: string }[] = [];
+  for (const [name, band] of Object.entries(options.bands ?? {})) {
+    if (!names.includes(name)) {
+      throw new RangeError(
+        `Cannot draw line chart: band "${name}" names no series; expected one of ${names.join(", ")}`,
+      );
+    }
+    const low = toVector(band.low, `band "${name}" low`, "draw line chart");
+    const high = toVector(band.high, `band "${name}" high`, "draw line chart");
+    if (low.length !== xs.length || high.length !== xs.length) {
+      throw new RangeError(
+        `Cannot draw line chart: band "${name}" has ${low.length} low and ${high.length} high values, expected ${xs.length} each`,
+      );
+    }
+    xs.forEach((x, k) => bandData.push({ x, low: low[k], high: high[k], series: name }));
+  }
   const many = names.length > 1;
   // Name each line at its right end too, where the ends are far enough apart not to collide.
   const endLabels = many && endsApart(data, names, options.yType === "log");
@@ -245,6 +270,16 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     color: many ? { legend: true, domain: names, range: SERIES_COLORS as string[] } : undefined,
     marks: [
       options.yType === "log" ? null : Plot.ruleY([0], { stroke: "#999" }), // log axes have no 0
+      bandData.length > 0
+        ? Plot.areaY(bandData, {
+          x: "x",
+          y1: "low",
+          y2: "high",
+          z: "series",
+          fill: many ? "series" : SERIES_COLORS[0],
+          fillOpacity: 0.2,
+        })
+        : null,
       Plot.line(data, { x: "x", y: "y", z: "series", stroke: many ? "series" : SERIES_COLORS[0], strokeWidth: 2 }),
       endLabels
         ? Plot.text(

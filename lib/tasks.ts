@@ -8,12 +8,21 @@
 
 import { type Rng, seededRng } from "./random.ts";
 
-/** One training example: a sequence of input vectors and the class to predict after the last one. */
+/**
+ * One training example: a sequence of input vectors and the class to predict after the last one, or
+ * (with `targets`) a class to predict after each of several steps.
+ */
 export interface SequenceExample {
   /** The inputs x_1 … x_T, `[T][X]`. */
   readonly xs: readonly Float32Array[];
-  /** The class to predict from h_T, in [0, classes). */
+  /** The class to predict from h_T, in [0, classes). With `targets`, it must equal `targets[T - 1]`. */
   readonly target: number;
+  /**
+   * Optional per-step targets, `[T]`: `targets[t]` is the class to predict from h_t (the dense layer is
+   * applied at that step), or `null` for a step with no loss. Without it, only the last step has a
+   * target, `target`. The story task of notebooks 04–06 (`storyTask`) uses it; `train.ts` reads it.
+   */
+  readonly targets?: readonly (number | null)[];
 }
 
 /** A generated task: its examples and the sizes a model for it needs. */

@@ -1,16 +1,22 @@
 /**
  * Training a recurrent classifier from scratch: LSTM (or vanilla RNN) → dense → softmax, with the
- * loss on the last step. Everything is this library's own code; no tfjs is involved.
+ * loss on the last step, or on every step that has a target (`SequenceExample.targets`). Everything is
+ * this library's own code; no tfjs is involved.
  *
  * ```text
  * x_1 … x_T ──LSTM──▶ h_T [H] ──dense──▶ z [K] ──softmax──▶ p [K]      L = -log p_target
+ *
+ * with per-step targets y_t (null: no loss at step t), the same dense layer at each such step:
+ * h_t [H] ──dense──▶ z_t [K] ──softmax──▶ p_t [K]      L = mean over the steps with a target of -log p_t[y_t]
  * ```
  *
- * One training step: for each example of a mini-batch run forwards, take dL/dz = p - onehot, back
- * through the dense layer to dL/dh_T, back through time to every weight; average the batch's
- * gradients, clip their global norm, and let the optimizer update the weights.
+ * One training step: for each example of a mini-batch run forwards, take dL/dz_t = (p_t - onehot) / n
+ * at each of its n steps with a target, back through the dense layer to dL/dh_t, back through time to
+ * every weight; average the batch's gradients, clip their global norm, and let the optimizer update
+ * the weights.
  *
- * Introduced in notebook 01 (the RNN forgets, the LSTM remembers) and notebook 09 (training).
+ * Introduced in notebook 01 (the RNN forgets, the LSTM remembers) and notebook 09 (training); the
+ * per-step targets serve the story task of notebooks 04–06 (`story.ts`).
  *
  * @module
  */
@@ -30,7 +36,7 @@ import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
 import { Adam, clipGradNorm, gradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
-import { recallTask, type SequenceExample } from "./tasks.ts";
+import type { SequenceExample } from "./tasks.ts";
 import { describe, type VectorLike } from "./tensor.ts";
 
 /** A recurrent layer and a dense layer on its last hidden state. */
@@ -118,10 +124,14 @@ export function predictSequence(model: SequenceClassifier, xs: readonly VectorLi
 
 /** What {@linkcode exampleGradients} returns. */
 export interface ExampleGradients {
-  /** The cross-entropy loss, in nats. */
+  /** The cross-entropy loss, in nats: its mean over the steps with a target (just the last step without `targets`). */
   readonly loss: number;
-  /** Whether the most probable class was the target. */
+  /** Whether the most probable class was the target at every step with a target. */
   readonly correct: boolean;
+  /** The fraction of the steps with a target where the most probable class was the target (1 or 0 without `targets`). */
+  readonly accuracy: number;
+  /** How many steps had a target (1 without `targets`). */
+  readonly steps: number;
   /** dL/d(every tensor), named as in {@linkcode classifierTensors}. */
   readonly grads: Tensors;
   /**
@@ -133,7 +143,13 @@ export interface ExampleGradients {
 
 /**
  * Loss and gradients for one example: forwards through time, softmax cross-entropy on the last
- * step, and back. The gradients are named like {@linkcode classifierTensors}, ready for an optimizer.
+ * step (or, with `example.targets`, the mean cross-entropy over the steps with a target), and back.
+ * The gradients are named like {@linkcode classifierTensors}, ready for an optimizer.
+ *
+ * @param model the classifier (K = `model.out.outputSize` classes)
+ * @param example `xs` `[T][X]`, `target` in [0, K), optional `targets` `[T]` (class or null per step)
+ * @throws {RangeError} if a target is not a whole number in [0, K), `targets` does not have T entries,
+ *   or `targets[T - 1]` is not `target` (see {@linkcode checkStepTargets}); or as `runLSTM` for bad inputs
  *
  * @example
  * ```ts
@@ -148,42 +164,120 @@ export interface ExampleGradients {
  * ```
  */
 export function exampleGradients(model: SequenceClassifier, example: SequenceExample): ExampleGradients {
-  const { xs, target } = example;
-  checkDenseParams(model.out, "train sequence classifier");
+  const context = "train sequence classifier";
+  checkDenseParams(model.out, context);
+  const { xs } = example;
   let cellGrads: (dh: (Float32Array | null)[]) => { tensors: Tensors; dxs: readonly Float32Array[] };
-  let hT: Float32Array; // [H]
+  let hs: readonly Float32Array[]; // [T][H]
   if (model.kind === "lstm") {
     const trace = runLSTM(model.cell, xs);
-    hT = trace.h[trace.steps - 1];
+    hs = trace.h;
     cellGrads = (dh) => {
       const g = backpropLSTM(model.cell, trace, dh);
       return { tensors: lstmTensors(g), dxs: g.dxs };
     };
   } else {
     const trace = runRNN(model.cell, xs);
-    hT = trace.h[trace.steps - 1];
+    hs = trace.h;
     cellGrads = (dh) => {
       const g = backpropRNN(model.cell, trace, dh);
       return { tensors: rnnTensors(g), dxs: g.dxs };
     };
   }
-  const z = dense(model.out, hT); // [K]
-  const { loss, dLogits } = softmaxCrossEntropy(z, target);
+  const targets = checkStepTargets(example, model.out.outputSize, context); // [T], null: no loss
+  const n = targets.reduce((count: number, y) => y === null ? count : count + 1, 0);
   const outGrads = denseGradsLike(model.out);
-  const dhT = denseBackward(model.out, hT, dLogits, outGrads); // dL/dh_T = Wᵀ·(p - onehot)
   const dh: (Float32Array | null)[] = Array(xs.length).fill(null);
-  dh[xs.length - 1] = dhT; // the loss reads only the last hidden state
+  let loss = 0, right = 0;
+  for (let t = 0; t < targets.length; t++) {
+    const y = targets[t];
+    if (y === null) continue;
+    const z = dense(model.out, hs[t]); // [K]
+    const ce = softmaxCrossEntropy(z, y);
+    if (n > 1) { for (let k = 0; k < ce.dLogits.length; k++) ce.dLogits[k] /= n; // the loss is the mean over n steps
+     }
+    dh[t] = denseBackward(model.out, hs[t], ce.dLogits, outGrads); // dL/dh_t = Wᵀ·(p_t - onehot) / n
+    loss += ce.loss;
+    if (argmax(z) === y) right++;
+  }
   const cell = cellGrads(dh);
   return {
-    loss,
-    correct: argmax(z) === target,
+    loss: loss / n,
+    correct: right === n,
+    accuracy: right / n,
+    steps: n,
     grads: { ...prefixTensors("cell", cell.tensors), ...prefixTensors("out", denseTensors(outGrads)) },
     dxs: cell.dxs,
   };
 }
 
 /**
- * Mean loss and accuracy over `examples`.
+ * The target of every step of an example, `[T]`: `example.targets` checked, or (without it) `null`
+ * everywhere but `target` at the last step. Used by {@linkcode exampleGradients} and
+ * {@linkcode evaluateClassifier}; the story task of notebooks 04–06 makes examples with `targets`.
+ *
+ * @param example `xs` `[T][X]`, `target`, optional `targets` `[T]`
+ * @param classes K, the number of classes
+ * @param context what the caller was doing, for the error message ("Cannot <context>: …")
+ * @throws {RangeError} if `targets` is not a list of T entries, an entry is neither null nor a whole
+ *   number in [0, K), or `targets[T - 1]` is not `target`
+ *
+ * @example
+ * ```ts
+ * import { checkStepTargets } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const xs = [new Float32Array([1, 0]), new Float32Array([0, 1])];
+ * assert.deepEqual(checkStepTargets({ xs, target: 1 }, 3), [null, 1]);
+ * assert.deepEqual(checkStepTargets({ xs, target: 1, targets: [2, 1] }, 3), [2, 1]);
+ * assert.throws(() => checkStepTargets({ xs, target: 1, targets: [1] }, 3), RangeError);
+ * ```
+ */
+export function checkStepTargets(
+  example: SequenceExample,
+  classes: number,
+  context = "check step targets",
+): readonly (number | null)[] {
+  const T = example.xs.length;
+  const { target, targets } = example;
+  if (targets === undefined) {
+    const last: (number | null)[] = Array(T).fill(null);
+    if (T > 0) last[T - 1] = target; // softmaxCrossEntropy checks its range, as it always has
+    return last;
+  }
+  if (!Array.isArray(targets) || targets.length !== T) {
+    throw new RangeError(
+      `Cannot ${context}: targets has length ${
+        Array.isArray(targets) ? targets.length : describe(targets)
+      }, expected ${T} (one class or null per step of xs)`,
+    );
+  }
+  targets.forEach((y, t) => {
+    if (y !== null && !(Number.isInteger(y) && y >= 0 && y < classes)) {
+      throw new RangeError(
+        `Cannot ${context}: targets[${t}] is ${
+          typeof y === "number" ? y : describe(y)
+        }, expected null or a whole number in [0, ${classes})`,
+      );
+    }
+  });
+  if (targets[T - 1] !== target) {
+    throw new RangeError(
+      `Cannot ${context}: targets[${T - 1}] is ${
+        targets[T - 1]
+      } but target is ${target}; the last step's target must be target`,
+    );
+  }
+  return targets;
+}
+
+/**
+ * Mean loss and accuracy over `examples`. For an example with `targets`, its loss is the mean
+ * cross-entropy and its accuracy the fraction right over its steps with a target; the figures
+ * returned are the means of these over the examples (for last-step examples: the plain mean loss and
+ * the fraction of examples right, as before).
+ *
+ * @throws {RangeError} if `examples` is empty, or as {@linkcode checkStepTargets} for bad targets
  *
  * @example
  * ```ts
@@ -202,10 +296,28 @@ export function evaluateClassifier(
 ): { loss: number; accuracy: number } {
   if (examples.length === 0) throw new RangeError("Cannot evaluate classifier: got 0 examples, expected at least 1");
   let loss = 0, correct = 0;
-  for (const { xs, target } of examples) {
-    const z = logits(model, xs);
-    loss += softmaxCrossEntropy(z, target).loss;
-    if (argmax(z) === target) correct++;
+  for (const example of examples) {
+    const { xs, target } = example;
+    if (example.targets === undefined) {
+      const z = logits(model, xs);
+      loss += softmaxCrossEntropy(z, target).loss;
+      if (argmax(z) === target) correct++;
+      continue;
+    }
+    const context = "evaluate classifier";
+    checkDenseParams(model.out, context);
+    const targets = checkStepTargets(example, model.out.outputSize, context);
+    const trace = model.kind === "lstm" ? runLSTM(model.cell, xs) : runRNN(model.cell, xs);
+    let sum = 0, right = 0, n = 0;
+    targets.forEach((y, t) => {
+      if (y === null) return;
+      const z = dense(model.out, trace.h[t]);
+      sum += softmaxCrossEntropy(z, y).loss;
+      if (argmax(z) === y) right++;
+      n++;
+    });
+    loss += sum / n;
+    correct += right / n;
   }
   return { loss: loss / examples.length, accuracy: correct / examples.length };
 }
@@ -236,7 +348,7 @@ export interface EpochStats {
   readonly epoch: number;
   /** Mean training loss over the epoch (measured while the weights were changing). */
   readonly loss: number;
-  /** Training accuracy over the epoch. */
+  /** Training accuracy over the epoch (for examples with `targets`: the mean over examples of the fraction of steps right). */
   readonly accuracy: number;
   /** Validation loss after the epoch, if `validation` was given. */
   readonly valLoss?: number;
@@ -301,7 +413,7 @@ export function trainSequenceClassifier(
       for (const example of batch) {
         const result = exampleGradients(model, example);
         loss += result.loss;
-        if (result.correct) correct++;
+        correct += result.accuracy; // 1 or 0 for a last-step example
         for (const [name, g] of Object.entries(result.grads)) {
           const s = sum[name];
           for (let k = 0; k < s.length; k++) s[k] += g[k];
@@ -338,122 +450,4 @@ function logits(model: SequenceClassifier, xs: readonly VectorLike[]): Float32Ar
   checkDenseParams(model.out, "run sequence classifier");
   const trace = model.kind === "lstm" ? runLSTM(model.cell, xs) : runRNN(model.cell, xs);
   return dense(model.out, trace.h[trace.steps - 1]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Notebook 01's experiment: who remembers the first symbol across a gap?
-
-/** The networks notebook 01 compares on the recall task. */
-export const RECALL_CONTENDERS = {
-  rnn: "vanilla RNN",
-  lstm: "LSTM, forget bias 1",
-  chrono: "LSTM, chrono initialisation",
-} as const;
-
-/** One of {@linkcode RECALL_CONTENDERS}. */
-export type RecallContender = keyof typeof RECALL_CONTENDERS;
-
-/** One trained network of {@linkcode recallComparison}. */
-export interface RecallResult {
-  readonly gap: number;
-  readonly contender: RecallContender;
-  /** Epochs trained (fewer than the limit when validation accuracy reached `stopAtAccuracy`). */
-  readonly epochs: number;
-  /** Training time, seconds. */
-  readonly seconds: number;
-  /** Accuracy on `testCount` new sequences. */
-  readonly accuracy: number;
-  /** Mean cross-entropy on them, nats. */
-  readonly loss: number;
-  readonly model: SequenceClassifier;
-}
-
-/**
- * Trains each contender on the recall task (remember the first of K = 8 symbols across `gap`
- * distractors; `recallTask`) for each gap, with the same everything but the network: H units, one
- * dense layer on the last h, Adam, batches of 32, clipping at norm 1, `perEpoch` fresh sequences per
- * epoch, early stop at `stopAtAccuracy` on a validation set, then scored on new sequences.
- *
- * The contenders: a vanilla RNN; an LSTM with the library's forget bias 1 (Gers, Schmidhuber &
- * Cummins 2000; Jozefowicz et al. 2015); and an LSTM with chrono initialisation for lags up to the
- * gap (Tallec & Ollivier 2018), which sets its forget biases for exactly this task. The first two
- * are the fair comparison; the third shows what knowing the gap in advance buys.
- *
- * Data seeds are fixed (validation 1, test 2, epoch e: 100 + e); weights use `seed` (default 0).
- * Notebook 01 and `deno task memory` both run it.
- */
-export function recallComparison(options: {
-  gaps: readonly number[];
-  contenders?: readonly RecallContender[];
-  hiddenSize?: number;
-  epochs?: number;
-  learningRate?: number;
-  perEpoch?: number;
-  validationCount?: number;
-  testCount?: number;
-  stopAtAccuracy?: number;
-  /** Seed for every network's weights. */
-  seed?: number;
-  /** Called after every epoch of every network (for progress lines). */
-  onEpoch?: (contender: RecallContender, gap: number, stats: EpochStats) => void;
-}): RecallResult[] {
-  const {
-    gaps,
-    contenders = ["rnn", "lstm", "chrono"],
-    hiddenSize = 16,
-    epochs = 10,
-    learningRate = 0.01,
-    perEpoch = 1000,
-    validationCount = 300,
-    testCount = 1000,
-    stopAtAccuracy = 0.99,
-    seed = 0,
-  } = options;
-  if (!(gaps?.length > 0) || !gaps.every((g) => Number.isInteger(g) && g >= 1)) {
-    throw new RangeError(`Cannot compare on recall: gaps must be whole numbers >= 1, got ${describe(gaps)}`);
-  }
-  for (const c of contenders) {
-    if (!(c in RECALL_CONTENDERS)) {
-      throw new RangeError(
-        `Cannot compare on recall: contender ${JSON.stringify(c)}, expected one of ${
-          Object.keys(RECALL_CONTENDERS).join(", ")
-        }`,
-      );
-    }
-  }
-  const results: RecallResult[] = [];
-  for (const gap of gaps) {
-    const task = (count: number, seed: number) => recallTask({ distractors: gap, count, symbols: 8, noise: 8, seed });
-    const validation = task(validationCount, 1).examples;
-    const test = task(testCount, 2).examples;
-    for (const contender of contenders) {
-      const model = initSequenceClassifier({
-        kind: contender === "rnn" ? "rnn" : "lstm",
-        inputSize: 16,
-        hiddenSize,
-        classes: 8,
-        chrono: contender === "chrono" ? gap + 1 : undefined,
-        seed,
-      });
-      const started = performance.now();
-      const history = trainSequenceClassifier(model, (epoch) => task(perEpoch, 100 + epoch).examples, {
-        epochs,
-        optimizer: new Adam({ lr: learningRate }),
-        validation,
-        stopAtAccuracy,
-        onEpoch: (stats) => options.onEpoch?.(contender, gap, stats),
-      });
-      const { accuracy, loss } = evaluateClassifier(model, test);
-      results.push({
-        gap,
-        contender,
-        epochs: history.length,
-        seconds: (performance.now() - started) / 1000,
-        accuracy,
-        loss,
-        model,
-      });
-    }
-  }
-  return results;
 }

@@ -149,3 +149,18 @@ Deno.test("plot: a colour ramp legend keeps room for its end labels (16 px each 
   const image = chart.html.match(/<svg[^>]*ramp[\s\S]*?<image[^>]*>/)?.[0] ?? "";
   assert.match(image, /x="16"/);
 });
+
+Deno.test("lineChart: a band per series is shaded in its colour; a band of a missing series or wrong length is refused", () => {
+  const chart = lineChart([1, 2, 3], { mean: [1, 2, 3], other: [3, 2, 1] }, {
+    bands: { mean: { low: [0.5, 1.5, 2.5], high: [1.5, 2.5, 3.5] } },
+  });
+  assert.equal(chart.element.querySelectorAll('g[aria-label="area"] path').length, 1);
+  assert.throws(() => lineChart([1, 2], { a: [1, 2] }, { bands: { b: { low: [0, 0], high: [1, 1] } } }), {
+    name: "RangeError",
+    message: 'Cannot draw line chart: band "b" names no series; expected one of a',
+  });
+  assert.throws(() => lineChart([1, 2], { a: [1, 2] }, { bands: { a: { low: [0], high: [1, 1] } } }), {
+    name: "RangeError",
+    message: 'Cannot draw line chart: band "a" has 1 low and 2 high values, expected 2 each',
+  });
+});

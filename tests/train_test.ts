@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
 import {
   Adam,
+  argmax,
+  castLSTMParams,
   classifierTensors,
+  dense,
+  evaluateClassifier,
   exampleGradients,
+  gradCheck,
   initSequenceClassifier,
+  oneHot,
   recallTask,
+  runLSTM,
+  seededRng,
+  type SequenceClassifier,
+  type SequenceExample,
+  softmaxCrossEntropy,
   trainSequenceClassifier,
 } from "@course/lib";
 
@@ -60,19 +71,108 @@ Deno.test("trainSequenceClassifier: same seeds, same history (deterministic)", (
   assert.deepEqual(run(), run());
 });
 
-Deno.test("recallComparison: notebook 01's three networks, each trained and scored on the same data", async () => {
-  const { recallComparison, RECALL_CONTENDERS } = await import("@course/lib");
-  const results = recallComparison({ gaps: [3], epochs: 2, perEpoch: 100, validationCount: 50, testCount: 100 });
-  assert.deepEqual(results.map((r) => r.contender), ["rnn", "lstm", "chrono"]);
-  assert.deepEqual(results.map((r) => r.model.kind), ["rnn", "lstm", "lstm"]);
-  for (const r of results) assert.ok(r.epochs >= 1 && r.epochs <= 2 && r.accuracy >= 0 && r.accuracy <= 1);
-  // Chrono sets the forget biases for the gap: log(U[1, gap + 1]) instead of the default 1 (Tallec & Ollivier 2018).
-  const [, biasOne, chrono] = results.map((r) => r.model);
-  assert.ok(biasOne.kind === "lstm" && chrono.kind === "lstm");
-  assert.deepEqual(Object.keys(RECALL_CONTENDERS), ["rnn", "lstm", "chrono"]);
-  assert.throws(() => recallComparison({ gaps: [] }), /gaps must be whole numbers >= 1/);
-  assert.throws(
-    () => recallComparison({ gaps: [2], contenders: ["gru" as "rnn"] }),
-    /contender "gru", expected one of rnn, lstm, chrono/,
+// ---------------------------------------------------------------------------------------------
+// Per-step targets (SequenceExample.targets), used by the story task of notebooks 04-06.
+
+/** The classifier in float64, so finite differences are exact enough for gradCheck (runtime types only). */
+function float64Classifier(seed: number): SequenceClassifier {
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 4, classes: 3, seed });
+  if (model.kind !== "lstm") throw new Error("unreachable");
+  const out = model.out;
+  return {
+    kind: "lstm",
+    cell: castLSTMParams(model.cell, "float64"),
+    out: { ...out, W: { ...out.W, data: Float64Array.from(out.W.data) }, b: Float64Array.from(out.b) },
+  } as unknown as SequenceClassifier;
+}
+
+const stepExample = (targets: (number | null)[]): SequenceExample => ({
+  xs: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]].map((x) => Float32Array.from(x)),
+  target: targets.at(-1)!,
+  targets,
+});
+
+Deno.test("exampleGradients with per-step targets: every gradient matches finite differences (float64, 1e-6)", () => {
+  const model = float64Classifier(3);
+  if (model.kind !== "lstm") throw new Error("unreachable");
+  const example = stepExample([2, null, 0, null, 1]);
+  const { grads, loss, steps } = exampleGradients(model, example);
+  assert.equal(steps, 3);
+  const tensors = classifierTensors(model) as unknown as Record<string, Float64Array>;
+  const check = gradCheck(
+    () => exampleGradients(model, example).loss,
+    Object.fromEntries(Object.entries(tensors).map(([name, values]) => [name, { values, grad: grads[name] }])),
   );
+  assert.ok(check.worst < 1e-6, `worst relative error ${check.worst}`);
+  // The loss is the mean of the three steps' cross-entropies, the dense layer applied to each h_t.
+  const trace = runLSTM(model.cell, example.xs);
+  const ce = (t: number, y: number) => softmaxCrossEntropy(dense(model.out, trace.h[t]), y).loss;
+  assert.ok(Math.abs(loss - (ce(0, 2) + ce(2, 0) + ce(4, 1)) / 3) < 1e-12);
+  assert.ok(Math.abs(evaluateClassifier(model, [example]).loss - loss) < 1e-12);
+});
+
+Deno.test("per-step targets: null everywhere but the last step is exactly the last-step example", () => {
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 4, classes: 3, seed: 1 });
+  const withTargets = stepExample([null, null, null, null, 2]);
+  const plain = { xs: withTargets.xs, target: 2 };
+  const a = exampleGradients(model, withTargets), b = exampleGradients(model, plain);
+  assert.equal(a.loss, b.loss);
+  assert.equal(a.correct, b.correct);
+  assert.equal(a.accuracy, b.correct ? 1 : 0);
+  assert.equal(b.steps, 1);
+  for (const name of Object.keys(b.grads)) assert.deepEqual(a.grads[name], b.grads[name], name);
+  assert.deepEqual(evaluateClassifier(model, [withTargets]), evaluateClassifier(model, [plain]));
+});
+
+Deno.test("per-step targets: accuracy is the fraction of the targeted steps that are right", () => {
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 4, classes: 3, seed: 1 });
+  const xs = stepExample([0]).xs;
+  const trace = runLSTM(model.kind === "lstm" ? model.cell : (null as never), xs);
+  const pick = (t: number) => argmax(dense(model.out, trace.h[t]));
+  // Right at steps 0 and 4, wrong at step 2: 2 of 3.
+  const targets = [pick(0), null, (pick(2) + 1) % 3, null, pick(4)];
+  const result = exampleGradients(model, { xs, target: targets[4]!, targets });
+  assert.equal(result.steps, 3);
+  assert.ok(Math.abs(result.accuracy - 2 / 3) < 1e-12);
+  assert.equal(result.correct, false);
+  assert.ok(Math.abs(evaluateClassifier(model, [{ xs, target: targets[4]!, targets }]).accuracy - 2 / 3) < 1e-12);
+});
+
+Deno.test("trainSequenceClassifier with per-step targets: learns to echo the previous input at every step", () => {
+  // x_t is one of 3 one-hot symbols; the target at step t >= 1 is the symbol of step t-1 (no loss at step 0).
+  const rng = seededRng(5);
+  const make = (count: number) =>
+    Array.from({ length: count }, () => {
+      const symbols = Array.from({ length: 8 }, () => rng.int(3));
+      const targets = symbols.map((_, t) => t === 0 ? null : symbols[t - 1]);
+      return { xs: symbols.map((s) => oneHot(s, 3)), target: targets[7]!, targets };
+    });
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 8, classes: 3, seed: 0 });
+  const history = trainSequenceClassifier(model, make(300), { epochs: 15, validation: make(100) });
+  assert.ok(history.at(-1)!.valAccuracy! >= 0.99, `validation accuracy ${history.at(-1)!.valAccuracy}`);
+});
+
+Deno.test("per-step targets: bad targets are RangeErrors that say what is wrong", () => {
+  const model = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 4, classes: 3 });
+  const xs = stepExample([0]).xs;
+  const cases: [unknown, number, RegExp][] = [
+    [[0, 1], 1, /targets has length 2, expected 5 \(one class or null per step of xs\)/],
+    [[0, 1, 3, null, 1], 1, /targets\[2\] is 3, expected null or a whole number in \[0, 3\)/],
+    [[0, 1, 1.5, null, 1], 1, /targets\[2\] is 1\.5, expected null/],
+    [[0, 1, 2, null, 1], 2, /targets\[4\] is 1 but target is 2; the last step's target must be target/],
+    [[0, 1, 2, null, null], 2, /targets\[4\] is null but target is 2/],
+    ["01210", 0, /targets has length the string "01210", expected 5/],
+  ];
+  for (const [targets, target, message] of cases) {
+    const example = { xs, target, targets } as SequenceExample;
+    assert.throws(() => exampleGradients(model, example), { name: "RangeError", message });
+    assert.throws(() => evaluateClassifier(model, [example]), { name: "RangeError", message });
+    assert.throws(() => trainSequenceClassifier(model, [example], { epochs: 1 }), { name: "RangeError", message });
+  }
+  assert.throws(() => exampleGradients(model, { xs, target: 0, targets: [0, 0, 0, 0, 1] }), {
+    message: /^Cannot train sequence classifier: targets\[4\] is 1 but target is 0/,
+  });
+  assert.throws(() => evaluateClassifier(model, [{ xs, target: 0, targets: [0, 0, 0, 0, 1] }]), {
+    message: /^Cannot evaluate classifier: targets\[4\] is 1/,
+  });
 });
