@@ -23,7 +23,7 @@
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01 |
- * | `story.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures | 04–06 |
+ * | `story.ts`, `story_charts.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures; their charts | 04–06 |
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
  * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
@@ -64,6 +64,7 @@ export * from "./train.ts";
 export * from "./recall.ts";
 export * from "./interop.ts";
 export * from "./story.ts";
+export * from "./story_charts.ts";
 export * from "./corpus.ts";
 export * from "./ngram.ts";
 export * from "./mixture.ts";

@@ -1,0 +1,120 @@
+/**
+ * Notebooks 04–06's pictures of the trained story model: one gate of the name units over a story,
+ * word by word, with the names and the questions marked, and the gate figures over several seeds as
+ * a table. They take what {@linkcode storyGates} and {@linkcode storyGateStats} compute.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { type Chart, plot } from "./plot.ts";
+import { type Table, table } from "./display.ts";
+import { STORY_NAMES, STORY_QUESTION, type StoryGates, type StoryGateStats } from "./story.ts";
+
+/** The three gates a story chart can draw, with their symbols. */
+export const STORY_GATE_SYMBOLS = { f: "fₜ", i: "iₜ", o: "oₜ" } as const;
+
+/**
+ * One gate of the name units, averaged over them, after each word of a story (a line with a dot per
+ * word, on a fixed 0 to 1 scale), with an orange band at each name and a blue one at each question.
+ *
+ * @param gates what {@linkcode storyGates} returns for a trained model and a story
+ * @param gate `"f"`, `"i"` or `"o"`
+ * @throws {RangeError} if `gate` is not one of the three
+ *
+ * @example
+ * ```ts
+ * import { storyGateChart, trainStoryLSTM, storyGates } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const story = trainStoryLSTM({ epochs: 1, perEpoch: 64 });
+ * const chart = storyGateChart(storyGates(story, [0]), "f");
+ * assert.ok(chart.html.includes("<svg"));
+ * ```
+ */
+export function storyGateChart(
+  gates: StoryGates,
+  gate: "f" | "i" | "o",
+  options: { title?: string; subtitle?: string; width?: number } = {},
+): Chart {
+  if (!(gate in STORY_GATE_SYMBOLS)) {
+    throw new RangeError(`Cannot draw story gate chart: gate must be "f", "i" or "o", got ${JSON.stringify(gate)}`);
+  }
+  const values = gates[gate];
+  const isName = (w: string) => (STORY_NAMES as readonly string[]).includes(w);
+  const data = gates.words.map((word, t) => ({ t, word, value: values[t] }));
+  const marked = (test: (w: string) => boolean) => data.filter((d) => test(d.word));
+  return plot({
+    title: options.title,
+    subtitle: options.subtitle,
+    width: options.width ?? 800,
+    height: 300,
+    marginBottom: 70,
+    x: {
+      domain: data.map((d) => d.t),
+      tickFormat: (t: number) => `${gates.words[t]}`,
+      tickRotate: -60,
+      label: null,
+      padding: 0,
+    },
+    y: {
+      domain: [0, 1],
+      grid: true,
+      label: `${STORY_GATE_SYMBOLS[gate]}, mean over the name units ${gates.units.join(", ")}`,
+    },
+    marks: [
+      Plot.barY(marked(isName), { x: "t", y: 1, fill: "#e8590c", fillOpacity: 0.18, inset: 0 }),
+      Plot.barY(marked((w) => w === STORY_QUESTION), { x: "t", y: 1, fill: "#4269d0", fillOpacity: 0.18, inset: 0 }),
+      Plot.line(data, { x: "t", y: "value", stroke: "#222", strokeWidth: 1.5 }),
+      Plot.dot(data, { x: "t", y: "value", r: 2.5, fill: "#222" }),
+      Plot.text(marked(isName), { x: "t", y: 1, text: () => "name", dy: -6, fill: "#b34100", fontSize: 10 }),
+      Plot.text(marked((w) => w === STORY_QUESTION), {
+        x: "t",
+        y: 1,
+        text: () => "who?",
+        dy: -6,
+        fill: "#2a4fa8",
+        fontSize: 10,
+      }),
+    ],
+  });
+}
+
+/**
+ * The gate figures of several trained story models, one row per weight seed and a last row with each
+ * figure's range: the mean gate of the name units at the kinds of word the lecture names. Notebooks
+ * 04–06 pass the columns of their own gate.
+ *
+ * @param seeds the weight seed of each model, `[S]`
+ * @param stats {@linkcode storyGateStats} of each model, `[S]`
+ * @param columns the figures to show: a heading and the field of {@linkcode StoryGateStats}
+ * @throws {RangeError} if `seeds` and `stats` differ in length or are empty
+ */
+export function storySeedTable(
+  seeds: readonly number[],
+  stats: readonly StoryGateStats[],
+  columns: Record<string, keyof StoryGateStats>,
+  caption?: string,
+): Table {
+  if (seeds.length === 0 || seeds.length !== stats.length) {
+    throw new RangeError(
+      `Cannot make story seed table: got ${seeds.length} seeds and ${stats.length} stats, expected the same number (≥ 1)`,
+    );
+  }
+  const value = (s: StoryGateStats, key: keyof StoryGateStats) => s[key] as number;
+  const rows: Record<string, string | number>[] = stats.map((s, k) => ({
+    seed: seeds[k],
+    "name units": s.units.length,
+    ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, value(s, key).toFixed(2)])),
+  }));
+  const range = (key: keyof StoryGateStats) => {
+    const vs = stats.map((s) => value(s, key));
+    return `${Math.min(...vs).toFixed(2)}–${Math.max(...vs).toFixed(2)}`;
+  };
+  rows.push({
+    seed: "range",
+    "name units": "",
+    ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, range(key)])),
+  });
+  return table(rows, { caption });
+}
