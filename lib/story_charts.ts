@@ -57,11 +57,9 @@ export function storyGateChart(
       label: null,
       padding: 0,
     },
-    y: {
-      domain: [0, 1],
-      grid: true,
-      label: `${STORY_GATE_SYMBOLS[gate]}, mean over the name units ${gates.units.join(", ")}`,
-    },
+    // The axis is named in the caption: a label at the top left would collide with the first word's mark.
+    y: { domain: [0, 1], grid: true, label: null },
+    caption: `${STORY_GATE_SYMBOLS[gate]}, the mean over the name units (${gates.units.join(", ")}), after each word`,
     marks: [
       Plot.barY(marked(isName), { x: "t", y: 1, fill: "#e8590c", fillOpacity: 0.18, inset: 0 }),
       Plot.barY(marked((w) => w === STORY_QUESTION), { x: "t", y: 1, fill: "#4269d0", fillOpacity: 0.18, inset: 0 }),

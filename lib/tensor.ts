@@ -423,13 +423,20 @@ function expectSize(n: number, what: string, context: string): void {
  * import { describe } from "@course/lib";
  * import assert from "node:assert/strict";
  *
- * assert.equal(describe([1, 2]), "an array of length 2");
+ * assert.equal(describe([1, 2]), "[1, 2]");
+ * assert.equal(describe([[1], [2]]), "an array of length 2");
  * assert.equal(describe(new Float64Array(1)), "a Float64Array");
  * ```
  */
 export function describe(value: unknown): string {
   if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (Array.isArray(value)) {
+    // A short list of plain values is shown as it is: "[0, 50]" says more than "an array of length 2".
+    const plain = value.every((v) => ["number", "string", "boolean"].includes(typeof v));
+    return plain && value.length <= 8
+      ? `[${value.map((v) => JSON.stringify(v)).join(", ")}]`
+      : `an array of length ${value.length}`;
+  }
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 20))}`;
   if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;

@@ -21,17 +21,33 @@
 import { parseArgs } from "node:util";
 import { RECALL_CONTENDERS, type RecallContender, recallExperiment, summariseRecall } from "@course/lib";
 
-const { values } = parseArgs({
-  options: {
-    "min-gap": { type: "string", default: "4" },
-    "max-gap": { type: "string", default: "50" },
-    "test-gaps": { type: "string", default: "5,10,20,30,40,50,75,100" },
-    seeds: { type: "string", default: "0,1,2,3,4" },
-    epochs: { type: "string", default: "20" },
-    hidden: { type: "string", default: "16" },
-    chrono: { type: "boolean", default: false },
-  },
-});
+/** Bad options: one line on stderr and exit code 2, as every course CLI does. */
+function fail(message: string): never {
+  console.error(`memory: ${message}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parse();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+
+function parse() {
+  return parseArgs({
+    options: {
+      "min-gap": { type: "string", default: "4" },
+      "max-gap": { type: "string", default: "50" },
+      "test-gaps": { type: "string", default: "5,10,20,30,40,50,75,100" },
+      seeds: { type: "string", default: "0,1,2,3,4" },
+      epochs: { type: "string", default: "20" },
+      hidden: { type: "string", default: "16" },
+      chrono: { type: "boolean", default: false },
+    },
+  });
+}
 const list = (s: string) => s.split(",").map(Number);
 const trainGaps: [number, number] = [Number(values["min-gap"]), Number(values["max-gap"])];
 const contenders: RecallContender[] = values.chrono ? ["rnn", "lstm", "chrono"] : ["rnn", "lstm"];
@@ -41,20 +57,26 @@ console.log(
   `Recall the first symbol: K = 8, chance 12.5 %, H = ${hiddenSize}; training gaps ${trainGaps[0]}–${trainGaps[1]} ` +
     `drawn per sequence, 1,000 fresh sequences per epoch, at most ${epochs} epochs, Adam lr 0.01, batch 32, clip 1\n`,
 );
-const experiment = recallExperiment({
-  trainGaps,
-  testGaps: list(values["test-gaps"]),
-  contenders,
-  seeds: list(values.seeds),
-  epochs,
-  hiddenSize,
-  onEpoch: (contender, seed, s) =>
-    console.log(
-      `${RECALL_CONTENDERS[contender].padEnd(28)} seed ${seed}  epoch ${String(s.epoch).padStart(2)}  ` +
-        `loss ${s.loss.toFixed(3)}  train ${pct(s.accuracy)}  validation ${pct(s.valAccuracy!)}  ` +
-        `|g| ${s.gradNorm.toFixed(3)}  ${s.seconds.toFixed(1)} s`,
-    ),
-});
+let experiment;
+try {
+  experiment = recallExperiment({
+    trainGaps,
+    testGaps: list(values["test-gaps"]),
+    contenders,
+    seeds: list(values.seeds),
+    epochs,
+    hiddenSize,
+    onEpoch: (contender, seed, s) =>
+      console.log(
+        `${RECALL_CONTENDERS[contender].padEnd(28)} seed ${seed}  epoch ${String(s.epoch).padStart(2)}  ` +
+          `loss ${s.loss.toFixed(3)}  train ${pct(s.accuracy)}  validation ${pct(s.valAccuracy!)}  ` +
+          `|g| ${s.gradNorm.toFixed(3)}  ${s.seconds.toFixed(1)} s`,
+      ),
+  });
+} catch (error) {
+  if (!(error instanceof RangeError)) throw error;
+  fail(error.message);
+}
 
 const { testGaps, seeds } = experiment;
 console.log(`\n| network | seed | epochs | seconds | ${testGaps.map((g) => `gap ${g}`).join(" | ")} |`);
