@@ -109,12 +109,9 @@ export interface RecallExperiment {
  * The contenders: a vanilla RNN; an LSTM with the library's default forget bias 1 (Gers, Schmidhuber
  * & Cummins 2000; Jozefowicz et al. 2015), which is not told the gap; and, optionally, an LSTM with
  * chrono initialisation for lags up to the longest training gap (Tallec & Ollivier 2018), which
- * shows what knowing the gap buys. Why gaps from 4 (measured 2026-12-06, H = 16, seeds 0–4): from 4 to
- * 50, the default LSTM learns every gap (100 % at 5 … 50, and at 75 and 100, never trained on) within
- * 7–12 epochs, while the RNN stays at 10–37 %, the same at every gap (it learns to keep one or two of
- * the 8 symbols at best). From 1, short stories let the RNN learn too, only more slowly (58–91 % at
- * every gap after 20 epochs, seeds 0–2); from 6, the default LSTM also struggles (37–77 % after 12). With a
- * single fixed gap of 50, both fail (notebook 01's earlier run: 13.7 % and 14.0 %).
+ * shows what knowing the gap buys. Why gaps from 4: the shortest gap decides who learns. From 1, short
+ * sequences let the RNN learn too; from 6 or more, the default LSTM struggles as well; with one fixed gap
+ * of 50, both fail. `deno task memory` prints the figures, and the README's "Learning" line gives them.
  *
  * Data are the same for every network and seed (validation seed 1, test seed 2 + gap, epoch e:
  * 100 + e); `seed` sets the weights and the order of the examples. With the defaults it trains 6
