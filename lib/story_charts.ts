@@ -11,16 +11,16 @@ import { type Chart, plot } from "./plot.ts";
 import { type Table, table } from "./display.ts";
 import { STORY_NAMES, STORY_QUESTION, type StoryGates, type StoryGateStats } from "./story.ts";
 
-/** The three gates a story chart can draw, with their symbols. */
-export const STORY_GATE_SYMBOLS = { f: "fₜ", i: "iₜ", o: "oₜ" } as const;
+/** What a story chart can draw, with its symbol: the three gates, and the size of the write. */
+export const STORY_GATE_SYMBOLS = { f: "fₜ", i: "iₜ", o: "oₜ", write: "|iₜ ⊗ c̃ₜ|" } as const;
 
 /**
  * One gate of the name units, averaged over them, after each word of a story (a line with a dot per
  * word, on a fixed 0 to 1 scale), with an orange band at each name and a blue one at each question.
  *
  * @param gates what {@linkcode storyGates} returns for a trained model and a story
- * @param gate `"f"`, `"i"` or `"o"`
- * @throws {RangeError} if `gate` is not one of the three
+ * @param gate `"f"`, `"i"`, `"o"`, or `"write"` (the size of the write |iₜ ⊗ c̃ₜ|, also between 0 and 1)
+ * @throws {RangeError} if `gate` is not one of the four
  *
  * @example
  * ```ts
@@ -34,11 +34,13 @@ export const STORY_GATE_SYMBOLS = { f: "fₜ", i: "iₜ", o: "oₜ" } as const;
  */
 export function storyGateChart(
   gates: StoryGates,
-  gate: "f" | "i" | "o",
+  gate: keyof typeof STORY_GATE_SYMBOLS,
   options: { title?: string; subtitle?: string; width?: number } = {},
 ): Chart {
   if (!(gate in STORY_GATE_SYMBOLS)) {
-    throw new RangeError(`Cannot draw story gate chart: gate must be "f", "i" or "o", got ${JSON.stringify(gate)}`);
+    throw new RangeError(
+      `Cannot draw story gate chart: gate must be "f", "i", "o" or "write", got ${JSON.stringify(gate)}`,
+    );
   }
   const values = gates[gate];
   const isName = (w: string) => (STORY_NAMES as readonly string[]).includes(w);

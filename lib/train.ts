@@ -340,6 +340,15 @@ export interface TrainOptions {
   onEpoch?: (stats: EpochStats) => void;
   /** Stop early once the validation accuracy (else the training accuracy) reaches this. */
   stopAtAccuracy?: number;
+  /**
+   * Weight decay λ on the recurrent weights only (default 0: none): after every update, the columns of
+   * each W `[H, H+X]` that read hₜ₋₁ (the first H) shrink by the factor 1 − η·λ, η the optimizer's
+   * learning rate (decoupled weight decay, Loshchilov & Hutter 2019, applied to the recurrent part
+   * alone). Biases and the input columns are not decayed. It makes a memory carried by hₜ₋₁ from step
+   * to step cost something, and one carried by the cell state's forget gate, which a bias can open,
+   * cost nothing: notebook 04 shows what that does to the trained forget gate.
+   */
+  recurrentDecay?: number;
 }
 
 /** The figures of one epoch. */
@@ -396,6 +405,20 @@ export function trainSequenceClassifier(
     throw new RangeError(`Cannot train classifier: stopAtAccuracy is a fraction in (0, 1], got ${stopAtAccuracy}`);
   }
   const optimizer = options.optimizer ?? new Adam({ lr: 0.01 });
+  const { recurrentDecay = 0 } = options;
+  const lr = (optimizer as { lr?: unknown }).lr;
+  if (!(recurrentDecay >= 0 && Number.isFinite(recurrentDecay))) {
+    throw new RangeError(`Cannot train classifier: recurrentDecay must be a number >= 0, got ${recurrentDecay}`);
+  }
+  if (recurrentDecay > 0 && typeof lr !== "number") {
+    throw new TypeError("Cannot train classifier: recurrentDecay needs an optimizer with a numeric lr (SGD or Adam)");
+  }
+  const shrink = recurrentDecay > 0 ? 1 - (lr as number) * recurrentDecay : 1;
+  if (!(shrink > 0)) {
+    throw new RangeError(
+      `Cannot train classifier: recurrentDecay × lr must be below 1, got ${recurrentDecay} × ${lr as number}`,
+    );
+  }
   const rng = seededRng(seed);
   const params = classifierTensors(model);
   const sum: Record<string, Float32Array> = {};
@@ -423,6 +446,7 @@ export function trainSequenceClassifier(
       norms += Number.isFinite(clipNorm) ? clipGradNorm(sum, clipNorm) : gradNorm(sum);
       batches++;
       optimizer.step(params, sum);
+      if (shrink !== 1) decayRecurrent(model, shrink);
     }
     const stats: EpochStats = {
       epoch,
@@ -450,4 +474,15 @@ function logits(model: SequenceClassifier, xs: readonly VectorLike[]): Float32Ar
   checkDenseParams(model.out, "run sequence classifier");
   const trace = model.kind === "lstm" ? runLSTM(model.cell, xs) : runRNN(model.cell, xs);
   return dense(model.out, trace.h[trace.steps - 1]);
+}
+
+/** Shrinks the recurrent columns (the first H of each W `[H, H+X]`) by `factor`, in place. */
+function decayRecurrent(model: SequenceClassifier, factor: number): void {
+  const { hiddenSize: H, inputSize: X } = model.cell;
+  const matrices = model.kind === "lstm"
+    ? [model.cell.Wf, model.cell.Wi, model.cell.Wc, model.cell.Wo]
+    : [model.cell.W];
+  for (const W of matrices) {
+    for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) W.data[r * (H + X) + c] *= factor;
+  }
 }

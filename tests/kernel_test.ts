@@ -42,15 +42,66 @@ Deno.test("installKernel writes kernel.json, the proxy and the logos into the da
 });
 
 Deno.test({
-  name: "the course's kernel: no output of the race fixture arrives after its cell's idle (3 runs)",
+  name: "the course's kernel: no output of the race fixture arrives after its cell's idle, " +
+    "20,000 lines and 5 MB displays included (3 runs)",
   async fn() {
     const [tally] = await measureRace(join(ROOT, "tests", "fixtures", "output_race.ipynb"), 3, {
       log: false,
       kernels: ["course"],
     });
     assert.equal(tally.runs, 3);
-    assert.equal(tally.cellsRun, 3 * 16);
+    assert.equal(tally.cellsRun, 3 * 22);
     assert.equal(tally.cellsWithLoss, 0, JSON.stringify(tally));
+    assert.equal(tally.linesExpected, 3 * 20_002);
+    assert.equal(tally.linesDelivered, tally.linesExpected, JSON.stringify(tally));
+    assert.equal(tally.linesElsewhere, 0, JSON.stringify(tally));
+    assert.equal(tally.largeExpected, 3 * 2);
+    assert.equal(tally.largeDelivered, tally.largeExpected, JSON.stringify(tally));
+  },
+});
+
+/** Runs a script of tests/kernel/ against the course's kernel registered in a temporary data dir. */
+async function runKernelScript(script: string): Promise<Record<string, unknown>> {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    await installKernel({ dataDir });
+    const out = await new Deno.Command(await findPython(), {
+      args: [join(ROOT, "tests", "kernel", script)],
+      env: { JUPYTER_DATA_DIR: dataDir, JUPYTER_RUNTIME_DIR: join(dataDir, "runtime") },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+    return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "the course's kernel: Run All stops at an error (aborted replies); a syntax error shows in the cell",
+  async fn() {
+    const r = await runKernelScript("protocol.py");
+    const show = JSON.stringify(r);
+    // Three cells sent at once, the first throwing: the other two are answered aborted and not run.
+    assert.deepEqual(r.run_all_statuses, ["error", "aborted", "aborted"], show);
+    assert.deepEqual(r.run_all_idle, [true, true, true], show);
+    assert.deepEqual(r.run_all_outputs, [["error"], [], []], show);
+    assert.match(String(r.second_side_effect), /undefined/, "the second cell must not have run");
+    assert.match(String(r.first_side_effect), /boolean/);
+    // stop_on_error false: every cell runs.
+    assert.deepEqual(r.no_stop_statuses, ["error", "ok", "ok"], show);
+    assert.match(String(r.no_stop_side_effect), /boolean/);
+    // `let x = ;`: an error output in the cell and a reply that say what and where.
+    const reply = r.syntax_reply as { status: string; ename: string; evalue: string; traceback: string[] };
+    assert.equal(reply.status, "error");
+    assert.equal(reply.ename, "SyntaxError");
+    assert.match(reply.evalue, /Expression expected \(line 2, column 9\)/);
+    assert.ok(reply.traceback.some((line) => line.includes("let x = ;")), show);
+    const outputs = r.syntax_outputs as { ename: string; evalue: string; traceback: string[] }[];
+    assert.equal(outputs.length, 1, show);
+    assert.deepEqual(outputs[0], { ename: reply.ename, evalue: reply.evalue, traceback: reply.traceback });
+    assert.match(String(r.after_syntax_error), /still here/);
   },
 });
 

@@ -87,14 +87,18 @@ Deno.test("STORY_EXAMPLE: 35 words, Vikram, a question, Ravi 22 words later, a q
 });
 
 // The claims notebooks 04-06 make about the trained story model, for weight seeds 0 and 1 (about 7 s each).
-// The bounds are the ranges measured over weight seeds 0-4 (below), widened by a tolerance of 0.05.
+// The bounds are the ranges measured over weight seeds 0-4 (below, 2026-12-06), widened by a tolerance of 0.05,
+// except the lecture's own claim, a forget gate of at least 0.9 on ordinary words, which is asserted as it is.
 //
-//   seed  f words  f new name  i names  i else  i AUC  o who  o else  o AUC  accuracy at "who"
-//   0     0.73     0.31        0.75     0.62    0.943  0.90   0.64    1.000  1.000
-//   1     0.73     0.37        0.82     0.68    0.960  0.88   0.64    1.000  1.000
-//   2     0.71     0.43        0.76     0.60    0.953  0.85   0.64    1.000  1.000
-//   3     0.72     0.40        0.78     0.61    0.954  0.88   0.63    1.000  1.000
-//   4     0.74     0.35        0.79     0.61    0.966  0.85   0.63    1.000  1.000
+//   seed  f words  f new name  i names  i else  i AUC  write names  write else  o who  o else  o AUC  right at "who"
+//   0     0.93     0.36        0.92     0.82    0.984  0.823        0.058       0.95   0.86    1.000  1.000
+//   1     0.94     0.34        0.92     0.82    0.983  0.819        0.054       0.95   0.86    1.000  1.000
+//   2     0.95     0.44        0.92     0.82    1.000  0.813        0.054       0.93   0.87    1.000  1.000
+//   3     0.94     0.41        0.91     0.82    1.000  0.790        0.049       0.94   0.86    1.000  1.000
+//   4     0.94     0.41        0.89     0.80    0.984  0.758        0.048       0.93   0.83    1.000  1.000
+//
+// Without the recurrent weight decay (seed 0, 15 epochs), the forget gate stays at 0.73 on ordinary words
+// (0.31 at a new name) and the model writes the hero again at every word (write 0.627 at names, 0.251 elsewhere).
 const TOLERANCE = 0.05;
 const models = [0, 1].map((seed) => trainStoryLSTM({ seed }));
 
@@ -105,31 +109,38 @@ Deno.test("trainStoryLSTM: answers every question of held-out stories (>= 99 %),
     assert.ok(s.questionAccuracy >= 0.99, where);
     assert.ok(story.history.at(-1)!.valAccuracy! >= 0.99, where);
     assert.ok(s.units.length >= 1 && s.units.every((u) => s.heroShare[u] >= 0.5), where);
-    // Forget gate: keeps part (0.71-0.74) at ordinary words, erases at a new name (0.31-0.43).
-    assert.ok(s.forgetAtWords >= 0.71 - TOLERANCE && s.forgetAtWords <= 0.74 + TOLERANCE, where);
-    assert.ok(s.forgetAtNewNames <= 0.43 + TOLERANCE, where);
-    assert.ok(s.forgetAtWords - s.forgetAtNewNames >= 0.28 - TOLERANCE, where);
-    // Input gate: opens wider at names (by 0.13-0.18); its AUC for names 0.94-0.97.
-    assert.ok(s.inputAUC >= 0.943 - TOLERANCE, where);
-    assert.ok(s.inputAtNames - s.inputElsewhere >= 0.13 - TOLERANCE, where);
-    // Output gate: open at "who" (0.85-0.90), partly shut elsewhere (0.63-0.64); AUC 1.000 on every seed.
+    // Forget gate: holds the hero on ordinary words (0.93-0.95, and the lecture's >= 0.9), erases at a new name (0.34-0.44).
+    assert.ok(s.forgetAtWords >= 0.9 && s.forgetAtWords <= 0.95 + TOLERANCE, where);
+    assert.ok(s.forgetAtNewNames <= 0.44 + TOLERANCE, where);
+    // Input gate: a name detector (AUC 0.98-1.00); what it lets in is 14-17 times larger at names.
+    assert.ok(s.inputAUC >= 0.983 - TOLERANCE, where);
+    assert.ok(s.writeAtNames >= 0.758 - TOLERANCE && s.writeElsewhere <= 0.058 + TOLERANCE / 5, where);
+    assert.ok(s.writeAtNames >= 10 * s.writeElsewhere, where);
+    // Output gate: widest at "who" (0.93-0.95 against 0.83-0.87 elsewhere); AUC 1.000 on every seed.
     assert.ok(s.outputAUC >= 1 - TOLERANCE, where);
-    assert.ok(s.outputAtQuestions - s.outputElsewhere >= 0.21 - TOLERANCE, where);
+    assert.ok(s.outputAtQuestions > s.outputElsewhere, where);
     assert.ok(Number.isNaN(s.nothingAccuracy)); // no "nothing" class by default
   });
 });
 
-Deno.test("storyGates on STORY_EXAMPLE: f dips at Ravi, i is widest at the names, o opens at each who", () => {
+Deno.test("trainStoryLSTM without the recurrent decay: the forget gate stays at σ(1), the hero is written at every word", () => {
+  const s = storyGateStats(trainStoryLSTM({ seed: 0, recurrentDecay: 0, epochs: 15 }));
+  assert.ok(Math.abs(s.forgetAtWords - 0.73) <= TOLERANCE, `f at words ${s.forgetAtWords}`);
+  assert.ok(s.questionAccuracy >= 0.99);
+  assert.ok(s.writeElsewhere >= 0.251 - TOLERANCE, `write elsewhere ${s.writeElsewhere}`);
+});
+
+Deno.test("storyGates on STORY_EXAMPLE: f dips at Ravi, the names write, o is widest at each who", () => {
   for (const story of models) {
     const g = storyGates(story);
     const at = (word: string, n = 0) => STORY_EXAMPLE.map((w, t) => w === word ? t : -1).filter((t) => t >= 0)[n];
     const ordinary = STORY_EXAMPLE.flatMap((w, t) => isName(w) || w === STORY_QUESTION ? [] : [t]);
-    const mean = (v: readonly number[]) => ordinary.reduce((a, t) => a + v[t], 0) / ordinary.length;
     const ravi = at("Ravi");
     assert.ok(g.f[ravi] < Math.min(...ordinary.map((t) => g.f[t])) - 0.3, `f at Ravi ${g.f[ravi]}`);
-    for (const t of [0, ravi]) assert.ok(g.i[t] > mean(g.i) + 0.1, `i at word ${t + 1}: ${g.i[t]}`);
+    assert.ok(Math.min(...ordinary.map((t) => g.f[t])) >= 0.9, `f on ordinary words ${g.f}`);
+    for (const t of [0, ravi]) assert.ok(g.write[t] > 5 * Math.max(...ordinary.map((k) => g.write[k])), `write ${t}`);
     for (const t of [at("who"), at("who", 1)]) {
-      assert.ok(g.o[t] > Math.max(...ordinary.map((k) => g.o[k])) + 0.1, `o at word ${t + 1}: ${g.o[t]}`);
+      assert.ok(g.o[t] > Math.max(...ordinary.map((k) => g.o[k])) + 0.03, `o at word ${t + 1}: ${g.o[t]}`);
     }
     assert.deepEqual([g.answers[at("who")], g.answers[at("who", 1)]], ["Vikram", "Ravi"]);
   }

@@ -176,3 +176,31 @@ Deno.test("per-step targets: bad targets are RangeErrors that say what is wrong"
     message: /^Cannot evaluate classifier: targets\[4\] is 1/,
   });
 });
+
+Deno.test("recurrentDecay shrinks only the columns that read hₜ₋₁, by 1 − lr·λ per update; bad values are refused", async () => {
+  const { Adam, initSequenceClassifier, trainSequenceClassifier } = await import("@course/lib");
+  const example = { xs: [Float32Array.of(1, 0), Float32Array.of(0, 1)], target: 0 };
+  const make = () => initSequenceClassifier({ kind: "lstm", inputSize: 2, hiddenSize: 3, classes: 2, seed: 4 });
+  const plain = make(), decayed = make();
+  // One update with and without the decay, from the same start: the difference is exactly the shrink of the
+  // recurrent part (float32: 1e-7).
+  trainSequenceClassifier(plain, [example], { epochs: 1, optimizer: new Adam({ lr: 0.01 }) });
+  trainSequenceClassifier(decayed, [example], { epochs: 1, optimizer: new Adam({ lr: 0.01 }), recurrentDecay: 10 });
+  if (plain.kind !== "lstm" || decayed.kind !== "lstm") throw new TypeError("expected LSTMs");
+  const H = 3, cols = 5;
+  for (const name of ["Wf", "Wi", "Wc", "Wo"] as const) {
+    plain.cell[name].data.forEach((w, k) => {
+      const expected = k % cols < H ? w * (1 - 0.01 * 10) : w; // [H, H+X]: the first H columns read hₜ₋₁
+      assert.ok(Math.abs(decayed.cell[name].data[k] - expected) <= 1e-7, `${name}[${k}]`);
+    });
+  }
+  assert.deepEqual(decayed.cell.bf, plain.cell.bf); // biases are not decayed
+  assert.throws(() => trainSequenceClassifier(make(), [example], { recurrentDecay: -1 }), {
+    name: "RangeError",
+    message: "Cannot train classifier: recurrentDecay must be a number >= 0, got -1",
+  });
+  assert.throws(() => trainSequenceClassifier(make(), [example], { recurrentDecay: 200 }), {
+    name: "RangeError",
+    message: "Cannot train classifier: recurrentDecay × lr must be below 1, got 200 × 0.01",
+  });
+});
