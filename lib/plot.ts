@@ -259,7 +259,10 @@ export function lineChart(x: VectorLike, series: Record<string, VectorLike>, opt
     width: options.width ?? 640,
     height: options.height ?? 320,
     grid: true,
-    x: { label: options.xLabel ?? null },
+    // The x label under the axis, centred: at Plot's default place (the right end of the tick row) a long
+    // label runs into the last tick labels.
+    x: { label: options.xLabel ?? null, labelAnchor: "center", labelOffset: 34 },
+    marginBottom: options.xLabel ? 44 : 30,
     y: {
       label: options.yLabel ?? null,
       domain: options.yDomain,
