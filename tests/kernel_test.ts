@@ -139,3 +139,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "the course's kernel: Interrupt stops a busy cell and keeps the variables; an awaiting cell ends the kernel " +
+    "with a message, never a hang",
+  async fn() {
+    const r = await runKernelScript("interrupt.py");
+    const show = JSON.stringify(r);
+    type Run = { seconds: number; reply: { status: string; ename: string } | null; errors: { ename: string }[] };
+    for (const key of ["busy_sigint", "busy_message"]) {
+      const run = r[key] as Run;
+      assert.equal(run.reply?.status, "error", show);
+      assert.equal(run.reply?.ename, "Interrupted", show);
+      assert.equal(run.errors.length, 1, show);
+      assert.ok(run.seconds < 2, show);
+    }
+    assert.match(String(r.after_busy_sigint), /42/, "a variable defined before survives SIGINT");
+    assert.match(String(r.after_busy_message), /42/, "a variable defined before survives interrupt_request");
+    const awaiting = r.await_sigint as Run;
+    assert.match(JSON.stringify(awaiting.errors), /restarting/, show);
+    assert.equal(r.await_kernel_ended, true, "the kernel process ends so that Jupyter restarts it");
+  },
+});

@@ -13,13 +13,17 @@
  * and kinds, `compareWithRecord`). Prints, per kernel, the runs that lost something and the cells and
  * outputs lost. A figure to compare within one run: the rate depends on the machine and its load.
  *
+ * Heavy cells (thousands of `console.log` lines, a 5 MB display) say in `metadata.output_race` what they
+ * really print (`stdout_lines`, `data_chars`; their saved outputs are shortened), and are counted line by
+ * line: the lines and large outputs that arrived in their own cell, and the lines that landed in another.
+ *
  * @module
  */
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { compareWithRecord, outputKinds, readNotebook, recordOf } from "./_notebook.ts";
+import { type Cell, compareWithRecord, type Notebook, outputKinds, readNotebook, recordOf } from "./_notebook.ts";
 import { installKernel } from "./kernel.ts";
 import { findPython } from "./run_notebooks.ts";
 
@@ -34,7 +38,78 @@ export interface RaceTally {
   cellsWithLoss: number;
   outputsExpected: number;
   outputsLost: number;
+  /** `console.log` lines of the cells with `metadata.output_race.stdout_lines`, over all runs. */
+  linesExpected: number;
+  /** ... of which arrived in their own cell. */
+  linesDelivered: number;
+  /** Lines beyond a cell's own count: another cell's late output shown under it. */
+  linesElsewhere: number;
+  /** Outputs of the cells with `metadata.output_race.data_chars` (a display that long), over all runs. */
+  largeExpected: number;
+  /** ... of which arrived whole in their own cell. */
+  largeDelivered: number;
   seconds: number;
+}
+
+/** What a heavy cell (or the small cell after one) prints, from its `metadata.output_race`; no `stdout_lines`: none. */
+interface HeavyCell {
+  stdout_lines?: number;
+  data_chars?: number;
+}
+
+/** The stdout lines of a cell and the length of its longest text output. */
+function measureCell(cell: Cell): { lines: number; longest: number } {
+  let lines = 0, longest = 0;
+  for (const out of cell.outputs ?? []) {
+    if (out.output_type === "stream" && out.name === "stdout") {
+      const text = Array.isArray(out.text) ? out.text.join("") : String(out.text ?? "");
+      lines += text.split("\n").length - 1;
+    }
+    for (const value of Object.values(out.data ?? {})) {
+      const text = Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "";
+      longest = Math.max(longest, text.length);
+    }
+  }
+  return { lines, longest };
+}
+
+/** Line counts of the heavy cells of one run: `executed` against what `expected` says they print. */
+export function countHeavy(
+  executed: Notebook,
+  expected: Notebook,
+): {
+  linesExpected: number;
+  linesDelivered: number;
+  linesElsewhere: number;
+  largeExpected: number;
+  largeDelivered: number;
+  /** The heavy cells (indices) whose large output did not arrive whole. */
+  largeMissing: number[];
+} {
+  const counts = {
+    linesExpected: 0,
+    linesDelivered: 0,
+    linesElsewhere: 0,
+    largeExpected: 0,
+    largeDelivered: 0,
+    largeMissing: [] as number[],
+  };
+  expected.cells.forEach((cell, index) => {
+    const want = cell.metadata.output_race as HeavyCell | undefined;
+    const got = executed.cells[index];
+    if (!want || !got) return;
+    const { lines, longest } = measureCell(got);
+    const own = want.stdout_lines ?? 0;
+    counts.linesExpected += own;
+    counts.linesDelivered += Math.min(lines, own);
+    counts.linesElsewhere += Math.max(0, lines - own);
+    if (want.data_chars !== undefined) {
+      counts.largeExpected++;
+      if (longest >= want.data_chars) counts.largeDelivered++;
+      else counts.largeMissing.push(index);
+    }
+  });
+  return counts;
 }
 
 /** How many of `expected` are not in `actual`, counting repeats (a multiset difference). */
@@ -73,6 +148,11 @@ export async function measureRace(
       cellsWithLoss: 0,
       outputsExpected: 0,
       outputsLost: 0,
+      linesExpected: 0,
+      linesDelivered: 0,
+      linesElsewhere: 0,
+      largeExpected: 0,
+      largeDelivered: 0,
       seconds: 0,
     }]));
     for (let run = 1; run <= runs; run++) {
@@ -101,24 +181,42 @@ export async function measureRace(
           const err = new TextDecoder().decode(result.stderr).split("\n").filter((l) => !/unstable/.test(l)).slice(-8);
           throw new Error(`${kernel} run ${run} failed: ${report.error}\n${err.join("\n")}`);
         }
-        const { differences } = compareWithRecord(await readNotebook(out), recordOf(expected));
+        const executed = await readNotebook(out);
+        const { differences } = compareWithRecord(executed, recordOf(expected));
+        const heavy = countHeavy(executed, expected);
+        const heavyLoss = heavy.linesDelivered < heavy.linesExpected || heavy.linesElsewhere > 0 ||
+          heavy.largeDelivered < heavy.largeExpected;
         const t = tallies.get(kernel)!;
         t.runs++;
         t.seconds += (performance.now() - started) / 1000;
         const codeCells = expected.cells.filter((c) => c.cell_type === "code");
         t.cellsRun += codeCells.length;
         t.outputsExpected += codeCells.reduce((n, c) => n + outputKinds(c).length, 0);
-        if (differences.length > 0) t.runsWithLoss++;
+        if (differences.length > 0 || heavyLoss) t.runsWithLoss++;
         t.cellsWithLoss += differences.length;
         t.outputsLost += differences.reduce((n, d) => n + missing(d.expected, d.actual), 0);
+        t.linesExpected += heavy.linesExpected;
+        t.linesDelivered += heavy.linesDelivered;
+        t.linesElsewhere += heavy.linesElsewhere;
+        t.largeExpected += heavy.largeExpected;
+        t.largeDelivered += heavy.largeDelivered;
         if (log) {
+          const lost = [
+            ...(differences.length === 0 ? [] : [
+              `lost outputs in cells ${differences.map((d) => d.cell + 1).join(", ")} (counted from 1, markdown too)`,
+            ]),
+            ...(heavy.linesExpected === 0 ? [] : [
+              `${heavy.linesDelivered} of ${heavy.linesExpected} heavy lines in their own cell` +
+              (heavy.linesElsewhere ? `, ${heavy.linesElsewhere} under another cell` : ""),
+            ]),
+            ...(heavy.largeExpected === 0 ? [] : [
+              `${heavy.largeDelivered} of ${heavy.largeExpected} large outputs whole` +
+              (heavy.largeMissing.length ? ` (not cells ${heavy.largeMissing.map((c) => c + 1).join(", ")})` : ""),
+            ]),
+          ];
           console.log(
-            `run ${run} ${kernel.padEnd(11)} ${
-              differences.length === 0
-                ? "nothing lost"
-                : `lost outputs in cells ${
-                  differences.map((d) => d.cell + 1).join(", ")
-                } (counted from 1, markdown too)`
+            `run ${run} ${kernel.padEnd(11)} ${differences.length === 0 && !heavyLoss ? "nothing lost; " : ""}${
+              lost.join("; ")
             }`,
           );
         }
@@ -154,6 +252,11 @@ if (import.meta.main) {
           `${t.outputsLost} of ${t.outputsExpected} outputs (${
             (100 * t.outputsLost / t.outputsExpected).toFixed(1)
           } %); ` +
+          (t.linesExpected
+            ? `heavy lines in their own cell ${t.linesDelivered} of ${t.linesExpected}` +
+              `, under another cell ${t.linesElsewhere}; `
+            : "") +
+          (t.largeExpected ? `large outputs whole ${t.largeDelivered} of ${t.largeExpected}; ` : "") +
           `${(t.seconds / t.runs).toFixed(2)} s a run (mostly starting the kernel)`,
       );
     }
