@@ -97,8 +97,8 @@ Deno.test("STORY_EXAMPLE: 35 words, Vikram, a question, Ravi 22 words later, a q
 //   3     0.94     0.41        0.91     0.82    1.000  0.790        0.049       0.94   0.86    1.000  1.000
 //   4     0.94     0.41        0.89     0.80    0.984  0.758        0.048       0.93   0.83    1.000  1.000
 //
-// Without the recurrent weight decay (seed 0, 15 epochs), the forget gate stays at 0.73 on ordinary words
-// (0.31 at a new name) and the model writes the hero again at every word (write 0.627 at names, 0.251 elsewhere).
+// Without the recurrent weight decay (seed 0, 20 epochs, as notebook 04 trains it), the forget gate stays at 0.73 on ordinary words
+// (0.72; 0.29 at a new name) and the model writes the hero again at every word (write 0.634 at names, 0.273 elsewhere).
 const TOLERANCE = 0.05;
 const models = [0, 1].map((seed) => trainStoryLSTM({ seed }));
 
@@ -124,10 +124,10 @@ Deno.test("trainStoryLSTM: answers every question of held-out stories (>= 99 %),
 });
 
 Deno.test("trainStoryLSTM without the recurrent decay: the forget gate stays at σ(1), the hero is written at every word", () => {
-  const s = storyGateStats(trainStoryLSTM({ seed: 0, recurrentDecay: 0, epochs: 15 }));
+  const s = storyGateStats(trainStoryLSTM({ seed: 0, recurrentDecay: 0 })); // notebook 04's run
   assert.ok(Math.abs(s.forgetAtWords - 0.73) <= TOLERANCE, `f at words ${s.forgetAtWords}`);
   assert.ok(s.questionAccuracy >= 0.99);
-  assert.ok(s.writeElsewhere >= 0.251 - TOLERANCE, `write elsewhere ${s.writeElsewhere}`);
+  assert.ok(s.writeElsewhere >= 0.273 - TOLERANCE, `write elsewhere ${s.writeElsewhere}`);
 });
 
 Deno.test("storyGates on STORY_EXAMPLE: f dips at Ravi, the names write, o is widest at each who", () => {
