@@ -3,8 +3,7 @@
  * now, and now and then someone asks "who" it is. "Vikram was a kind king … who … Ravi became king …
  * who": a model that must answer has to keep a name in long-term memory across many other words (the
  * forget gate, notebook 04), write a name only when one arrives (the input gate, notebook 05), and
- * show it only when it is asked for (the output gate, notebook 06). At every other word the right
- * answer is "nobody asked" ({@linkcode STORY_NOTHING}), so the model learns to stay silent too.
+ * show it when it is asked for (the output gate, notebook 06). Only the questions have a target.
  *
  * Notebooks 04, 05 and 06 train the same small LSTM on it ({@linkcode trainStoryLSTM}), measure its
  * gates on held-out stories ({@linkcode storyGateStats}) and draw them word by word on
@@ -47,12 +46,6 @@ export const STORY_QUESTION = "who";
 /** The story task's vocabulary: the names, the other words, then "who"; x_t is one-hot over it (X = 17). */
 export const STORY_VOCABULARY: readonly string[] = [...STORY_NAMES, ...STORY_WORDS, STORY_QUESTION];
 
-/** The class "nobody asked", the target at every word but a question: class 4, after the four names. */
-export const STORY_NOTHING = STORY_NAMES.length;
-
-/** The story model's classes: the four names, then "nothing" ({@linkcode STORY_NOTHING}). */
-export const STORY_CLASSES: readonly string[] = [...STORY_NAMES, "nothing"];
-
 /**
  * Encodes words of the story vocabulary as one-hot vectors, `[T][V]` with V = {@linkcode STORY_VOCABULARY}'s length.
  *
@@ -88,20 +81,19 @@ const isName = (word: string) => (STORY_NAMES as readonly string[]).includes(wor
 
 /**
  * The per-step targets of a story, `[T]`: at "who" the hero (the name mentioned last, 0–3), at every
- * other word {@linkcode STORY_NOTHING} (or `null`, no loss, when `nothing` is false).
+ * other word `null` (no loss).
  *
  * @throws {RangeError} if the story does not start with a name, or a word is not in the vocabulary
  *
  * @example
  * ```ts
- * import { STORY_NOTHING, storyTargets } from "@course/lib";
+ * import { storyTargets } from "@course/lib";
  * import assert from "node:assert/strict";
  *
- * const N = STORY_NOTHING;
- * assert.deepEqual(storyTargets(["Asha", "was", "who", "Ravi", "who"]), [N, N, 1, N, 2]);
+ * assert.deepEqual(storyTargets(["Asha", "was", "who", "Ravi", "who"]), [null, null, 1, null, 2]);
  * ```
  */
-export function storyTargets(words: readonly string[], nothing = true): (number | null)[] {
+export function storyTargets(words: readonly string[]): (number | null)[] {
   encodeStory(words); // checks the vocabulary
   if (!isName(words[0])) {
     throw new RangeError(
@@ -113,7 +105,7 @@ export function storyTargets(words: readonly string[], nothing = true): (number 
   let hero = 0;
   return words.map((word) => {
     if (isName(word)) hero = STORY_NAMES.indexOf(word as typeof STORY_NAMES[number]);
-    return word === STORY_QUESTION ? hero : nothing ? STORY_NOTHING : null;
+    return word === STORY_QUESTION ? hero : null;
   });
 }
 
@@ -134,12 +126,6 @@ export interface StoryTaskOptions {
    * this is 0), at distinct random words other than names, plus "who" at the end.
    */
   maxQuestions?: number;
-  /**
-   * The fraction of the words other than "who" that have the target "nothing", drawn at random
-   * (default 0: only the questions have targets, the other words none); the others have no target (null).
-   * With a fraction above 0 the task has 5 classes ({@linkcode STORY_CLASSES}), else 4 (the names).
-   */
-  nothing?: number;
   /** Seed (default 0). Ignored when `rng` is given. */
   seed?: number;
   /** A generator to draw from. */
@@ -156,8 +142,8 @@ export interface StoryTask extends SequenceTask {
  * The story task: who is the hero now? A story of 40–60 words starts with a name; 0–2 new names
  * (each different from the hero before it) follow, at least 8 words apart; every other word is one
  * of {@linkcode STORY_WORDS}, except 1–3 questions "who" at random places and one at the end. The
- * example's `targets` ({@linkcode storyTargets}) ask for the hero at each "who" and "nothing" at every
- * other word; `target` is the answer to the last question. 5 classes (chance: 1/5).
+ * example's `targets` ({@linkcode storyTargets}) ask for the hero at each "who" and for nothing at the
+ * other words; `target` is the answer to the last question. 4 classes, the names (chance: 1/4).
  *
  * Notebooks 04–06 train on it ({@linkcode trainStoryLSTM}).
  *
@@ -183,7 +169,6 @@ export function storyTask(options: StoryTaskOptions = {}): StoryTask {
     maxNewNames = 2,
     minGap = 8,
     maxQuestions = 3,
-    nothing = 0,
   } = options;
   const check = (what: string, n: number, min: number) => {
     if (!Number.isInteger(n) || n < min) {
@@ -196,9 +181,6 @@ export function storyTask(options: StoryTaskOptions = {}): StoryTask {
   check("maxNewNames", maxNewNames, 0);
   check("minGap", minGap, 0);
   check("maxQuestions", maxQuestions, 0);
-  if (!(nothing >= 0 && nothing <= 1)) {
-    throw new RangeError(`Cannot make story task: nothing must be a fraction in [0, 1], got ${nothing}`);
-  }
   if ((maxNewNames + 1) * (minGap + 1) + 1 > minLength) {
     throw new RangeError(
       `Cannot make story task: minLength ${minLength} is too short for ${maxNewNames} new names ${minGap} words apart`,
@@ -228,11 +210,11 @@ export function storyTask(options: StoryTaskOptions = {}): StoryTask {
     const free = shuffle(Array.from({ length: T - 2 }, (_, k) => k + 1).filter((p) => !isName(story[p])), rng);
     for (const p of free.slice(0, questions)) story[p] = STORY_QUESTION;
     story[T - 1] = STORY_QUESTION;
-    const targets = storyTargets(story).map((y) => y !== STORY_NOTHING || rng.next() < nothing ? y : null);
+    const targets = storyTargets(story);
     words.push(story);
     examples.push({ xs: encodeStory(story), target: targets[T - 1]!, targets });
   }
-  const classes = nothing > 0 ? STORY_CLASSES.length : STORY_NAMES.length;
+  const classes = STORY_NAMES.length;
   return { examples, words, inputSize: STORY_VOCABULARY.length, classes, chance: 1 / classes };
 }
 
@@ -275,7 +257,7 @@ export interface TrainStoryOptions {
 export interface StoryModel {
   /** The LSTM, `[H, H+X]` weights with X = 17, the vocabulary size. */
   readonly cell: LSTMParams;
-  /** The dense layer from h_t to one score per class ({@linkcode STORY_CLASSES}), applied at every step. */
+  /** The dense layer from h_t to one score per name ({@linkcode STORY_NAMES}), applied at every question. */
   readonly out: DenseParams;
   /** The whole classifier, for `evaluateClassifier`. */
   readonly model: SequenceClassifier;
@@ -321,12 +303,11 @@ export function trainStoryLSTM(options: TrainStoryOptions = {}): StoryModel {
   } = options;
   const started = performance.now();
   const validation = storyTask({ ...task, count: 500, seed: 1 });
-  const classes = (task.nothing ?? 0) > 0 ? STORY_CLASSES.length : STORY_NAMES.length;
   const model = initSequenceClassifier({
     kind: "lstm",
     inputSize: STORY_VOCABULARY.length,
     hiddenSize,
-    classes,
+    classes: STORY_NAMES.length,
     forgetBias,
     seed,
   });
@@ -377,8 +358,6 @@ export interface StoryGateStats {
   readonly outputAUC: number;
   /** Fraction of the questions (every "who") answered with the current hero. */
   readonly questionAccuracy: number;
-  /** Fraction of the other words where the answer is "nothing" (NaN for a model without that class). */
-  readonly nothingAccuracy: number;
 }
 
 /**
@@ -427,7 +406,7 @@ export function storyGateStats(
     /** The write iₜ ⊗ c̃ₜ, `[H]`. */
     w: Float32Array;
   }[] = [];
-  let asked = 0, answered = 0, silent = 0, quiet = 0;
+  let asked = 0, answered = 0;
   task.words.forEach((words) => {
     const trace = runLSTM(cell, encodeStory(words));
     const targets = storyTargets(words);
@@ -442,13 +421,9 @@ export function storyGateStats(
       const hero = storyHero(words, t);
       const w = trace.i[t].map((g, u) => g * trace.cTilde[t][u]);
       steps.push({ kind, hero, c: trace.c[t], f: trace.f[t], i: trace.i[t], o: trace.o[t], w });
-      const answer = argmax(dense(out, trace.h[t]));
       if (kind === "question") {
         asked++;
-        if (answer === targets[t]) answered++;
-      } else {
-        silent++;
-        if (answer === STORY_NOTHING) quiet++;
+        if (argmax(dense(out, trace.h[t])) === targets[t]) answered++;
       }
     });
   });
@@ -478,7 +453,6 @@ export function storyGateStats(
     outputElsewhere: mean(where("o", (k) => k !== "question")),
     outputAUC: rocAUC(where("o", (k) => k === "question"), where("o", (k) => k !== "question")),
     questionAccuracy: answered / asked,
-    nothingAccuracy: out.outputSize > STORY_NOTHING ? quiet / silent : NaN,
   };
 }
 
@@ -554,7 +528,7 @@ export interface StoryGates {
   readonly o: readonly number[];
   /** Mean size of the write |iₜ ⊗ c̃ₜ| into the name units, `[T]`. */
   readonly write: readonly number[];
-  /** The model's answer after each word, a class name of {@linkcode STORY_CLASSES}, `[T]`. */
+  /** The model's answer after each word, one of {@linkcode STORY_NAMES}, `[T]`. */
   readonly answers: readonly string[];
 }
 
@@ -578,7 +552,7 @@ export function storyGates(
   }
   const trace = runLSTM(story.cell, encodeStory(words));
   const mean = (g: readonly Float32Array[]) => g.map((v) => units.reduce((a, u) => a + v[u], 0) / units.length);
-  const answers = trace.h.map((h) => STORY_CLASSES[argmax(dense(story.out, h))]);
+  const answers = trace.h.map((h) => STORY_NAMES[argmax(dense(story.out, h))]);
   const write = trace.i.map((g, t) =>
     units.reduce((a, u) => a + Math.abs(g[u] * trace.cTilde[t][u]), 0) / units.length
   );

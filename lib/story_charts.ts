@@ -107,14 +107,36 @@ export function storySeedTable(
     "name units": s.units.length,
     ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, value(s, key).toFixed(2)])),
   }));
-  const range = (key: keyof StoryGateStats) => {
-    const vs = stats.map((s) => value(s, key));
-    return `${Math.min(...vs).toFixed(2)}–${Math.max(...vs).toFixed(2)}`;
-  };
+  const range = (key: keyof StoryGateStats) => storySeedRange(stats, key);
   rows.push({
     seed: "range",
     "name units": "",
     ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, range(key)])),
   });
   return table(rows, { caption });
+}
+
+/**
+ * One gate figure's range over several trained story models, as the notebooks print it: "0.94–0.95"
+ * (lowest–highest, two decimals), or "0.94" when both ends round alike.
+ *
+ * @param stats {@linkcode storyGateStats} of each model, `[S]`
+ * @param key a numeric field of {@linkcode StoryGateStats}
+ * @throws {RangeError} if `stats` is empty
+ *
+ * @example
+ * ```ts
+ * import { storySeedRange, type StoryGateStats } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const stats = [{ forgetAtWords: 0.941 }, { forgetAtWords: 0.95 }] as unknown as StoryGateStats[];
+ * assert.equal(storySeedRange(stats, "forgetAtWords"), "0.94–0.95");
+ * assert.equal(storySeedRange(stats.slice(0, 1), "forgetAtWords"), "0.94");
+ * ```
+ */
+export function storySeedRange(stats: readonly StoryGateStats[], key: keyof StoryGateStats): string {
+  if (stats.length === 0) throw new RangeError("Cannot give a seed range: got 0 stats, expected at least 1");
+  const values = stats.map((s) => s[key] as number);
+  const [lo, hi] = [Math.min(...values).toFixed(2), Math.max(...values).toFixed(2)];
+  return lo === hi ? lo : `${lo}–${hi}`; // "0.94", not "0.94–0.94"
 }
