@@ -424,6 +424,7 @@ function expectSize(n: number, what: string, context: string): void {
  * import assert from "node:assert/strict";
  *
  * assert.equal(describe([1, 2]), "[1, 2]");
+ * assert.equal(describe([NaN, "a"]), '[NaN, "a"]'); // NaN as NaN, not JSON's null
  * assert.equal(describe([[1], [2]]), "an array of length 2");
  * assert.equal(describe(new Float64Array(1)), "a Float64Array");
  * ```
@@ -434,7 +435,7 @@ export function describe(value: unknown): string {
     // A short list of plain values is shown as it is: "[0, 50]" says more than "an array of length 2".
     const plain = value.every((v) => ["number", "string", "boolean"].includes(typeof v));
     return plain && value.length <= 8
-      ? `[${value.map((v) => JSON.stringify(v)).join(", ")}]`
+      ? `[${value.map((v) => typeof v === "string" ? JSON.stringify(v) : String(v)).join(", ")}]`
       : `an array of length ${value.length}`;
   }
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
