@@ -13,7 +13,8 @@
  * One training step: for each example of a mini-batch run forwards, take dL/dz_t = (p_t - onehot) / n
  * at each of its n steps with a target, back through the dense layer to dL/dh_t, back through time to
  * every weight; average the batch's gradients, clip their global norm, and let the optimizer update
- * the weights.
+ * the weights. Two optional regularisers shape what training prefers: `recurrentDecay` (a weight
+ * decay on the weights that read hₜ₋₁) and `activationPenalty` (a cost on hₜ itself).
  *
  * Introduced in notebook 01 (the RNN forgets, the LSTM remembers) and notebook 09 (training); the
  * per-step targets serve the story task of notebooks 04–06 (`story.ts`).
@@ -148,8 +149,11 @@ export interface ExampleGradients {
  *
  * @param model the classifier (K = `model.out.outputSize` classes)
  * @param example `xs` `[T][X]`, `target` in [0, K), optional `targets` `[T]` (class or null per step)
+ * @param options `activationPenalty` α ≥ 0 (default 0): the gradients also carry α · mean over t and u
+ *   of hₜ[u]² (see {@linkcode TrainOptions.activationPenalty}); `loss` stays the cross-entropy alone
  * @throws {RangeError} if a target is not a whole number in [0, K), `targets` does not have T entries,
- *   or `targets[T - 1]` is not `target` (see {@linkcode checkStepTargets}); or as `runLSTM` for bad inputs
+ *   or `targets[T - 1]` is not `target` (see {@linkcode checkStepTargets}); if `activationPenalty` is
+ *   negative or not finite; or as `runLSTM` for bad inputs
  *
  * @example
  * ```ts
@@ -163,11 +167,17 @@ export interface ExampleGradients {
  * assert.equal(grads["cell.Wf"].length, 4 * (4 + 8)); // like the parameter: [H, H+X]
  * ```
  */
-export function exampleGradients(model: SequenceClassifier, example: SequenceExample): ExampleGradients {
+export function exampleGradients(
+  model: SequenceClassifier,
+  example: SequenceExample,
+  options: { activationPenalty?: number } = {},
+): ExampleGradients {
   const context = "train sequence classifier";
+  const { activationPenalty = 0 } = options;
+  checkActivationPenalty(activationPenalty, context);
   checkDenseParams(model.out, context);
   const { xs } = example;
-  let cellGrads: (dh: (Float32Array | null)[]) => { tensors: Tensors; dxs: readonly Float32Array[] };
+  let cellGrads: (dh: (Float32Array | Float64Array | null)[]) => { tensors: Tensors; dxs: readonly Float32Array[] };
   let hs: readonly Float32Array[]; // [T][H]
   if (model.kind === "lstm") {
     const trace = runLSTM(model.cell, xs);
@@ -187,7 +197,7 @@ export function exampleGradients(model: SequenceClassifier, example: SequenceExa
   const targets = checkStepTargets(example, model.out.outputSize, context); // [T], null: no loss
   const n = targets.reduce((count: number, y) => y === null ? count : count + 1, 0);
   const outGrads = denseGradsLike(model.out);
-  const dh: (Float32Array | null)[] = Array(xs.length).fill(null);
+  const dh: (Float32Array | Float64Array | null)[] = Array(xs.length).fill(null);
   let loss = 0, right = 0;
   for (let t = 0; t < targets.length; t++) {
     const y = targets[t];
@@ -199,6 +209,14 @@ export function exampleGradients(model: SequenceClassifier, example: SequenceExa
     dh[t] = denseBackward(model.out, hs[t], ce.dLogits, outGrads); // dL/dh_t = Wᵀ·(p_t - onehot) / n
     loss += ce.loss;
     if (argmax(z) === y) right++;
+  }
+  if (activationPenalty > 0) {
+    // α · mean over t and u of h_t[u]² (not part of the reported loss): dL/dh_t[u] += 2α·h_t[u] / (T·H)
+    const H = hs[0].length, scale = (2 * activationPenalty) / (hs.length * H);
+    hs.forEach((h, t) => {
+      const g = dh[t] ?? (dh[t] = new Float64Array(H)); // float64 holds float32 and float64 models alike
+      for (let u = 0; u < H; u++) g[u] += scale * h[u];
+    });
   }
   const cell = cellGrads(dh);
   return {
@@ -349,6 +367,14 @@ export interface TrainOptions {
    * cost nothing: notebook 04 shows what that does to the trained forget gate.
    */
   recurrentDecay?: number;
+  /**
+   * Activation regularisation α (default 0: none): adds α · mean over steps t and units u of hₜ[u]² to
+   * each example's loss (Merity, Keskar & Socher 2018, "Regularizing and Optimizing LSTM Language
+   * Models", §4.6, whose code takes the same mean). Every number the cell shows in hₜ costs a little,
+   * at every step, so the output gate learns to show a memory only where the loss needs it: notebook
+   * 06 shows what that does to the trained output gate. The reported loss stays the cross-entropy alone.
+   */
+  activationPenalty?: number;
 }
 
 /** The figures of one epoch. */
@@ -419,6 +445,8 @@ export function trainSequenceClassifier(
       `Cannot train classifier: recurrentDecay × lr must be below 1, got ${recurrentDecay} × ${lr as number}`,
     );
   }
+  const { activationPenalty = 0 } = options;
+  checkActivationPenalty(activationPenalty, "train classifier");
   const rng = seededRng(seed);
   const params = classifierTensors(model);
   const sum: Record<string, Float32Array> = {};
@@ -434,7 +462,7 @@ export function trainSequenceClassifier(
       const batch = order.slice(start, start + batchSize);
       for (const g of Object.values(sum)) g.fill(0);
       for (const example of batch) {
-        const result = exampleGradients(model, example);
+        const result = exampleGradients(model, example, { activationPenalty });
         loss += result.loss;
         correct += result.accuracy; // 1 or 0 for a last-step example
         for (const [name, g] of Object.entries(result.grads)) {
@@ -462,6 +490,16 @@ export function trainSequenceClassifier(
     if (stopAtAccuracy !== undefined && watched >= stopAtAccuracy) break;
   }
   return history;
+}
+
+function checkActivationPenalty(alpha: number, context: string): void {
+  if (!(typeof alpha === "number" && alpha >= 0 && Number.isFinite(alpha))) {
+    throw new RangeError(
+      `Cannot ${context}: activationPenalty must be a number >= 0, got ${
+        typeof alpha === "number" ? alpha : describe(alpha)
+      }`,
+    );
+  }
 }
 
 function validationStats(model: SequenceClassifier, examples: readonly SequenceExample[]) {

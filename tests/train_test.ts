@@ -204,3 +204,35 @@ Deno.test("recurrentDecay shrinks only the columns that read hₜ₋₁, by 1 �
     message: "Cannot train classifier: recurrentDecay × lr must be below 1, got 200 × 0.01",
   });
 });
+
+Deno.test("activationPenalty: the gradients of cross-entropy + α·mean hₜ[u]² match finite differences (float64, 1e-6); bad α refused", async () => {
+  const { initSequenceClassifier, trainSequenceClassifier } = await import("@course/lib");
+  const model = float64Classifier(3);
+  if (model.kind !== "lstm") throw new Error("unreachable");
+  const example = stepExample([2, null, 0, null, 1]);
+  const alpha = 0.7;
+  const { grads, loss } = exampleGradients(model, example, { activationPenalty: alpha });
+  assert.equal(loss, exampleGradients(model, example).loss); // the reported loss is the cross-entropy alone
+  const penalised = () => {
+    const trace = runLSTM(model.cell, example.xs);
+    const squares = trace.h.reduce((sum, h) => sum + h.reduce((a: number, v: number) => a + v * v, 0), 0);
+    return exampleGradients(model, example).loss + alpha * squares / (trace.h.length * 4); // mean over T·H (H = 4)
+  };
+  const tensors = classifierTensors(model) as unknown as Record<string, Float64Array>;
+  const check = gradCheck(
+    penalised,
+    Object.fromEntries(Object.entries(tensors).map(([name, values]) => [name, { values, grad: grads[name] }])),
+  );
+  assert.ok(check.worst < 1e-6, `worst relative error ${check.worst}`);
+  for (const bad of [-1, NaN, Infinity]) {
+    assert.throws(() => exampleGradients(model, example, { activationPenalty: bad }), {
+      name: "RangeError",
+      message: `Cannot train sequence classifier: activationPenalty must be a number >= 0, got ${bad}`,
+    });
+  }
+  const small = initSequenceClassifier({ kind: "lstm", inputSize: 3, hiddenSize: 2, classes: 3, seed: 1 });
+  assert.throws(() => trainSequenceClassifier(small, [example], { activationPenalty: -0.5 }), {
+    name: "RangeError",
+    message: "Cannot train classifier: activationPenalty must be a number >= 0, got -0.5",
+  });
+});
