@@ -19,6 +19,7 @@ import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
 import { Adam, clipGradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
+import { throwIfStopRequested } from "./stop.ts";
 import type { Matrix } from "./tensor.ts";
 
 /** The from-scratch next-word model. */
@@ -133,5 +134,6 @@ export async function trainScratchLM(
     clipGradNorm(grads, clipNorm);
     optimizer.step(params, grads);
     await options.onBatch?.({ step, loss, seconds: (performance.now() - started) / 1000 });
+    throwIfStopRequested(`after batch ${step}`); // the Stop button (stop.ts)
   }
 }

@@ -48,6 +48,7 @@
 export * from "./tensor.ts";
 export * from "./pointwise.ts";
 export * from "./random.ts";
+export * from "./stop.ts";
 export * from "./lstm_cell.ts";
 export * from "./running_example.ts";
 export * from "./plot.ts";

@@ -24,6 +24,7 @@ import { applyClipped } from "./tfjs.ts";
 import { checkIds, checkTokens, normalizeWord, tokenize, UNK } from "./corpus.ts";
 import { lstmParamCount } from "./lstm_cell.ts";
 import { seededRng, shuffle } from "./random.ts";
+import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { topWords, type WordProbability } from "./sampling.ts";
 
 /** The sizes of a next-word model. */
@@ -290,6 +291,12 @@ export async function trainPrefixModel(
       });
       loss += l;
       correct += c;
+      if (stopRequested()) { // the Stop button (stop.ts)
+        optimizer.dispose();
+        throwIfStopRequested(
+          `in epoch ${epoch} of ${epochs}, after ${Math.min(start + batchSize, n)} of ${n} examples`,
+        );
+      }
     }
     const stats = { epoch, loss: loss / n, accuracy: correct / n };
     history.push(stats);

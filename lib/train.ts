@@ -36,6 +36,7 @@ import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
 import { Adam, clipGradNorm, gradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
 import { seededRng, shuffle } from "./random.ts";
+import { throwIfStopRequested } from "./stop.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
 import { describe, type VectorLike } from "./tensor.ts";
@@ -227,6 +228,40 @@ export function exampleGradients(
     grads: { ...prefixTensors("cell", cell.tensors), ...prefixTensors("out", denseTensors(outGrads)) },
     dxs: cell.dxs,
   };
+}
+
+/**
+ * How much of the error at the end reaches each step: the mean over `examples` of ‖∂L/∂xₜ‖, the size
+ * of the gradient of each example's loss with respect to its input at step t, `[T]`. Where it is tiny,
+ * training can hardly learn from that step (notebook 11, "why the gradient survives").
+ *
+ * @param examples sequences of one length T, each with its `target` (and optional `targets`)
+ * @throws {RangeError} if `examples` is empty or their lengths differ; or as {@linkcode exampleGradients}
+ *
+ * @example
+ * ```ts
+ * import { gradientReach, initSequenceClassifier, recallTask } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const task = recallTask({ distractors: 3, count: 10 });
+ * const model = initSequenceClassifier({ kind: "rnn", inputSize: task.inputSize, hiddenSize: 4, classes: task.classes });
+ * const reach = gradientReach(model, task.examples);
+ * assert.equal(reach.length, 4); // the symbol, then 3 distractors
+ * ```
+ */
+export function gradientReach(model: SequenceClassifier, examples: readonly SequenceExample[]): Float64Array {
+  if (examples.length === 0) throw new RangeError("Cannot measure gradient reach: got 0 examples, expected at least 1");
+  const T = examples[0].xs.length;
+  const mean = new Float64Array(T);
+  examples.forEach((example, k) => {
+    if (example.xs.length !== T) {
+      throw new RangeError(
+        `Cannot measure gradient reach: examples must all have ${T} steps, example ${k} has ${example.xs.length}`,
+      );
+    }
+    exampleGradients(model, example).dxs.forEach((dx, t) => mean[t] += Math.hypot(...dx) / examples.length);
+  });
+  return mean;
 }
 
 /**
@@ -475,6 +510,7 @@ export function trainSequenceClassifier(
       batches++;
       optimizer.step(params, sum);
       if (shrink !== 1) decayRecurrent(model, shrink);
+      throwIfStopRequested(`in epoch ${epoch} of ${epochs}, after batch ${batches}`); // the Stop button (stop.ts)
     }
     const stats: EpochStats = {
       epoch,

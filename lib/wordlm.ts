@@ -34,6 +34,7 @@ import { modelFolder } from "./_modelfiles.ts";
 import { applyClipped, softmaxCrossEntropyGrad } from "./tfjs.ts";
 import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
 import { seededRng, shuffle } from "./random.ts";
+import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "./sampling.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
@@ -641,6 +642,12 @@ export async function trainWordLM(
       const p = { epoch, step, tokens, loss, seconds, learningRate: lr };
       batches.push(p);
       await options.onBatch?.(p);
+      if (stopRequested()) { // the Stop button (stop.ts): end here, keeping what the finished batches taught
+        disposeState(state);
+        optimizer.dispose();
+        best?.weights.forEach((w) => w.dispose());
+        throwIfStopRequested(`after batch ${step} (${tokens.toLocaleString("en-US")} tokens)`);
+      }
       const last = tokens >= maxTokens || seconds >= maxSeconds;
       if (options.validation && (tokens >= nextValidation || last)) {
         nextValidation += options.validation.every;

@@ -236,3 +236,29 @@ Deno.test("activationPenalty: the gradients of cross-entropy + α·mean hₜ[u]�
     message: "Cannot train classifier: activationPenalty must be a number >= 0, got -0.5",
   });
 });
+
+Deno.test("gradientReach: the mean ‖∂L/∂xₜ‖ per step, as exampleGradients gives it; bad input is a RangeError", async () => {
+  const { gradientReach, initSequenceClassifier, recallTask } = await import("@course/lib");
+  const task = recallTask({ distractors: 3, count: 4, seed: 2 });
+  const model = initSequenceClassifier({
+    kind: "rnn",
+    inputSize: task.inputSize,
+    hiddenSize: 4,
+    classes: task.classes,
+  });
+  const reach = gradientReach(model, task.examples);
+  const expected = new Float64Array(4);
+  for (const e of task.examples) {
+    exampleGradients(model, e).dxs.forEach((dx, t) => expected[t] += Math.hypot(...dx) / 4);
+  }
+  reach.forEach((r, t) => assert.ok(Math.abs(r - expected[t]) <= 1e-12, `step ${t}`));
+  assert.throws(() => gradientReach(model, []), {
+    name: "RangeError",
+    message: "Cannot measure gradient reach: got 0 examples, expected at least 1",
+  });
+  const short = recallTask({ distractors: 1, count: 1 }).examples[0];
+  assert.throws(() => gradientReach(model, [task.examples[0], short]), {
+    name: "RangeError",
+    message: "Cannot measure gradient reach: examples must all have 4 steps, example 1 has 2",
+  });
+});
