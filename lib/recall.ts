@@ -293,6 +293,8 @@ export interface MemoryTrace {
    * starts a new group. 8 means the unit alone tells every symbol apart; 2, that it keeps one bit.
    */
   readonly groups: number;
+  /** The symbols (0 … K−1) in each of those groups, the lowest last values first: `[groups][]`. */
+  readonly levels: readonly (readonly number[])[];
 }
 
 /**
@@ -338,14 +340,19 @@ export function memoryTrace(
   };
   let unit = 0;
   for (let u = 1; u < model.cell.hiddenSize; u++) if (spreadOf(u) > spreadOf(unit)) unit = u;
-  const finals = states.map((st) => st[last][unit]).sort((a, b) => a - b);
+  const order = states.map((st, s) => ({ s, v: st[last][unit] })).sort((a, b) => a.v - b.v);
   const spread = spreadOf(unit);
-  const groups = 1 + finals.slice(1).filter((v, k) => v - finals[k] > 0.05 * spread).length;
+  const levels: number[][] = [];
+  order.forEach(({ s, v }, k) => {
+    if (k === 0 || v - order[k - 1].v > 0.05 * spread) levels.push([s]);
+    else levels[levels.length - 1].push(s);
+  });
   return {
     state: model.kind === "lstm" ? "c" : "h",
     unit,
     series: states.map((st) => Float32Array.from(st, (v) => v[unit])),
     spread,
-    groups,
+    groups: levels.length,
+    levels,
   };
 }

@@ -358,6 +358,10 @@ export interface StoryGateStats {
   readonly writeAtNames: number;
   /** The same at every other word. */
   readonly writeElsewhere: number;
+  /** Mean size of the candidate |c̃ₜ| of the name units at names (the first word included). */
+  readonly candidateAtNames: number;
+  /** The same at every other word. */
+  readonly candidateElsewhere: number;
   /** Mean output gate of the name units at "who". */
   readonly outputAtQuestions: number;
   /** Mean output gate of the name units at every other word. */
@@ -413,6 +417,8 @@ export function storyGateStats(
     o: Float32Array;
     /** The write iₜ ⊗ c̃ₜ, `[H]`. */
     w: Float32Array;
+    /** The candidate c̃ₜ, `[H]`. */
+    cTilde: Float32Array;
   }[] = [];
   let asked = 0, answered = 0;
   task.words.forEach((words) => {
@@ -428,7 +434,16 @@ export function storyGateStats(
         : "word";
       const hero = storyHero(words, t);
       const w = trace.i[t].map((g, u) => g * trace.cTilde[t][u]);
-      steps.push({ kind, hero, c: trace.c[t], f: trace.f[t], i: trace.i[t], o: trace.o[t], w });
+      steps.push({
+        kind,
+        hero,
+        c: trace.c[t],
+        f: trace.f[t],
+        i: trace.i[t],
+        o: trace.o[t],
+        w,
+        cTilde: trace.cTilde[t],
+      });
       if (kind === "question") {
         asked++;
         if (argmax(dense(out, trace.h[t])) === targets[t]) answered++;
@@ -444,9 +459,10 @@ export function storyGateStats(
   const where = (g: "f" | "i" | "o", test: (kind: StoryWordKind) => boolean) =>
     steps.filter((s) => test(s.kind)).map((s) => gate(s, g));
   const named = (k: StoryWordKind) => k === "first" || k === "name";
-  // The size of the write into the name units: the mean |iₜ ⊗ c̃ₜ| over them.
-  const writes = (test: (kind: StoryWordKind) => boolean) =>
-    steps.filter((s) => test(s.kind)).map((s) => units.reduce((sum, u) => sum + Math.abs(s.w[u]), 0) / units.length);
+  // The size of the write into the name units, the mean |iₜ ⊗ c̃ₜ| over them (or of the candidate, |c̃ₜ|).
+  const sizes = (v: "w" | "cTilde", test: (kind: StoryWordKind) => boolean) =>
+    steps.filter((s) => test(s.kind)).map((s) => units.reduce((sum, u) => sum + Math.abs(s[v][u]), 0) / units.length);
+  const writes = (test: (kind: StoryWordKind) => boolean) => sizes("w", test);
   return {
     units,
     heroShare,
@@ -457,6 +473,8 @@ export function storyGateStats(
     inputAUC: rocAUC(where("i", named), where("i", (k) => !named(k))),
     writeAtNames: mean(writes(named)),
     writeElsewhere: mean(writes((k) => !named(k))),
+    candidateAtNames: mean(sizes("cTilde", named)),
+    candidateElsewhere: mean(sizes("cTilde", (k) => !named(k))),
     outputAtQuestions: mean(where("o", (k) => k === "question")),
     outputElsewhere: mean(where("o", (k) => k !== "question")),
     outputAUC: rocAUC(where("o", (k) => k === "question"), where("o", (k) => k !== "question")),

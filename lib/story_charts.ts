@@ -101,11 +101,10 @@ export function storySeedTable(
       `Cannot make story seed table: got ${seeds.length} seeds and ${stats.length} stats, expected the same number (≥ 1)`,
     );
   }
-  const value = (s: StoryGateStats, key: keyof StoryGateStats) => s[key] as number;
   const rows: Record<string, string | number>[] = stats.map((s, k) => ({
     seed: seeds[k],
     "name units": s.units.length,
-    ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, value(s, key).toFixed(2)])),
+    ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, storyFigure(s, key)])),
   }));
   const range = (key: keyof StoryGateStats) => storySeedRange(stats, key);
   rows.push({
@@ -117,8 +116,42 @@ export function storySeedTable(
 }
 
 /**
+ * Story models side by side, one row per network (e.g. trained with and without a regulariser), the
+ * figures printed as {@linkcode storySeedTable} prints them.
+ *
+ * @param networks each network's name and its {@linkcode storyGateStats}
+ * @param columns the figures to show: a heading and the field of {@linkcode StoryGateStats}
+ * @throws {RangeError} if `networks` is empty
+ */
+export function storyCompareTable(
+  networks: Record<string, StoryGateStats>,
+  columns: Record<string, keyof StoryGateStats>,
+  caption?: string,
+): Table {
+  const entries = Object.entries(networks);
+  if (entries.length === 0) throw new RangeError("Cannot make story comparison table: got 0 networks");
+  return table(
+    entries.map(([network, s]) => ({
+      network,
+      ...Object.fromEntries(Object.entries(columns).map(([heading, key]) => [heading, storyFigure(s, key)])),
+    })),
+    { caption },
+  );
+}
+
+/** Decimals for a story figure: 3 for the small writes and candidate sizes (0.011), 2 for the rest. */
+function storyDigits(key: keyof StoryGateStats): number {
+  return /^(write|candidate)/.test(key) ? 3 : 2;
+}
+
+/** One story figure as the notebooks print it (a gate 0.96, a write 0.011). */
+function storyFigure(s: StoryGateStats, key: keyof StoryGateStats): string {
+  return (s[key] as number).toFixed(storyDigits(key));
+}
+
+/**
  * One gate figure's range over several trained story models, as the notebooks print it: "0.94–0.95"
- * (lowest–highest, two decimals), or "0.94" when both ends round alike.
+ * (lowest–highest, two decimals; three for writes and candidate sizes), or "0.94" when both ends round alike.
  *
  * @param stats {@linkcode storyGateStats} of each model, `[S]`
  * @param key a numeric field of {@linkcode StoryGateStats}
@@ -137,6 +170,7 @@ export function storySeedTable(
 export function storySeedRange(stats: readonly StoryGateStats[], key: keyof StoryGateStats): string {
   if (stats.length === 0) throw new RangeError("Cannot give a seed range: got 0 stats, expected at least 1");
   const values = stats.map((s) => s[key] as number);
-  const [lo, hi] = [Math.min(...values).toFixed(2), Math.max(...values).toFixed(2)];
+  const digits = storyDigits(key);
+  const [lo, hi] = [Math.min(...values).toFixed(digits), Math.max(...values).toFixed(digits)];
   return lo === hi ? lo : `${lo}–${hi}`; // "0.94", not "0.94–0.94"
 }

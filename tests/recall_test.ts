@@ -31,6 +31,12 @@ Deno.test("recallExperiment: the default LSTM remembers across 50 distractors wh
   assert.equal(rnn.state, "h");
   assert.ok(lstm.groups >= 5, `LSTM levels ${lstm.groups}`);
   assert.equal(rnn.groups, 2);
+  for (const t of [lstm, rnn]) { // levels: every symbol once, lowest last values first
+    assert.equal(t.levels.length, t.groups);
+    assert.deepEqual(t.levels.flat().sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+    const ends = t.levels.map((group) => Math.max(...group.map((s) => t.series[s][50])));
+    ends.slice(1).forEach((v, k) => assert.ok(v > ends[k], "levels in order"));
+  }
   for (const series of rnn.series) assert.ok(Math.abs(series[50]) > 0.9, `RNN ends at ${series[50]}`); // saturated
 });
 

@@ -108,6 +108,8 @@ Deno.test("trainStoryLSTM: answers every question of held-out stories (>= 99 %),
     assert.ok(s.inputAUC >= 0.955 - TOLERANCE, where);
     assert.ok(s.writeAtNames >= 0.646 - TOLERANCE && s.writeElsewhere <= 0.012 + TOLERANCE / 5, where);
     assert.ok(s.writeAtNames >= 30 * s.writeElsewhere, where);
+    // The candidate keeps ordinary words out (notebook 05; seeds 0-2: |c̃| 0.014-0.016 elsewhere, 0.752-0.782 at names).
+    assert.ok(s.candidateElsewhere <= 0.016 + TOLERANCE / 5 && s.candidateAtNames >= 0.752 - TOLERANCE, where);
     // Output gate: open at "who" (0.85-0.89), mostly shut elsewhere (0.21-0.25); AUC 1.000 on every seed.
     assert.ok(s.outputAUC >= 1 - TOLERANCE, where);
     assert.ok(s.outputAtQuestions >= 0.85 - TOLERANCE, where);

@@ -260,12 +260,19 @@ export function mountGateExplorer(root: HTMLElement): void {
       ravi: "c₀ < 0: Ravi is the hero now.",
       none: "c₀ ≈ 0: no hero is held.",
     };
+    // Opened on the output gate (notebook 06): say what unit 0 shows of its memory.
+    const shows = (st: typeof s) =>
+      root.dataset.gate === "bo"
+        ? ` The output gate o₀ = ${fmt(st.o[0])} lets that share of tanh(c₀) = ${fmt(st.tanhC[0])} through: h₀ = ${
+          fmt(st.h[0])
+        }.`
+        : "";
     note.setAttribute("data-verdict", verdict);
     note.textContent = `Reading "${word}": unit 0 (${EXAMPLE_UNITS[0]}; positive is Vikram, negative Ravi) keeps ${
       (100 * s.f[0]).toFixed(0)
     } % of its old memory and writes ${fmt(written[0])}, so c₀ goes from ${fmt(state.cPrev[0])} to ${fmt(s.c[0])}. ${
       hero[verdict]
-    } Gates are blue, darker when open; memories blue when positive, red when negative.`;
+    }${shows(s)} Gates are blue, darker when open; memories blue when positive, red when negative.`;
   }
   render();
 }
