@@ -57,3 +57,19 @@ Deno.test("the lecture half (notebooks 01–06) keeps its budget: at most 7,000 
   assert.ok(budget.words <= LECTURE_BUDGET.words, `${budget.words} words`);
   assert.ok(budget.codeLines <= LECTURE_BUDGET.codeLines, `${budget.codeLines} code lines`);
 });
+
+Deno.test("notebookStats: template lines wider than TEMPLATE_WIDTH are reported by cell and line; every notebook has none", async () => {
+  const { TEMPLATE_WIDTH } = await import("../tools/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const wide = "word ".repeat(30).trim(); // 149 characters
+  const cells = [
+    { cell_type: "code", source: `const x = 1;\nDeno.jupyter.md\`short\n${wide}\nend\`` },
+    { cell_type: "code", source: `// ${wide}` }, // not a template: not reported
+  ];
+  assert.deepEqual(notebookStats("x.ipynb", cells).wideTemplateLines, [{ cell: 1, line: 3, length: wide.length }]);
+  for (const path of await listNotebooks(new URL("../notebooks", import.meta.url).pathname)) {
+    const nb = await readNotebook(path);
+    const stats = notebookStats(path, nb.cells.map((c) => ({ ...c, source: sourceOf(c) })));
+    assert.deepEqual(stats.wideTemplateLines, [], `${path}: template lines over ${TEMPLATE_WIDTH} characters`);
+  }
+});

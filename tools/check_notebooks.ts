@@ -61,7 +61,15 @@ export interface NotebookStats {
   longest: { cell: number; lines: number };
   /** Code cells over {@linkcode CELL_LIMIT} non-blank lines, numbered from 1. */
   longCells: { cell: number; lines: number }[];
+  /**
+   * Lines of Deno.jupyter.md templates over {@linkcode TEMPLATE_WIDTH} characters (cell and line from 1):
+   * front ends clip long code lines, and markdown joins a template's lines into one paragraph anyway.
+   */
+  wideTemplateLines: { cell: number; line: number; length: number }[];
 }
+
+/** The widest a line of a Deno.jupyter.md template may be: about what a code cell shows at 1100 px. */
+export const TEMPLATE_WIDTH = 100;
 
 const words = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 
@@ -75,6 +83,7 @@ export function notebookStats(notebook: string, cells: { cell_type: string; sour
     codeLines: 0,
     longest: { cell: 0, lines: 0 },
     longCells: [],
+    wideTemplateLines: [],
   };
   cells.forEach((cell, index) => {
     if (cell.cell_type === "markdown") stats.markdownWords += words(cell.source);
@@ -86,6 +95,13 @@ export function notebookStats(notebook: string, cells: { cell_type: string; sour
     if (lines > CELL_LIMIT) stats.longCells.push({ cell: index + 1, lines });
     for (const m of cell.source.matchAll(/Deno\.jupyter\.md`((?:[^`\\]|\\.)*)`/gs)) {
       stats.templateWords += words(m[1].replace(/\$\{[^}]*\}/g, " "));
+      const first = cell.source.slice(0, m.index).split("\n").length; // the template's first line, from 1
+      const start = cell.source.lastIndexOf("\n", m.index) + 1;
+      cell.source.slice(start, m.index + m[0].length).split("\n").forEach((line, k) => {
+        if (line.length > TEMPLATE_WIDTH) {
+          stats.wideTemplateLines.push({ cell: index + 1, line: first + k, length: line.length });
+        }
+      });
     }
   });
   return stats;
@@ -225,6 +241,7 @@ export async function main(args: string[]): Promise<number> {
         notebook: "",
       }),
       longCells: stats.flatMap((s) => s.longCells),
+      wideTemplateLines: stats.flatMap((s) => s.wideTemplateLines),
     }]
   ) {
     const longest = "notebook" in s.longest ? `${s.longest.notebook} cell ${s.longest.cell}` : `cell ${s.longest.cell}`;
@@ -249,9 +266,16 @@ export async function main(args: string[]): Promise<number> {
   }
   const long = stats.flatMap((s) => s.longCells.map((c) => `${s.notebook} cell ${c.cell} (${c.lines} lines)`));
   if (long.length > 0) console.log(`cells over ${CELL_LIMIT} lines: ${long.join("; ")}`);
+  const wide = stats.flatMap((s) =>
+    s.wideTemplateLines.map((w) => `${s.notebook} cell ${w.cell} line ${w.line} (${w.length} characters)`)
+  );
+  if (wide.length > 0) {
+    console.log(`Deno.jupyter.md template lines over ${TEMPLATE_WIDTH} characters (wrap them): ${wide.join("; ")}`);
+  }
   const repeats = repeatedCode(all);
   for (const r of repeats) console.log(`code repeated across notebooks: ${r.places.join(", ")}: "${r.first}" …`);
-  const ok = check.ok && lint.ok && (budget?.ok ?? true) && (!strict || (long.length === 0 && repeats.length === 0));
+  const ok = check.ok && lint.ok && (budget?.ok ?? true) && wide.length === 0 &&
+    (!strict || (long.length === 0 && repeats.length === 0));
   console.log(`${ok ? "ok" : "FAIL"}: type-checked and linted the code of ${files.length} notebook(s)`);
   return ok ? 0 : 1;
 }
