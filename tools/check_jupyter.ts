@@ -203,13 +203,24 @@ async function runInUi(
   }
 }
 
-/** Starts Jupyter as `deno task start` does, into a temporary data dir; returns how to reach and stop it. */
-async function startJupyter(kernel: "course" | "raw") {
+/**
+ * Starts Jupyter as `deno task start` does, into a temporary data dir; returns how to reach and stop it.
+ * `extraArgs` go to Jupyter (e.g. another `--notebook-dir=`).
+ */
+export async function startJupyter(kernel: "course" | "raw", extraArgs: string[] = []) {
   const dataDir = await Deno.makeTempDir({ prefix: "course-jupyter-" });
   const port = freePort();
   const token = crypto.randomUUID().replaceAll("-", "");
   const server = new Deno.Command(Deno.execPath(), {
-    args: ["task", "start", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`],
+    args: [
+      "task",
+      "start",
+      "--no-browser",
+      `--port=${port}`,
+      "--ip=127.0.0.1",
+      `--NotebookApp.token=${token}`,
+      ...extraArgs,
+    ],
     cwd: ROOT,
     env: { JUPYTER_DATA_DIR: dataDir, NO_COLOR: "1" },
     stdin: "null",

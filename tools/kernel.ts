@@ -26,6 +26,8 @@ import { findPython, which } from "./run_notebooks.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PROXY = join(ROOT, "tools", "kernel", "deno_kernel.py");
+/** The proxy and the modules it imports (from its own folder), copied into the kernelspec together. */
+const PROXY_FILES = ["deno_kernel.py", "jupyter_wire.py", "cell_errors.py", "parent_watch.py"];
 
 /** What to register. */
 export interface KernelOptions {
@@ -117,9 +119,9 @@ export async function installKernel(options: KernelOptions = {}): Promise<string
     const probe = await new Deno.Command(python, { args: ["-c", "import zmq"], stdout: "null", stderr: "null" })
       .output();
     if (!probe.success) throw new Error(`${python} cannot import zmq (pyzmq), which Jupyter needs; reinstall Jupyter`);
-    await Deno.copyFile(PROXY, join(dir, "deno_kernel.py"));
+    for (const file of PROXY_FILES) await Deno.copyFile(join(dirname(PROXY), file), join(dir, file));
   } else {
-    await Deno.remove(join(dir, "deno_kernel.py")).catch(() => {});
+    for (const file of PROXY_FILES) await Deno.remove(join(dir, file)).catch(() => {});
   }
   const spec = kernelSpec(await denoPath(), python, options.raw ?? false, join(dir, "deno_kernel.py"));
   await Deno.writeTextFile(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");

@@ -50,9 +50,10 @@ if (import.meta.main) {
   const notebooks = join(ROOT, "notebooks");
   console.log(`Opening Jupyter ${frontEnd === "lab" ? "Lab" : "Notebook"} on ${notebooks} (Ctrl+C to stop)`);
   // Jupyter refuses to run as root without --allow-root; containers and CI machines often are root.
+  const ownDir = Deno.args.some((a) => a.startsWith("--notebook-dir")) ? [] : [`--notebook-dir=${notebooks}`];
   const asRoot = Deno.uid() === 0 && !Deno.args.includes("--allow-root") ? ["--allow-root"] : [];
   const jupyter = new Deno.Command("jupyter", {
-    args: [frontEnd, `--notebook-dir=${notebooks}`, ...asRoot, ...Deno.args],
+    args: [frontEnd, ...ownDir, ...asRoot, ...Deno.args],
     cwd: ROOT,
     stdin: "inherit",
     stdout: "inherit",

@@ -20,13 +20,20 @@ What this proxy does, between the front end and an unmodified `deno jupyter --ke
    consecutive stream messages are joined (MARKER_SILENCE_S, STREAM_FLUSH_S say why and the one fallback);
 5. an error ends Run All: queued execute_requests are answered `aborted` (stop_on_error, as ipykernel);
    a cell Deno answers only "Execution failed" gets its syntax error, from `deno fmt` (diagnose);
-6. Interrupt becomes an interrupt_request to Deno, which dies of SIGINT (INTERRUPT_WAIT_S).
+6. Interrupt (Stop) first creates the stop file the course's training loops look for after each batch
+   (lib/stop.ts, STOP_FILE_ENV), then becomes an interrupt_request to Deno, which would die of SIGINT;
+   a cell Deno cannot stop ends with a message and a kernel restart (INTERRUPT_WAIT_S);
+7. is_complete says "invalid" for code that cannot parse (Deno: "complete"), and a value's text/plain
+   loses its terminal colour codes (ANSI_CODE). tests/kernel/conformance.py: Jupyter's kernel test suite.
 Other shell requests, control, stdin and the heartbeat pass through. What differs from Deno's kernel
 alone: a cell counts as running until its outputs are out (a cell that leaves a busy timer behind stays
 busy itself, rather than holding up the next cell); `input_request` goes only to the front end whose
-cell asked; messages with a bad signature or too few frames are dropped here; starting and stopping
-take a fraction of a second longer. Outputs a cell leaves behind in timers after it has finished still
-arrive late, as with any kernel.
+cell asked (on_kernel_stdin), and a prompt() no front end can answer gets an empty answer; messages with
+a bad signature or too few frames are dropped here, on every channel; a second client with an identity
+in use takes it over (ROUTER_HANDOVER); the heartbeat is Deno's own (ping_deno); the kernel stops when
+the front end that started it dies (ParentWatch); Deno's death by a signal, or failure to start, is one
+line on stderr (report_exit, main); starting and stopping take a fraction of a second longer. Outputs
+a cell leaves behind in timers after it has finished still arrive late, as with any kernel.
 
 Usage (kernel.json argv): python3 /path/to/deno_kernel.py --deno /path/to/deno {connection_file}
 Needs only pyzmq, which Jupyter itself depends on. Linux and macOS (Windows is not supported: Deno's
@@ -35,14 +42,12 @@ terminal it runs in.
 """
 
 import argparse
+import atexit
 import collections
-import ctypes
-import hashlib
-import hmac
 import json
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,7 +56,10 @@ import uuid
 
 import zmq
 
-DELIM = b"<IDS|MSG>"
+from cell_errors import diagnose, syntax_error
+from jupyter_wire import DELIM, Malformed, Signer, free_ports, private_copy, split, warn
+from parent_watch import ParentWatch, die_with_parent
+
 MARKER_TYPE = "course_output_flush"
 # A cell's idle goes out when its marker comes back, which is after every output of the cell, however
 # long that takes (20,000 console.log lines take seconds to drain). The only safety net: if Deno's kernel
@@ -75,6 +83,12 @@ STREAM_FLUSH_S = 0.05
 # hangs (Deno 2.9.6). If the cell has not ended this long after the interrupt, the cell is told so and
 # Deno is ended, so that Jupyter restarts the kernel rather than leave it hanging.
 INTERRUPT_WAIT_S = 3.0
+# Before that, the proxy creates the stop file that the course's training loops look for after every batch
+# (lib/stop.ts; its path is in STOP_FILE_ENV): a loop that awaits between batches ends with an
+# "Interrupted" error and every variable stays. Only if the cell has not ended STOP_FILE_WAIT_S after the
+# Stop does the interrupt_request go to Deno (which stops a synchronous cell, and wedges an awaiting one).
+STOP_FILE_ENV = "LSTM_COURSE_STOP_FILE"
+STOP_FILE_WAIT_S = 1.5
 INTERRUPTED = ("Interrupted", "the cell was stopped (Interrupt); the kernel and its variables are kept")
 RESTARTING = ("Interrupted", "Deno cannot stop a cell while it awaits (a timer, a promise): the kernel is "
               "restarting, and its variables are gone. Run the notebook's cells again from the top.")
@@ -82,55 +96,12 @@ STREAM_FLUSH_CHARS = 1 << 20
 # Where the marker request finds `broadcast`: a reference taken before any cell runs, so that a cell
 # that reassigns Deno.jupyter.broadcast does not break the marker.
 BROADCAST_REF = "Symbol.for('lstm-course.broadcast')"
-
-
-def free_ports(ip: str, n: int) -> list:
-    """n distinct free ports: all held open while choosing, so the OS cannot hand one out twice."""
-    held = []
-    try:
-        for _ in range(n):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind((ip, 0))
-            held.append(s)
-        return [s.getsockname()[1] for s in held]
-    finally:
-        for s in held:
-            s.close()
-
-
-class Signer:
-    def __init__(self, key: str, scheme: str):
-        self.key = key.encode()
-        algorithm = scheme.split("-", 1)[1] if scheme.startswith("hmac-") else "sha256"
-        self.digest = getattr(hashlib, algorithm)
-
-    def sign(self, parts: list) -> bytes:
-        if not self.key:
-            return b""
-        h = hmac.new(self.key, digestmod=self.digest)
-        for p in parts:
-            h.update(p)
-        return h.hexdigest().encode()
-
-    def valid(self, rest: list) -> bool:
-        """Whether [sig, header, parent, metadata, content, ...] is signed with the connection key."""
-        return not self.key or hmac.compare_digest(rest[0], self.sign(rest[1:5]))
-
-
-class Malformed(ValueError):
-    """A message this proxy cannot read: dropped with one line on stderr."""
-
-
-def split(frames: list):
-    """[idents..., DELIM, sig, header, parent, metadata, content, buffers...] -> (idents, rest)."""
-    try:
-        k = frames.index(DELIM)
-    except ValueError:
-        raise Malformed("no <IDS|MSG> delimiter") from None
-    rest = frames[k + 1:]
-    if len(rest) < 5:
-        raise Malformed(f"{len(rest)} frames after the delimiter, expected at least 5")
-    return frames[:k], rest
+# Deno colours a cell's value for a terminal (`6*7` gives "\x1b[33m42\x1b[39m") and sends it so as the
+# text/plain of execute_result and display_data, where front ends and saved notebooks keep the codes
+# (ipykernel sends plain text). The proxy takes them out there only: streams and error tracebacks keep
+# theirs, which front ends colour.
+ANSI_CODE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+PLAIN_TEXT_OUTPUTS = ("execute_result", "display_data", "update_display_data")
 
 
 class Proxy:
@@ -150,9 +121,16 @@ class Proxy:
         self.f_control = self.ctx.socket(zmq.ROUTER)
         self.f_stdin = self.ctx.socket(zmq.ROUTER)
         self.f_iopub = self.ctx.socket(zmq.PUB)
-        self.f_hb = self.ctx.socket(zmq.REP)
+        # The heartbeat is Deno's: pings go on to Deno's heartbeat and its echoes back (ping_deno; a
+        # ROUTER, as ipykernel's, keeps each pinging front end's identity), so a stopped Deno looks dead.
+        self.f_hb = self.ctx.socket(zmq.ROUTER)
         for sock in (self.f_shell, self.f_control, self.f_stdin, self.f_iopub, self.f_hb):
             sock.setsockopt(zmq.LINGER, 1000)
+        # A front end that connects with an identity in use (a second client of one KernelManager) takes
+        # it over rather than go unanswered; an input_request nobody can receive fails (on_kernel_stdin).
+        for sock in (self.f_shell, self.f_control, self.f_stdin, self.f_hb):
+            sock.setsockopt(zmq.ROUTER_HANDOVER, 1)
+        self.f_stdin.setsockopt(zmq.ROUTER_MANDATORY, 1)
         # A PUB socket drops messages beyond its high-water mark (1,000 by default) when a front end
         # reads more slowly than the kernel prints: no limit, so a burst of output is queued, not lost.
         self.f_iopub.setsockopt(zmq.SNDHWM, 0)
@@ -167,21 +145,17 @@ class Proxy:
         names = ("shell_port", "control_port", "stdin_port", "iopub_port", "hb_port")
         for name, port in zip(names, free_ports(ip, len(names))):
             kconn[name] = port
-        # Next to Jupyter's own connection file (its runtime dir), readable by this user only; removed
-        # as soon as Deno has answered (it has read it by then) and at exit.
-        fd, self.kconn_path = tempfile.mkstemp(
-            prefix="deno-kernel-", suffix=".json", dir=os.path.dirname(os.path.abspath(conn_path)) or None
-        )
-        with os.fdopen(fd, "w") as f:
-            json.dump(kconn, f)
+        self.kconn_path = private_copy(kconn, os.path.dirname(os.path.abspath(conn_path)))
+        atexit.register(self.forget_connection_file)
         identity = uuid.uuid4().hex.encode()
         self.k_shell = self.ctx.socket(zmq.DEALER)
         self.k_control = self.ctx.socket(zmq.DEALER)
         self.k_stdin = self.ctx.socket(zmq.DEALER)
         self.k_iopub = self.ctx.socket(zmq.SUB)
+        self.k_hb = self.ctx.socket(zmq.DEALER)
         for sock in (self.k_shell, self.k_stdin):
             sock.setsockopt(zmq.IDENTITY, identity)
-        for sock in (self.k_shell, self.k_control, self.k_stdin, self.k_iopub):
+        for sock in (self.k_shell, self.k_control, self.k_stdin, self.k_iopub, self.k_hb):
             sock.setsockopt(zmq.LINGER, 0)
         self.k_iopub.setsockopt(zmq.SUBSCRIBE, b"")
         self.k_iopub.setsockopt(zmq.RCVHWM, 0)
@@ -189,11 +163,15 @@ class Proxy:
         self.k_control.connect(url(kconn["control_port"]))
         self.k_stdin.connect(url(kconn["stdin_port"]))
         self.k_iopub.connect(url(kconn["iopub_port"]))
+        self.k_hb.connect(url(kconn["hb_port"]))
 
         self.deno = deno
         self.killed_for_interrupt = False
+        self.stop_path = os.path.join(tempfile.gettempdir(), f"deno-kernel-stop-{uuid.uuid4().hex}")
+        self.stop_deadline = None  # when to send the interrupt_request if the stop file has not ended the cell
         self.child = subprocess.Popen(
             [deno, "jupyter", "--kernel", "--conn", self.kconn_path],
+            env={**os.environ, STOP_FILE_ENV: self.stop_path},
             preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
             # Jupyter sends SIGINT to the kernel's whole process group, and SIGINT ends Deno's kernel: on
             # Linux (where die_with_parent still ends Deno with the proxy) Deno gets a group of its own.
@@ -211,10 +189,15 @@ class Proxy:
         self.kernel_heard_at = 0.0  # when Deno's kernel last published anything
         # marker request id -> header of the cell it flushes; its own messages are not forwarded
         self.markers = collections.OrderedDict()
-        self.stdin_peer = None  # the front end's identities for input_request
+        self.stdin_peer = None  # the running cell's front end: its shell identities and session id
+        self.stdin_peers = collections.OrderedDict()  # session id -> the identities it last used on stdin
+        self.input_waiting = False  # an input_request is out: the one input_reply Deno takes
+        self.signals_sent = set()  # signals the proxy passed on to Deno: its death by them is no news
+        self.parent = ParentWatch()
         self.interrupt_requested = False  # set by the SIGINT handler, acted on in the loop
         self.interrupt_deadline = None  # when to give up on the interrupted cell ending
         self.stream = None  # stream output being gathered: idents, header, parent, metadata, name, texts, size, since
+        self.is_complete_code = {}  # msg_id of an is_complete_request -> its code (is_complete)
 
     # -- messages -----------------------------------------------------------------------------
     def signed(self, header: bytes, parent: bytes, metadata: bytes, content: bytes, buffers: list) -> list:
@@ -259,6 +242,8 @@ class Proxy:
             self.queue.append((idents, rest))
             self.next_execute()
         else:
+            if header.get("msg_type") == "is_complete_request":
+                self.is_complete_code[header.get("msg_id")] = json.loads(rest[4]).get("code", "")
             self.k_shell.send_multipart([DELIM, *rest])
 
     def next_execute(self):
@@ -280,7 +265,9 @@ class Proxy:
             "reply": None,  # its execute_reply, held like its idle: (identities, frames)
             "marker_back": False,
         }
-        self.stdin_peer = idents
+        self.stdin_peer = (idents, header.get("session"))
+        self.input_waiting = False
+        self.clear_stop()  # a Stop pressed for an earlier cell does not stop this one
         self.k_shell.send_multipart([DELIM, *rest])
 
     def abort_queue(self):
@@ -356,10 +343,26 @@ class Proxy:
         if self.running is None or self.running["reply"] is not None:
             return  # nothing running (or it has ended and only its outputs are draining)
         self.running["interrupted"] = True
+        if self.stop_deadline is None and self.interrupt_deadline is None:
+            try:
+                open(self.stop_path, "w").close()  # the course's training loops end at their next batch
+                self.stop_deadline = time.monotonic() + STOP_FILE_WAIT_S
+                return
+            except OSError as e:
+                print(f"deno_kernel.py: cannot create the stop file {self.stop_path}: {e}", file=sys.stderr)
+        self.stop_deadline = None
         request = json.loads(self.header("interrupt_request"))
         self.k_control.send_multipart(self.signed(json.dumps(request).encode(), b"{}", b"{}", b"{}", []))
         if self.interrupt_deadline is None:
             self.interrupt_deadline = time.monotonic() + INTERRUPT_WAIT_S
+
+    def clear_stop(self):
+        """Removes the stop file (lib/stop.ts) and forgets the pending Stop."""
+        self.stop_deadline = None
+        try:
+            os.unlink(self.stop_path)
+        except OSError:
+            pass
 
     def give_up_interrupt(self):
         """The interrupted cell did not end: it is told why, and Deno is ended for Jupyter to restart."""
@@ -376,7 +379,20 @@ class Proxy:
         self.killed_for_interrupt = True
 
     def on_front_stdin(self, frames: list):
-        _, rest = split(frames)
+        """An input_reply: checked like every request, and passed to Deno only while a prompt waits for
+        it (Deno would take a stray one as the answer to the next prompt). Where it came from is where its
+        session's next input_request goes (on_kernel_stdin)."""
+        idents, rest = split(frames)
+        if not self.signer.valid(rest):
+            raise Malformed("bad signature on a stdin message")
+        session = json.loads(rest[1]).get("session")
+        self.stdin_peers.pop(session, None)
+        self.stdin_peers[session] = idents
+        while len(self.stdin_peers) > 100:
+            self.stdin_peers.popitem(last=False)
+        if not self.input_waiting:
+            raise Malformed("an input_reply while no prompt() waits for one")
+        self.input_waiting = False
         self.k_stdin.send_multipart([DELIM, *rest])
 
     # -- the kernel's replies and outputs -------------------------------------------------------
@@ -400,14 +416,25 @@ class Proxy:
                 if content.get("evalue") == EXECUTION_FAILED and not content.get("traceback"):
                     rest = self.explain_failure(rest, content, running)
             self.interrupt_deadline = None
+            self.clear_stop()
             # Held until the cell's outputs are out, as ipykernel orders them (outputs, reply, idle):
             # nbclient gives a cell's outputs only 4 s (iopub_timeout) after its reply.
             running["reply"] = (self.routes.pop(msg_id, None), rest)
             self.release_when_done()
             return
+        if msg_id in self.is_complete_code:
+            rest = self.is_complete(rest, self.is_complete_code.pop(msg_id))
         idents = self.routes.pop(msg_id, None)
         if idents is not None:
             front.send_multipart([*idents, DELIM, *rest])
+
+    def is_complete(self, rest: list, code: str) -> list:
+        """Deno answers `is_complete` "complete" for code that cannot parse (`const = ;`): such code is
+        "invalid" (a console then runs it to show the error instead of waiting for more). Deno's formatter,
+        which has the same parser, decides, as for the syntax errors of diagnose."""
+        if json.loads(rest[4]).get("status") != "complete" or not syntax_error(self.deno, code):
+            return rest
+        return self.signed(rest[1], rest[2], rest[3], json.dumps({"status": "invalid"}).encode(), rest[5:])[1:]
 
     def explain_failure(self, rest: list, content: dict, running: dict) -> list:
         """Deno answers a cell it could not parse with "Execution failed" and nothing else, and shows
@@ -424,9 +451,39 @@ class Proxy:
         return self.signed(rest[1], rest[2], rest[3], body, rest[5:])[1:]
 
     def on_kernel_stdin(self, frames: list):
+        """Deno's input_request (prompt()), to the front end whose cell asked: to the stdin identity its
+        session last spoke from, else to its shell identity (as ipykernel; jupyter_client gives the two
+        sockets one identity). If neither is connected on stdin, prompt() gets an empty answer, not a hang."""
         _, rest = split(frames)
-        if self.stdin_peer is not None:
-            self.f_stdin.send_multipart([*self.stdin_peer, DELIM, *rest])
+        if self.stdin_peer is None:
+            return
+        idents, session = self.stdin_peer
+        for peer in (self.stdin_peers.get(session), idents):
+            try:
+                if peer is not None:
+                    self.f_stdin.send_multipart([*peer, DELIM, *rest], zmq.NOBLOCK)
+                    self.input_waiting = True
+                    return
+            except zmq.ZMQError:  # EHOSTUNREACH (ROUTER_MANDATORY): not connected on stdin
+                pass
+        note = "prompt(): this front end does not listen on the kernel's stdin channel; the answer is empty"
+        warn(note)
+        self.publish("stream", {"name": "stderr", "text": note + "\n"}, rest[2])
+        answer = json.dumps({"status": "ok", "value": ""}).encode()
+        self.k_stdin.send_multipart(self.signed(self.header("input_reply"), rest[1], b"{}", answer, []))
+
+    def ping_deno(self, frames: list):
+        """A front end's heartbeat, passed to Deno's heartbeat; its echo comes back through k_hb (run).
+        Until Deno first answers (its connection file is still there), the proxy echoes it itself: a
+        client that waits for the kernel by heartbeat gives it only 1 s, and a loaded machine starts Deno
+        more slowly (if Deno fails to start, the proxy ends)."""
+        if self.kconn_path is not None:
+            self.f_hb.send_multipart(frames)
+            return
+        try:
+            self.k_hb.send_multipart(frames, zmq.NOBLOCK)
+        except zmq.Again:
+            pass  # a thousand pings unanswered: Deno is not alive, and the front end sees so
 
     def on_kernel_iopub(self, frames: list):
         self.kernel_heard_at = time.monotonic()
@@ -434,6 +491,9 @@ class Proxy:
         header = json.loads(rest[1])
         parent = json.loads(rest[2])
         msg_type = header.get("msg_type")
+        if msg_type in PLAIN_TEXT_OUTPUTS:
+            rest = self.without_colour(rest)
+            frames = [*idents, DELIM, *rest]
         parent_id = parent.get("msg_id")
         running = self.running
 
@@ -466,6 +526,18 @@ class Proxy:
             return
         self.iopub_out(frames)
 
+    def without_colour(self, rest: list) -> list:
+        """An execute_result or display_data with its text/plain's colour codes taken out (ANSI_CODE)."""
+        if b"\\u001b" not in rest[4].lower() and b"\x1b" not in rest[4]:
+            return rest  # no escape at all: a large display (5 MB of HTML) is not parsed for nothing
+        content = json.loads(rest[4])
+        data = content.get("data")
+        text = data.get("text/plain") if isinstance(data, dict) else None
+        if not isinstance(text, str) or "\x1b" not in text:
+            return rest
+        data["text/plain"] = ANSI_CODE.sub("", text)
+        return self.signed(rest[1], rest[2], rest[3], json.dumps(content).encode(), rest[5:])[1:]
+
     def release_when_done(self):
         """Releases the running cell once its marker is back and its reply has come."""
         running = self.running
@@ -492,6 +564,23 @@ class Proxy:
             self.abort_queue()
         self.next_execute()
 
+    def report_exit(self, code: int):
+        """One line on stderr when Deno ends on its own: its exit code, or the signal that killed it
+        (SIGKILL is most often the out-of-memory killer). Not for signals the proxy passed on or sent."""
+        if code > 0:
+            warn(f"Deno's kernel exited with code {code}")
+        elif code < 0 and -code not in self.signals_sent and not self.killed_for_interrupt:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            warn(f"Deno was killed by {name}" + (" (out of memory?)" if -code == signal.SIGKILL else ""))
+
+    def pass_signal(self, signum: int):
+        """A signal for the kernel (SIGTERM from Jupyter), passed on to Deno."""
+        self.signals_sent.add(signum)
+        self.child.send_signal(signum)
+
     def forget_connection_file(self):
         if self.kconn_path is not None:
             try:
@@ -507,7 +596,8 @@ class Proxy:
             self.f_shell: self.on_front_shell,
             self.f_control: self.on_front_control,
             self.f_stdin: self.on_front_stdin,
-            self.f_hb: lambda frames: self.f_hb.send_multipart(frames),
+            self.f_hb: self.ping_deno,
+            self.k_hb: lambda frames: self.f_hb.send_multipart(frames),
             self.k_shell: lambda frames: self.reply(self.f_shell, frames),
             self.k_control: lambda frames: self.reply(self.f_control, frames),
             self.k_stdin: self.on_kernel_stdin,
@@ -535,6 +625,8 @@ class Proxy:
             if self.interrupt_requested:
                 self.interrupt_requested = False
                 self.interrupt()
+            if self.stop_deadline is not None and time.monotonic() > self.stop_deadline:
+                self.interrupt()  # the stop file did not end the cell: Deno's own interrupt
             if self.interrupt_deadline is not None and time.monotonic() > self.interrupt_deadline:
                 self.give_up_interrupt()
             if self.stream is not None and time.monotonic() - self.stream["since"] > STREAM_FLUSH_S:
@@ -546,12 +638,19 @@ class Proxy:
                         print(f"deno_kernel.py: no output marker after {MARKER_SILENCE_S:.0f} s of silence; "
                               "releasing the cell", file=sys.stderr)
                     self.release()
+            if self.parent.gone():
+                warn(f"the front end that started the kernel (pid {self.parent.pid}) is gone; stopping Deno")
+                self.child.kill()
+                self.close()
+                return 1
             code = self.child.poll()
             if code is not None:
-                if exited_at is None and code > 0:  # an error, not a signal Jupyter sent on shutdown
-                    print(f"deno_kernel.py: Deno's kernel exited with code {code}", file=sys.stderr)
+                if exited_at is None:
+                    self.report_exit(code)
                 if self.killed_for_interrupt:
                     code = 1  # a failure, so that Jupyter restarts the kernel
+                elif code < 0:
+                    code = 128 - code  # killed by a signal: as a shell reports it
                 # Let the last replies (shutdown_reply) through, then go.
                 exited_at = exited_at or time.monotonic()
                 if time.monotonic() - exited_at > 0.05:
@@ -560,47 +659,8 @@ class Proxy:
 
     def close(self):
         self.forget_connection_file()
+        self.clear_stop()
         self.ctx.destroy(linger=100)
-
-
-def parse_error(deno: str, code: str, ext: str) -> list:
-    """The lines of the syntax error Deno's formatter finds in `code` parsed as `ext`; [] if none (or
-    if the formatter cannot be run)."""
-    try:
-        out = subprocess.run(
-            [deno, "fmt", "--no-config", f"--ext={ext}", "-"], input=code.encode(), capture_output=True,
-            timeout=10, env={**os.environ, "NO_COLOR": "1", "RUST_BACKTRACE": "0"},
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    lines = out.stderr.decode(errors="replace").split("Stack backtrace:")[0].rstrip().splitlines()
-    return lines if out.returncode != 0 and lines and "SyntaxError" in lines[0] else []
-
-
-def diagnose(deno: str, code: str):
-    """(ename, evalue, traceback) for a cell Deno could not run: the syntax error, with its line, as
-    Deno's formatter reports it (the same parser as Deno's REPL), or a plain sentence if it parses."""
-    lines = parse_error(deno, code, "ts")
-    if not lines or not parse_error(deno, code, "tsx"):  # Deno's REPL runs a cell that parses either way
-        return ("Error", "Deno could not run this cell and did not say why (it is not a syntax error: an "
-                "import that cannot be resolved or installed, perhaps)", [])
-    ename, _, message = lines[0].split("error: ", 1)[-1].partition(": ")
-    where, body = "", []
-    for line in lines[1:]:
-        row_col = line.strip().rsplit(":", 2)[-2:]
-        if line.strip().startswith("at ") and all(p.isdigit() for p in row_col):
-            where = f" (line {row_col[0]}, column {row_col[1]})"
-        else:
-            body.append(line)
-    return ename, message + where, [f"{ename}: {message}{where}", *body]
-
-
-def die_with_parent():
-    """Linux: the kernel gets SIGKILL if this proxy dies, so no orphan kernel is left."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def main() -> int:
@@ -608,13 +668,19 @@ def main() -> int:
     parser.add_argument("--deno", default="deno", help="the deno executable")
     parser.add_argument("connection_file")
     args = parser.parse_args()
-    with open(args.connection_file) as f:
-        conn = json.load(f)
-    proxy = Proxy(conn, args.deno, args.connection_file)
+    try:
+        with open(args.connection_file) as f:
+            conn = json.load(f)
+        proxy = Proxy(conn, args.deno, args.connection_file)
+    except (OSError, ValueError, KeyError, zmq.ZMQError) as e:  # no traceback: one line, and exit
+        what = f"{e.strerror}: {e.filename}" if getattr(e, "filename", None) else f"{type(e).__name__}: {e}"
+        warn(f"cannot start the kernel ({what}); run `deno task kernel` again if Deno has moved")
+        return 1
     # Jupyter interrupts a kernel with SIGINT (kernel.json has no interrupt_mode), which would end Deno's
     # kernel: it becomes an interrupt_request (Proxy.interrupt), sent from the loop. SIGTERM is passed on.
     signal.signal(signal.SIGINT, lambda _s, _f: setattr(proxy, "interrupt_requested", True))
-    signal.signal(signal.SIGTERM, lambda s, _f: proxy.child.send_signal(s))
+    signal.signal(signal.SIGTERM, lambda s, _f: proxy.pass_signal(s))
+    signal.signal(signal.SIGHUP, lambda s, _f: proxy.pass_signal(s))
     try:
         return proxy.run()
     finally:
