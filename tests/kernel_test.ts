@@ -45,19 +45,39 @@ Deno.test("installKernel writes kernel.json, the proxy and the logos into the da
 
 Deno.test({
   name: "the course's kernel: no output of the race fixture arrives after its cell's idle, " +
-    "20,000 lines included (3 runs)",
+    "20,000 lines and 5 MB displays included (3 runs)",
   async fn() {
     const [tally] = await measureRace(join(ROOT, "tests", "fixtures", "output_race.ipynb"), 3, {
       log: false,
       kernels: ["course"],
     });
     assert.equal(tally.runs, 3);
-    assert.equal(tally.cellsRun, 3 * 18);
+    assert.equal(tally.runsFailed, 0, JSON.stringify(tally)); // e.g. a message Deno signed wrongly (from_deno)
+    assert.equal(tally.cellsRun, 3 * 22);
     assert.equal(tally.cellsWithLoss, 0, JSON.stringify(tally));
-    assert.equal(tally.linesExpected, 3 * 20_001); // the 20,000 lines and the "next" after them
+    assert.equal(tally.linesExpected, 3 * 20_002); // the 20,000 lines and a "next" after them and after 5 MB
     assert.equal(tally.linesDelivered, tally.linesExpected, JSON.stringify(tally));
     assert.equal(tally.linesElsewhere, 0, JSON.stringify(tally));
+    assert.equal(tally.largeExpected, 3 * 2); // a 5 MB display and a 5 MB HTML value, each whole in its own cell
+    assert.equal(tally.largeDelivered, tally.largeExpected, JSON.stringify(tally));
   },
+});
+
+Deno.test("the proxy signs again a message Deno signed wrongly (Deno 2.9.6, large outputs), and drops one that does not parse", async () => {
+  const out = await new Deno.Command(await findPython(), {
+    args: [join(ROOT, "tests", "kernel", "resign.py")],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+  const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  assert.deepEqual(result, {
+    good: "unchanged",
+    bad: "signed again",
+    badValid: true,
+    broken: "ValueError",
+    resigned: 1,
+  });
 });
 
 /** Runs a script of tests/kernel/ against the course's kernel registered in a temporary data dir. */

@@ -34,6 +34,8 @@ export interface RaceTally {
   kernel: string;
   runs: number;
   runsWithLoss: number;
+  /** Runs that nbclient could not finish (e.g. "Invalid Signature" on a message): counted in runsWithLoss too. */
+  runsFailed: number;
   cellsRun: number;
   cellsWithLoss: number;
   outputsExpected: number;
@@ -144,6 +146,7 @@ export async function measureRace(
       kernel: label,
       runs: 0,
       runsWithLoss: 0,
+      runsFailed: 0,
       cellsRun: 0,
       cellsWithLoss: 0,
       outputsExpected: 0,
@@ -177,9 +180,14 @@ export async function measureRace(
           stderr: "piped",
         }).output();
         const report = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").at(-1) ?? "{}");
-        if (!report.ok) {
-          const err = new TextDecoder().decode(result.stderr).split("\n").filter((l) => !/unstable/.test(l)).slice(-8);
-          throw new Error(`${kernel} run ${run} failed: ${report.error}\n${err.join("\n")}`);
+        if (!report.ok) { // the notebook did not finish: a run that lost everything after the failure
+          const t = tallies.get(kernel)!;
+          t.runs++;
+          t.runsFailed++;
+          t.runsWithLoss++;
+          t.seconds += (performance.now() - started) / 1000;
+          if (log) console.log(`run ${run} ${kernel.padEnd(11)} FAILED: ${String(report.error).slice(0, 160)}`);
+          continue;
         }
         const executed = await readNotebook(out);
         const { differences } = compareWithRecord(executed, recordOf(expected));
@@ -248,7 +256,8 @@ if (import.meta.main) {
   else {
     for (const t of tallies) {
       console.log(
-        `${t.kernel}: ${t.runsWithLoss} of ${t.runs} runs lost output; ${t.cellsWithLoss} of ${t.cellsRun} cells, ` +
+        `${t.kernel}: ${t.runsWithLoss} of ${t.runs} runs lost output (${t.runsFailed} did not finish); ` +
+          `${t.cellsWithLoss} of ${t.cellsRun} cells, ` +
           `${t.outputsLost} of ${t.outputsExpected} outputs (${
             (100 * t.outputsLost / t.outputsExpected).toFixed(1)
           } %); ` +

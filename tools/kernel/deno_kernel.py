@@ -197,6 +197,7 @@ class Proxy:
         self.interrupt_requested = False  # set by the SIGINT handler, acted on in the loop
         self.interrupt_deadline = None  # when to give up on the interrupted cell ending
         self.stream = None  # stream output being gathered: idents, header, parent, metadata, name, texts, size, since
+        self.resigned = 0  # messages from Deno signed again (from_deno)
         self.is_complete_code = {}  # msg_id of an is_complete_request -> its code (is_complete)
 
     # -- messages -----------------------------------------------------------------------------
@@ -485,6 +486,22 @@ class Proxy:
         except zmq.Again:
             pass  # a thousand pings unanswered: Deno is not alive, and the front end sees so
 
+    def from_deno(self, frames: list) -> list:
+        """A message from Deno's kernel, with a signature the front end accepts. Deno 2.9.6 now and then
+        signs a large message wrongly (a 5 MB display_data or execute_result, in about 1 of 8 runs of
+        tests/fixtures/output_race.ipynb; its frames are whole and parse), and the front end then drops
+        it, or nbclient fails the notebook ("Invalid Signature"). Such a message is signed again: it came
+        from Deno's own socket, which only Deno publishes on. Counted in `resigned`; said once on stderr."""
+        idents, rest = split(frames)
+        if self.signer.valid(rest):
+            return frames
+        for part in (rest[1], rest[2], rest[4]):
+            json.loads(part)  # whole and readable, or Malformed (ValueError): dropped by the loop
+        self.resigned += 1
+        if self.resigned == 1:
+            warn("Deno signed a message wrongly (seen on large outputs); the proxy signed it again")
+        return [*idents, *self.signed(rest[1], rest[2], rest[3], rest[4], rest[5:])]
+
     def on_kernel_iopub(self, frames: list):
         self.kernel_heard_at = time.monotonic()
         idents, rest = split(frames)
@@ -598,10 +615,10 @@ class Proxy:
             self.f_stdin: self.on_front_stdin,
             self.f_hb: self.ping_deno,
             self.k_hb: lambda frames: self.f_hb.send_multipart(frames),
-            self.k_shell: lambda frames: self.reply(self.f_shell, frames),
-            self.k_control: lambda frames: self.reply(self.f_control, frames),
-            self.k_stdin: self.on_kernel_stdin,
-            self.k_iopub: self.on_kernel_iopub,
+            self.k_shell: lambda frames: self.reply(self.f_shell, self.from_deno(frames)),
+            self.k_control: lambda frames: self.reply(self.f_control, self.from_deno(frames)),
+            self.k_stdin: lambda frames: self.on_kernel_stdin(self.from_deno(frames)),
+            self.k_iopub: lambda frames: self.on_kernel_iopub(self.from_deno(frames)),
         }
         for sock in handlers:
             poller.register(sock, zmq.POLLIN)
