@@ -73,7 +73,7 @@ export function normalizeWord(word: string): string {
  * Cuts a text typed by a person into tokens the way the Brown corpus is cut, so that a prompt
  * meets the vocabulary as the training text did: lowercased; `,` `;` `:` `?` `!` `(` `)` and `--`
  * split off; a straight or curly double quote becomes the corpus's opening ``` `` ``` or closing
- * `''`; a single quote before or after a word splits off as the corpus's ``` ` ``` or `'` unless the
+ * `''`; a single quote before or after a word splits off as the corpus's `'` (it writes both sides so) unless the
  * word with it is a word of `vocabulary` (`'em`, `boys'`); a final `.` is split off unless the word
  * with its dot is a word of `vocabulary` (`mr.`, `u.s.`) or holds another dot; apostrophes inside
  * words stay (`don't`, `man's`), as in the corpus.
@@ -103,24 +103,29 @@ export function tokenize(text: string, vocabulary?: Pick<Vocabulary, "has">): st
     .replace(/(\.{3,})/g, " $1 ");
   const chunks = spaced.split(/\s+/).filter((c) => c !== "");
   const tokens: string[] = [];
+  let quotes = 0; // single quotes opened and not yet closed
   chunks.forEach((chunk, k) => {
     let word = normalizeWord(chunk);
-    // Single quotes around a word split off as the corpus writes them, ` opening and ' closing, unless
-    // the word with its quote is a word of the vocabulary ('em, boys'); the double quotes are done.
+    // Single quotes around a word split off as the corpus writes them, ' on both sides, unless the
+    // word with its quote is a word of the vocabulary ('em, boys'). A final ' closes a quote only
+    // if one is open: else it belongs to the word (goin', officers'). The double quotes are done.
     const before: string[] = [], after: string[] = [];
     const known = (w: string) => vocabulary?.has(w) === true || vocabulary?.has(w.replace(/\.$/, "")) === true;
     if (word !== "''" && word !== "``") {
       while (word.length > 1 && word.startsWith("'") && !known(word)) {
-        before.push("`");
+        before.push("'");
+        quotes++;
         word = word.slice(1);
       }
       // A closing quote before a sentence's dot ('no'.) closes before the dot, as in the corpus.
-      if (word.length > 2 && word.endsWith("'.") && !known(word)) {
+      if (quotes > 0 && word.length > 2 && word.endsWith("'.") && !known(word)) {
         after.push("'", ".");
+        quotes--;
         word = word.slice(0, -2);
       }
-      while (word.length > 1 && word.endsWith("'") && !known(word)) {
+      while (quotes > 0 && word.length > 1 && word.endsWith("'") && !known(word)) {
         after.unshift("'");
+        quotes--;
         word = word.slice(0, -1);
       }
     }

@@ -25,6 +25,7 @@
  * | `recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01 |
  * | `story.ts`, `story_charts.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures; their charts | 04–06 |
  * | `corpus.ts` | the Brown corpus, split and with a vocabulary | 07, 08 |
+ * | `corpus_text.ts` | written text and corpus tokens, both ways: prompts read, generated text shown | 08 |
  * | `lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs) | 09 |
  * | `ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08 |
  * | `sampling.ts` | the top k words; greedy, temperature, top-k and top-p sampling | 07, 08 |
@@ -67,6 +68,7 @@ export * from "./interop.ts";
 export * from "./story.ts";
 export * from "./story_charts.ts";
 export * from "./corpus.ts";
+export * from "./corpus_text.ts";
 export * from "./ngram.ts";
 export * from "./mixture.ts";
 export * from "./lm.ts";
