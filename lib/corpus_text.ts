@@ -17,7 +17,7 @@
  * @module
  */
 
-import { EOS, tokenize, UNK, type Vocabulary } from "./corpus.ts";
+import { EOS, tokenize, type Vocabulary } from "./corpus.ts";
 
 /** Where the corpus ends a sentence. */
 const SENTENCE_ENDS = new Set([".", "?", "!", ";"]);
