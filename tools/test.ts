@@ -11,9 +11,13 @@
  *    build/jupyter-screenshots/;
  * 5. build the course website from those executed notebooks (`tools/build_site.ts --no-execute`);
  * 6. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
- *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/.
+ *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/;
+ * 7. step 4 again in JupyterLab 4's notebook (`tools/check_jupyter.ts --ui lab`: a page built with esbuild
+ *    from JupyterLab's npm packages, `tools/jupyterlab/`), for the notebooks in `LAB_NOTEBOOKS` only, which
+ *    is what fits in the suite's 8 minutes (all eleven take as long again as step 4); screenshots
+ *    `NN-name-lab-K.png` go beside step 4's.
  *
- * The notebooks are executed once, in the real client; `deno task build` alone executes them headless.
+ * Step 4's executed notebooks make the website; `deno task build` alone executes them headless.
  *
  * Every step runs even when an earlier one fails, so one run shows every problem. Ends with a
  * table of steps and times, then `N passed, N failed` over all tests and notebooks; exits 1 on
@@ -46,6 +50,13 @@ export function countPlain(output: string): { passed: number; failed: number } |
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
+/**
+ * The notebooks that step 7 runs in JupyterLab 4: the two quickest (about 1 s each to execute; the step takes
+ * about 15 s with Jupyter's start and the page's build), which still show markdown, tables, charts, printed text
+ * and `Deno.jupyter.md` output. `deno task check:jupyter --ui lab` runs all eleven (about 5 minutes).
+ */
+export const LAB_NOTEBOOKS = ["notebooks/02-architecture.ipynb", "notebooks/03-pointwise-operations.ipynb"];
+
 const STEPS: Step[] = [
   { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
@@ -63,6 +74,11 @@ const STEPS: Step[] = [
   },
   { name: "build site from them", args: ["run", "--allow-all", "tools/build_site.ts", "--no-execute"] },
   { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/check_site.ts"], count: countPlain },
+  {
+    name: "notebooks in JupyterLab 4",
+    args: ["run", "--allow-all", "tools/check_jupyter.ts", "--ui", "lab", ...LAB_NOTEBOOKS],
+    count: countPlain,
+  },
 ];
 
 async function runStep(step: Step) {
