@@ -21,6 +21,7 @@
  * | `gradcheck.ts` | gradients against finite differences, in float64 | 09 |
  * | `dense.ts`, `loss.ts` | dense layer; softmax cross-entropy | 07 |
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
+ * | `stop.ts` | the Stop button: training loops end after the batch during which it was pressed | 08, 09 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01 |
  * | `story.ts`, `story_charts.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures; their charts | 04–06 |
