@@ -37,7 +37,9 @@
  * | `exercises.ts` | checking a notebook's exercises | all |
  * | `source.ts` | the library's own code shown in a notebook, read from its file | 02 |
  * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07–09 |
- * | `nextword.ts` | the lecture's prefix model (import `@course/lib/nextword.ts`) | 07 |
+ * | `nextword.ts` | the lecture's prefix model and masking (import `@course/lib/nextword.ts`) | 07 |
+ * | `lecture_text.ts` | the lecture's pipeline on its small text: word ids, prefixes, the best any model can do (import `@course/lib/lecture_text.ts`) | 07 |
+ * | `next_word_strategies.ts` | prefixes against a stream: cost and what each learns (import `@course/lib/next_word_strategies.ts`) | 07 |
  * | `wordlm.ts` | the course's next-word model: train, score, ask, save; tied, stacked, GRU, dropout, carried state | 08–10 |
  * | `experiments.ts` | notebook 09's experiments, the full run's configuration, result files | 09 |
  * | `inside.ts`, `inside_charts.ts` | a trained model in the library: traces, unit search, controls, saturation; their charts | 10 |

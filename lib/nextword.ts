@@ -8,9 +8,11 @@
  * ```
  *
  * A {@linkcode PrefixModel} carries what prediction must repeat exactly as training did it: the
- * vocabulary, the padding id and the padded width. The course's real next-word model, which reads
- * running text and predicts at every position (the streaming strategy), is `lib/wordlm.ts`; both pick
- * words with `lib/sampling.ts`.
+ * vocabulary, the padding id and the padded width; with `maskZero` its LSTM skips the padding
+ * ({@linkcode paddingEffect} measures what that changes). The course's real next-word model, which
+ * reads running text and predicts at every position (the streaming strategy), is `lib/wordlm.ts`;
+ * both pick words with `lib/sampling.ts`. `lib/next_word_strategies.ts` compares the two strategies,
+ * and `lib/lecture_text.ts` is the lecture's pipeline on its small text.
  *
  * Everything here needs {@linkcode initTfjs} first (the WASM backend cannot train an embedding
  * without it). Not re-exported by `mod.ts`, so that notebooks without tfjs do not load it: import
@@ -27,6 +29,21 @@ import { seededRng, shuffle } from "./random.ts";
 import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { topWords, type WordProbability } from "./sampling.ts";
 
+/**
+ * tfjs 4.22 cannot take the gradient of an LSTM over a sequence of one step: the engine hands a kernel
+ * with a single output one `dy` instead of a list, and `Unpack`'s gradient (`stack(dy)`) then throws
+ * "Argument tensors passed to stack must be a `Tensor[]`". The prefix strategy trains on prefixes of one
+ * token (a sentence's first word is predicted from the `<eos>` before it), so the gradient is
+ * registered again, taking either form.
+ */
+tf.registerGradient({
+  kernelName: tf.Unpack,
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+    const { axis } = attrs as unknown as tf.UnpackAttrs;
+    return { value: () => tf.stack(Array.isArray(dy) ? dy : [dy], axis) };
+  },
+});
+
 /** The sizes of a next-word model. */
 export interface NextWordConfig {
   /** V, the number of words. */
@@ -35,42 +52,79 @@ export interface NextWordConfig {
   embeddingSize: number;
   /** H, the LSTM's number of units. */
   hiddenSize: number;
+  /**
+   * Treat id 0 as "nothing here" (default false, as the lecture's Keras code): the embedding marks
+   * every 0 in a mask and the LSTM leaves its state unchanged at those steps, so a prefix gives the
+   * same prediction however much padding is in front of it. Needs the padding to be id 0.
+   */
+  maskZero?: boolean;
   /** Seed for the initial weights (default 0). */
   seed?: number;
+}
+
+/** The initial weights of the three layers: tfjs's own initialisers, seeded. */
+function seededInitializers(seed: number) {
+  return {
+    embedding: { embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }) },
+    lstm: {
+      unitForgetBias: true, // the forget gate's bias starts at 1
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+    },
+    dense: { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) },
+  };
 }
 
 /**
  * Embedding → LSTM → Dense, the LSTM returning only its last step. The LSTM uses the logistic σ as
  * its gate function (tfjs's default is a hard sigmoid), starts its forget-gate bias at 1
  * (`unitForgetBias`, Jozefowicz et al. 2015) and initialises its recurrent weights with Glorot
- * instead of an orthogonal matrix, which tfjs builds slowly for large H.
+ * instead of an orthogonal matrix, which tfjs builds slowly for large H. Notebook 07 shows the
+ * region below as the lecture's model.
  */
-function buildModel(config: NextWordConfig, context: string): tf.Sequential {
-  const { vocabularySize: V, embeddingSize: E, hiddenSize: H, seed = 0 } = config;
+export function buildModel(config: NextWordConfig, context: string): tf.Sequential {
+  const { vocabularySize: V, embeddingSize: E, hiddenSize: H, maskZero = false, seed = 0 } = config;
   for (const [what, n] of [["vocabularySize", V], ["embeddingSize", E], ["hiddenSize", H]] as const) {
     if (!Number.isInteger(n) || n < 1) {
       throw new RangeError(`Cannot ${context}: ${what} must be a whole number >= 1, got ${n}`);
     }
   }
-  return tf.sequential({
-    layers: [
-      tf.layers.embedding({
-        inputDim: V,
-        outputDim: E,
-        inputShape: [null] as unknown as number[], // any sequence length
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
-      }),
-      tf.layers.lstm({
-        units: H,
-        returnSequences: false,
-        recurrentActivation: "sigmoid",
-        unitForgetBias: true,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-        recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
-      }),
-      tf.layers.dense({ units: V, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) }),
-    ],
+  if (typeof maskZero !== "boolean") {
+    throw new TypeError(`Cannot ${context}: maskZero must be true or false, got ${maskZero}`);
+  }
+  // tfjs's bias initialiser for unitForgetBias leaves 4 tensors behind: build in a scope that frees them
+  // (tidy never frees variables, so the weights stay).
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = lectureLayers(V, E, H, maskZero, seededInitializers(seed));
   });
+  return model;
+}
+
+/** The layers of {@linkcode buildModel}, as notebook 07 shows them. */
+function lectureLayers(
+  V: number,
+  E: number,
+  H: number,
+  maskZero: boolean,
+  init: ReturnType<typeof seededInitializers>,
+): tf.Sequential {
+  // deno-fmt-ignore: notebook 07 shows this region, its lines kept short enough for the page by hand
+  {
+    // #region the lecture's model
+    const model = tf.sequential();
+    // ids [B, L] → word vectors [B, L, E], for any length L;
+    // with maskZero, id 0 (the padding) means "nothing here"
+    model.add(tf.layers.embedding({ inputDim: V, outputDim: E, maskZero,
+      inputShape: [null], ...init.embedding }));
+    // reads the L vectors in order (skipping masked steps) → last hidden state [B, H]
+    model.add(tf.layers.lstm({ units: H, recurrentActivation: "sigmoid",
+      ...init.lstm }));
+    // [B, H] → one score per word [B, V]; the loss applies the softmax
+    model.add(tf.layers.dense({ units: V, ...init.dense }));
+    // #endregion
+    return model;
+  }
 }
 
 /**
@@ -218,6 +272,9 @@ export function lectureModel(
   if (!Number.isInteger(layout.pad) || layout.pad < 0 || layout.pad >= vocabulary.size) {
     throw new RangeError(`Cannot ${context}: pad must be an id of the vocabulary, got ${layout.pad}`);
   }
+  if (config.maskZero && layout.pad !== 0) {
+    throw new RangeError(`Cannot ${context}: maskZero masks id 0, but the inputs are padded with ${layout.pad}`);
+  }
   return { net: buildModel(config, context), vocabulary, pad: layout.pad, width: layout.width };
 }
 
@@ -275,22 +332,12 @@ export async function trainPrefixModel(
     let loss = 0, correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
-      const [l, c] = tf.tidy(() => {
-        const xData = new Int32Array(batch.length * width);
-        batch.forEach((k, b) => xData.set(examples.inputs[k], b * width));
-        const x = tf.tensor2d(xData, [batch.length, width], "int32");
-        const y = tf.tensor1d(Int32Array.from(batch, (k) => examples.labels[k]), "int32");
-        let hits = 0;
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = model.net.apply(x, { training: true }) as tf.Tensor2D; // [B, V]
-          hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), "float32")).dataSync()[0];
-          return tf.losses.softmaxCrossEntropy(tf.oneHot(y, V), logits) as tf.Scalar;
-        }, variables);
-        applyClipped(optimizer, grads, 5);
-        return [value.dataSync()[0] * batch.length, hits];
-      });
-      loss += l;
-      correct += c;
+      const x = new Int32Array(batch.length * width);
+      batch.forEach((k, b) => x.set(examples.inputs[k], b * width));
+      const y = Int32Array.from(batch, (k) => examples.labels[k]);
+      const step = prefixStep(model.net, variables, optimizer, x, y, V);
+      loss += step.loss;
+      correct += step.hits;
       if (stopRequested()) { // the Stop button (stop.ts)
         optimizer.dispose();
         throwIfStopRequested(
@@ -304,6 +351,33 @@ export async function trainPrefixModel(
   }
   optimizer.dispose();
   return history;
+}
+
+/**
+ * One Adam step (gradients clipped at norm 5) on a batch of inputs `x` (`[b, width]`, flat) and their
+ * labels `y` (`[b]`): the batch's summed loss (nats) and how many labels were the most probable word.
+ */
+export function prefixStep(
+  net: tf.Sequential,
+  variables: tf.Variable[],
+  optimizer: tf.Optimizer,
+  x: Int32Array,
+  y: Int32Array,
+  V: number,
+): { loss: number; hits: number } {
+  return tf.tidy(() => {
+    const b = y.length;
+    const inputs = tf.tensor2d(x, [b, x.length / b], "int32");
+    const labels = tf.tensor1d(y, "int32");
+    let hits = 0;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = net.apply(inputs, { training: true }) as tf.Tensor2D; // [b, V]
+      hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32")).dataSync()[0];
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, V), logits) as tf.Scalar;
+    }, variables);
+    applyClipped(optimizer, grads, 5);
+    return { loss: value.dataSync()[0] * b, hits };
+  });
 }
 
 /** How often the model's most probable word is the label, over prefix examples. */
@@ -327,8 +401,78 @@ export function prefixAccuracy(model: PrefixModel, examples: PrefixExamples, bat
   return correct / n;
 }
 
+/** What the padding in front does to a prefix model's predictions ({@linkcode paddingEffect}). */
+export interface PaddingEffect {
+  /** Accuracy on the examples as trained: padded in front to the model's width. */
+  readonly accuracyPadded: number;
+  /** Accuracy on the same prefixes with no padding at all. */
+  readonly accuracyUnpadded: number;
+  /** Total variation between the two next-word distributions (½ Σ |p − q|), mean and largest over the examples. */
+  readonly meanTV: number;
+  readonly maxTV: number;
+  /** Examples whose most probable word changes when the padding is taken away. */
+  readonly topChanged: number;
+}
+
+/**
+ * Reads every example twice, padded to the model's width (as trained) and with its padding taken
+ * away, and compares the next-word distributions: with `maskZero` the LSTM skips the padded steps, so
+ * the two are the same; without it, the padding is read like any word and the state at the first
+ * real word depends on how much of it came first.
+ */
+export function paddingEffect(model: PrefixModel, examples: PrefixExamples): PaddingEffect {
+  checkLayout(model, examples, "measure what padding does");
+  checkExampleIds(examples, model.vocabulary.size, "measure what padding does");
+  const n = examples.inputs.length;
+  if (n === 0) throw new RangeError("Cannot measure what padding does: there are no examples");
+  const probs = (x: Int32Array, rows: number) =>
+    tf.tidy(() => {
+      const logits = model.net.apply(tf.tensor2d(x, [rows, x.length / rows], "int32")) as tf.Tensor2D;
+      return tf.softmax(logits).dataSync() as Float32Array;
+    });
+  const V = model.vocabulary.size;
+  const byLength = new Map<number, number[]>(); // unpadded length → examples
+  examples.inputs.forEach((x, k) => {
+    const length = x.length - x.findIndex((id) => id !== examples.pad);
+    if (byLength.has(length)) byLength.get(length)!.push(k);
+    else byLength.set(length, [k]);
+  });
+  let rightPadded = 0, rightUnpadded = 0, totalTV = 0, maxTV = 0, topChanged = 0;
+  const argMax = (p: Float32Array, at: number) => {
+    let best = 0;
+    for (let v = 1; v < V; v++) if (p[at + v] > p[at + best]) best = v;
+    return best;
+  };
+  for (const [length, ks] of byLength) {
+    const padded = new Int32Array(ks.length * model.width), unpadded = new Int32Array(ks.length * length);
+    ks.forEach((k, b) => {
+      padded.set(examples.inputs[k], b * model.width);
+      unpadded.set(examples.inputs[k].subarray(model.width - length), b * length);
+    });
+    const p = probs(padded, ks.length), q = probs(unpadded, ks.length);
+    ks.forEach((k, b) => {
+      let tv = 0;
+      for (let v = 0; v < V; v++) tv += Math.abs(p[b * V + v] - q[b * V + v]);
+      tv /= 2;
+      totalTV += tv;
+      maxTV = Math.max(maxTV, tv);
+      const [bestP, bestQ] = [argMax(p, b * V), argMax(q, b * V)];
+      if (bestP !== bestQ) topChanged++;
+      if (bestP === examples.labels[k]) rightPadded++;
+      if (bestQ === examples.labels[k]) rightUnpadded++;
+    });
+  }
+  return {
+    accuracyPadded: rightPadded / n,
+    accuracyUnpadded: rightUnpadded / n,
+    meanTV: totalTV / n,
+    maxTV,
+    topChanged,
+  };
+}
+
 /** A prompt as the model's tokens: a text cut by its table's rule (the corpus's `tokenize` by default), or tokens checked. */
-function promptTokens(model: PrefixModel, prompt: string | readonly string[]): string[] {
+export function promptTokens(model: PrefixModel, prompt: string | readonly string[]): string[] {
   const table = model.vocabulary;
   if (typeof prompt !== "string") return checkTokens(prompt).map(normalizeWord);
   return table.tokens ? table.tokens(prompt) : tokenize(prompt, table);
@@ -386,220 +530,5 @@ export function windows(ids: Int32Array, seqLength: number): Int32Array[] {
   return Array.from({ length: count }, (_, k) => ids.subarray(k * seqLength, k * seqLength + seqLength + 1));
 }
 
-// ---------------------------------------------------------------------------------------------
-// The lecture's pipeline on a small text (notebook 07): Keras's Tokenizer, prefixes, padding with 0.
-
 /** The name shown for id 0, which the lecture keeps for padding: never a word of the text. */
 export const PAD = "<pad>";
-
-/**
- * The characters Keras's `Tokenizer` drops by default (`filters` of `text_to_word_sequence`): all
- * punctuation but the apostrophe, and tabs and newlines.
- */
-const KERAS_FILTERS = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
-
-/**
- * A line cut into words as Keras's `Tokenizer` does by default (`lower=True`, the default filters,
- * `split=" "`): lower case, punctuation dropped, split on spaces. "Ravi's horse, fast." →
- * `["ravi's", "horse", "fast"]`.
- */
-export function lectureTokens(line: string): string[] {
-  if (typeof line !== "string") {
-    throw new TypeError(`Cannot cut a line into words: expected a string, got ${typeof line}`);
-  }
-  return line.toLowerCase().replace(KERAS_FILTERS, " ").split(" ").filter((w) => w !== "");
-}
-
-/**
- * The lecture's word → id table, Keras's `Tokenizer.word_index`: id 0 is kept for padding, and the
- * words of the text get ids 1, 2, … by how often they occur, most frequent first (ties in the order
- * they first appear, as Keras's stable sort leaves them). It knows only the text's words.
- */
-export class WordIndex implements WordTable {
-  /** `words[0]` is {@linkcode PAD}; then the text's words by id. */
-  readonly words: readonly string[];
-  /** How often each word occurs in the text, by id (0 for the padding). */
-  readonly counts: readonly number[];
-  readonly #ids: Map<string, number>;
-
-  constructor(words: readonly string[], counts: readonly number[]) {
-    if (words[0] !== PAD || counts.length !== words.length) {
-      throw new RangeError(`Cannot make a word index: words must start with ${PAD} and have one count each`);
-    }
-    this.words = words;
-    this.counts = counts;
-    this.#ids = new Map(words.map((w, id) => [w, id]));
-  }
-
-  get size(): number {
-    return this.words.length;
-  }
-
-  /** @throws {RangeError} for a word the text never used: the model cannot read it */
-  id(word: string): number {
-    const id = word === PAD ? undefined : this.#ids.get(word.toLowerCase());
-    if (id === undefined) {
-      throw new RangeError(
-        `Cannot read "${word}": the text's ${this.size - 1} words do not include it (this small model knows only them)`,
-      );
-    }
-    return id;
-  }
-
-  has(word: string): boolean {
-    return word !== PAD && this.#ids.has(word.toLowerCase());
-  }
-
-  tokens(text: string): string[] {
-    return lectureTokens(text);
-  }
-}
-
-/**
- * Fits a {@linkcode WordIndex} to lines of text, as `Tokenizer.fit_on_texts` does.
- *
- * @example
- * ```ts
- * import { fitWordIndex } from "@course/lib/nextword.ts";
- * import assert from "node:assert/strict";
- *
- * const index = fitWordIndex(["The king ruled.", "The queen ruled the land."]);
- * assert.deepEqual(index.words, ["<pad>", "the", "ruled", "king", "queen", "land"]);
- * assert.deepEqual(index.counts, [0, 3, 2, 1, 1, 1]);
- * ```
- */
-export function fitWordIndex(lines: readonly string[]): WordIndex {
-  if (!Array.isArray(lines) || lines.length === 0) {
-    throw new RangeError("Cannot fit a word index: expected a non-empty list of lines");
-  }
-  const counts = new Map<string, number>();
-  for (const line of lines) for (const w of lectureTokens(line)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  if (counts.size === 0) throw new RangeError("Cannot fit a word index: the lines hold no words");
-  const ranked = [...counts].sort((a, b) => b[1] - a[1]); // stable: ties keep their first appearance
-  return new WordIndex([PAD, ...ranked.map(([w]) => w)], [0, ...ranked.map(([, n]) => n)]);
-}
-
-/**
- * The lecture's training examples from lines of text: every prefix of every line with the word after
- * it, the inputs padded in front with id 0 to the longest ({@linkcode prefixExamples}), and, for
- * display, which line each came from and its words.
- */
-export function lectureExamples(index: WordIndex, lines: readonly string[], width?: number): PrefixExamples & {
-  readonly rows: readonly { readonly line: number; readonly prefix: readonly string[]; readonly next: string }[];
-} {
-  const sentences = lines.map((line) => lectureTokens(line).map((w) => index.id(w)));
-  const rows = sentences.flatMap((ids, line) =>
-    ids.slice(1).map((id, k) => ({
-      line,
-      prefix: ids.slice(0, k + 1).map((i) => index.words[i]),
-      next: index.words[id],
-    }))
-  );
-  return { ...prefixExamples(sentences, 0, width), rows };
-}
-
-/**
- * The best training accuracy any model can reach on prefix examples: where the same input is followed
- * by different words (every line that starts with "the" gives the input "the"), at most the most
- * frequent of them can be right.
- *
- * @example
- * ```ts
- * import { bestPossibleAccuracy, prefixExamples } from "@course/lib/nextword.ts";
- * import assert from "node:assert/strict";
- *
- * // "a b", "a c", "a b": the input [a] is followed by b twice and c once.
- * assert.equal(bestPossibleAccuracy(prefixExamples([[1, 2], [1, 3], [1, 2]], 0)), 2 / 3);
- * ```
- */
-export function bestPossibleAccuracy(examples: PrefixExamples): number {
-  return nextWordsByInput(examples).reduce((n, { next }) => n + Math.max(...next.values()), 0) /
-    examples.inputs.length;
-}
-
-/** For each distinct input of the examples, how often each word follows it. */
-function nextWordsByInput(examples: PrefixExamples): { input: Int32Array; next: Map<number, number> }[] {
-  const byInput = new Map<string, { input: Int32Array; next: Map<number, number> }>();
-  examples.inputs.forEach((x, k) => {
-    const key = x.join(",");
-    const entry = byInput.get(key) ?? { input: x, next: new Map<number, number>() };
-    entry.next.set(examples.labels[k], (entry.next.get(examples.labels[k]) ?? 0) + 1);
-    byInput.set(key, entry);
-  });
-  return [...byInput.values()];
-}
-
-/**
- * The lowest mean cross-entropy (nats) any model can reach on the examples: where an input is
- * followed by different words, the best a model can do is give each its share, and the loss of
- * those examples is the entropy of the shares.
- *
- * @example
- * ```ts
- * import { bestPossibleLoss, prefixExamples } from "@course/lib/nextword.ts";
- * import assert from "node:assert/strict";
- *
- * // [a] → b twice, c once: −(2 ln(2/3) + ln(1/3)) / 3.
- * const loss = bestPossibleLoss(prefixExamples([[1, 2], [1, 3], [1, 2]], 0));
- * assert.ok(Math.abs(loss - -(2 * Math.log(2 / 3) + Math.log(1 / 3)) / 3) < 1e-12);
- * ```
- */
-export function bestPossibleLoss(examples: PrefixExamples): number {
-  let total = 0;
-  for (const { next } of nextWordsByInput(examples)) {
-    const n = [...next.values()].reduce((a, b) => a + b, 0);
-    for (const c of next.values()) total -= c * Math.log(c / n);
-  }
-  return total / examples.inputs.length;
-}
-
-/**
- * The inputs of the examples that are followed by more than one word, with the words and their
- * counts: why {@linkcode bestPossibleAccuracy} is below 1.
- */
-export function repeatedInputs(
-  examples: PrefixExamples,
-  table: Pick<WordTable, "words">,
-): { input: string; next: string; examples: number; bestRight: number }[] {
-  return nextWordsByInput(examples).filter(({ next }) => next.size > 1).map(({ input, next }) => ({
-    input: [...input].filter((id) => id !== examples.pad).map((id) => table.words[id]).join(" "),
-    next: [...next].map(([id, n]) => `${table.words[id]} ×${n}`).join(", "),
-    examples: [...next.values()].reduce((a, b) => a + b, 0),
-    bestRight: Math.max(...next.values()),
-  }));
-}
-
-/**
- * Continues a prompt word by word, always taking the most probable word (greedy): each step pads the
- * words so far in front, exactly as training padded ({@linkcode prefixInput}), and appends the guess.
- *
- * @returns every step: the padded input the model read, the word it chose and its probability
- */
-export function continuePrompt(
-  model: PrefixModel,
-  prompt: string,
-  words: number,
-): { input: Int32Array; word: string; p: number }[] {
-  if (!Number.isInteger(words) || words < 1) {
-    throw new RangeError(`Cannot continue the prompt: words must be a whole number >= 1, got ${words}`);
-  }
-  const text = promptTokens(model, prompt);
-  const steps: { input: Int32Array; word: string; p: number }[] = [];
-  for (let k = 0; k < words; k++) {
-    const input = prefixInput(model, text);
-    const [best] = predictNext(model, text, { k: 1 });
-    steps.push({ input, word: best.word, p: best.p });
-    text.push(best.word);
-  }
-  return steps;
-}
-
-/**
- * The lines of the lecture's small text, `data/lecture/vikram.txt` (written for the course; see
- * `data/lecture/README.md`): 15 lines of one story, read from the repository whatever the working
- * directory.
- */
-export async function lectureText(): Promise<string[]> {
-  const text = await Deno.readTextFile(new URL("../data/lecture/vikram.txt", import.meta.url));
-  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-}
