@@ -4,7 +4,13 @@
 // single-threaded products on the large products of a language model. Used by tfjs.ts; when no
 // library is found (or FFI is not permitted) the course runs on WASM alone.
 
-/** cblas_sgemm, row-major: C = op(A)·op(B) + beta·C (beta 0 unless given), with op(X) = X or Xᵀ. */
+/**
+ * cblas_sgemm, row-major: C = op(A)·op(B) + beta·C (beta 0 unless given), with op(X) = X or Xᵀ;
+ * op(A) is `[M, K]`, op(B) `[K, N]`, C `[M, N]`.
+ *
+ * @throws {RangeError} before the native call if M, N or K is not a whole number >= 0 or an operand
+ *   holds fewer floats than its shape (the library would read or write past the buffer)
+ */
 export type Sgemm = (
   transA: boolean,
   transB: boolean,
@@ -72,6 +78,7 @@ export function loadBlas(): Blas | null {
       });
       const call = lib.symbols.cblas_sgemm;
       const sgemm: Sgemm = (transA, transB, M, N, K, a, b, c, beta = 0) => {
+        checkOperands(M, N, K, a, b, c);
         const lda = transA ? M : K, ldb = transB ? K : N;
         call(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, a, lda, b, ldb, beta, c, N);
       };
@@ -82,4 +89,20 @@ export function loadBlas(): Blas | null {
     }
   }
   return null;
+}
+
+/** Refuses sizes that would make cblas_sgemm read or write past one of its buffers. */
+function checkOperands(M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void {
+  for (const [name, n] of [["M", M], ["N", N], ["K", K]] as const) {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`Cannot multiply: ${name} must be a whole number >= 0, got ${n}`);
+    }
+  }
+  for (const [name, x, need] of [["A", a, M * K], ["B", b, K * N], ["C", c, M * N]] as const) {
+    if (x.length < need) {
+      throw new RangeError(
+        `Cannot multiply [${M}, ${K}]·[${K}, ${N}]: ${name} holds ${x.length} floats, expected ${need}`,
+      );
+    }
+  }
 }

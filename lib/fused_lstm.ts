@@ -50,13 +50,14 @@ const tanh = (z: number) => 2 / (1 + Math.exp(-2 * z)) - 1;
  * carries no gradient back). Differentiable in all four inputs.
  *
  * @throws {Error} if no BLAS library is loaded (check {@linkcode fusedLSTMAvailable} first)
+ * @throws {RangeError} if the shapes do not fit together (naming both), before anything is read
  */
 export const lstmWindow = tf.customGrad(
   ((xw: tf.Tensor, R: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, save: tf.GradSaveFunc) => {
     const blas = loadBlas();
     if (blas === null) throw new Error("Cannot run the fused LSTM layer: no BLAS library is loaded");
-    const [B, T, G] = xw.shape as [number, number, number];
-    const H = G / 4;
+    const { B, T, H } = windowShape(xw, R, h0, c0);
+    const G = 4 * H;
     const run = forward(
       blas.sgemm,
       B,
@@ -92,10 +93,54 @@ export const lstmWindow = tf.customGrad(
   }) as unknown as Parameters<typeof tf.customGrad>[0],
 ) as unknown as (xw: tf.Tensor3D, R: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D) => tf.Tensor3D;
 
+/** B, T and H of a window, once `xw` `[B, T, 4H]`, `R` `[H, 4H]`, `h0` and `c0` `[B, H]` are checked to fit. */
+function windowShape(xw: tf.Tensor, R: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor): { B: number; T: number; H: number } {
+  const context = "Cannot run the fused LSTM layer";
+  if (xw.rank !== 3 || (xw.shape[2] as number) % 4 !== 0) {
+    throw new RangeError(`${context}: xw must be [B, T, 4H], got [${xw.shape.join(", ")}]`);
+  }
+  const [B, T, G] = xw.shape as [number, number, number];
+  const H = G / 4;
+  if (R.rank !== 2 || R.shape[0] !== H || R.shape[1] !== G) {
+    throw new RangeError(
+      `${context}: R is [${R.shape.join(", ")}], expected [${H}, ${G}] for xw [${xw.shape.join(", ")}]`,
+    );
+  }
+  for (const [name, t] of [["h0", h0], ["c0", c0]] as const) {
+    if (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== H) {
+      throw new RangeError(
+        `${context}: ${name} is [${t.shape.join(", ")}], expected [${B}, ${H}] for xw [${xw.shape.join(", ")}]`,
+      );
+    }
+  }
+  for (const [name, t] of [["xw", xw], ["R", R], ["h0", h0], ["c0", c0]] as const) {
+    if (t.dtype !== "float32") throw new TypeError(`${context}: ${name} must be float32, got ${t.dtype}`);
+  }
+  return { B, T, H };
+}
+
+/** Refuses typed arrays shorter or longer than the sizes say, so that no loop reads past one. */
+function checkLengths(what: string, B: number, T: number, H: number, arrays: [string, Float32Array, number][]): void {
+  for (const [name, n] of [["B", B], ["T", T], ["H", H]] as const) {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`Cannot run the fused LSTM ${what}: ${name} must be a whole number >= 1, got ${n}`);
+    }
+  }
+  for (const [name, array, length] of arrays) {
+    if (array.length !== length) {
+      throw new RangeError(
+        `Cannot run the fused LSTM ${what}: ${name} holds ${array.length} floats, expected ${length} for B = ${B}, T = ${T}, H = ${H}`,
+      );
+    }
+  }
+}
+
 /**
  * The forward pass on typed arrays. Layouts: `xw` and `gates` `[B, T, 4H]` (gates hold i, f, c̃, o
  * after their squashing), `cs` and `hPrevs` `[B, T, H]` (c_t, and the h_{t−1} step t read), `out`
  * `[B, T + 1, H]`.
+ *
+ * @throws {RangeError} if an array's length does not fit B, T and H
  */
 export function forward(
   sgemm: Sgemm,
@@ -108,6 +153,7 @@ export function forward(
   c0: Float32Array,
 ): { out: Float32Array; gates: Float32Array; cs: Float32Array; tanhCs: Float32Array; hPrevs: Float32Array } {
   const G = 4 * H;
+  checkLengths("forward pass", B, T, H, [["xw", xw, B * T * G], ["R", R, H * G], ["h0", h0, B * H], ["c0", c0, B * H]]);
   const out = new Float32Array(B * (T + 1) * H);
   const gates = new Float32Array(B * T * G), cs = new Float32Array(B * T * H), hPrevs = new Float32Array(B * T * H);
   const tanhCs = new Float32Array(B * T * H);
@@ -142,7 +188,12 @@ export function forward(
   return { out, gates, cs, tanhCs, hPrevs };
 }
 
-/** The backward pass on typed arrays: `dy` `[B, T + 1, H]` (the last row, for c_T, is ignored). */
+/**
+ * The backward pass on typed arrays: `dy` `[B, T + 1, H]` (the last row, for c_T, is ignored), `saved`
+ * as {@linkcode forward} returned it, with `c0` `[B, H]`.
+ *
+ * @throws {RangeError} if an array's length does not fit B, T and H
+ */
 export function backward(
   sgemm: Sgemm,
   B: number,
@@ -154,6 +205,15 @@ export function backward(
 ): { dz: Float32Array; dR: Float32Array; dh0: Float32Array; dc0: Float32Array } {
   const G = 4 * H;
   const { gates, cs, tanhCs, hPrevs, c0 } = saved;
+  checkLengths("backward pass", B, T, H, [
+    ["dy", dy, B * (T + 1) * H],
+    ["R", R, H * G],
+    ["gates", gates, B * T * G],
+    ["cs", cs, B * T * H],
+    ["tanhCs", tanhCs, B * T * H],
+    ["hPrevs", hPrevs, B * T * H],
+    ["c0", c0, B * H],
+  ]);
   const dz = new Float32Array(B * T * G);
   const dh = new Float32Array(B * H), dc = new Float32Array(B * H);
   const dzStep = new Float32Array(B * G);

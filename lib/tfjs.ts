@@ -247,12 +247,25 @@ export const SOFTMAX_CROSS_ENTROPY_GRAD = "CourseSoftmaxCrossEntropyGrad";
  * memory: tfjs's ops need oneHot, cast, sub, mul and a column sum, five passes over N·V values
  * (about 20 ms of kernels against 12 to 17 ms for this one on a brown-base step, profiled 2026-12-02).
  * Elsewhere, those ops.
+ *
+ * @throws {RangeError} if there is not one target per row, or a target is outside [0, V)
+ * @throws {TypeError} if the targets are not int32
  */
 export function softmaxCrossEntropyGrad(
   probs: tf.Tensor2D,
   targets: tf.Tensor1D,
   scale: number,
 ): { dLogits: tf.Tensor2D; dBias: tf.Tensor1D } {
+  if (probs.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== probs.shape[0]) {
+    throw new RangeError(
+      `Cannot take the cross-entropy's gradient: expected probabilities [N, V] and N targets, got [${
+        probs.shape.join(", ")
+      }] and [${targets.shape.join(", ")}]`,
+    );
+  }
+  if (targets.dtype !== "int32") {
+    throw new TypeError(`Cannot take the cross-entropy's gradient: targets must be int32, got ${targets.dtype}`);
+  }
   if (tf.getBackend() === "wasm" && tf.getKernel(SOFTMAX_CROSS_ENTROPY_GRAD, "wasm") !== undefined) {
     const [dLogits, dBias] = tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_GRAD, { probs, targets }, { scale }) as [
       tf.Tensor2D,
@@ -330,16 +343,48 @@ function wrapTransposedMatMul(kernelName: "BatchMatMul" | "_FusedMatMul"): void 
 }
 
 /**
- * One optimizer step with the gradients scaled down to a global norm of at most `clipNorm`
- * (Pascanu et al. 2013); `Infinity` applies them as they are. Used by every tfjs training loop.
+ * The gradients' global norm, √(Σ g²) over every entry of every tensor, summed in float32 and read
+ * back as a number: what {@linkcode applyClipped} clips, and what a training loop checks is finite
+ * before it applies anything. A norm above float32's largest, about 1.8e19, reads as Infinity.
+ *
+ * @example
+ * ```ts
+ * import { globalNorm, initTfjs } from "@course/lib/tfjs.ts";
+ * import * as tf from "@tensorflow/tfjs";
+ * import assert from "node:assert/strict";
+ *
+ * await initTfjs();
+ * assert.equal(globalNorm({ a: tf.tensor1d([3]), b: tf.tensor1d([0, 4]) }), 5);
+ * assert.ok(Number.isNaN(globalNorm({ a: tf.tensor1d([1, NaN]) })));
+ * ```
  */
-export function applyClipped(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm: number): void {
-  if (!Number.isFinite(clipNorm)) {
-    optimizer.applyGradients(grads);
-    return;
-  }
+export function globalNorm(grads: tf.NamedTensorMap): number {
   const names = Object.keys(grads);
-  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-  const scale = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
-  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)])));
+  if (names.length === 0) return 0;
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))));
+  const value = norm.dataSync()[0];
+  norm.dispose();
+  return value;
+}
+
+/**
+ * One optimizer step with the gradients scaled down to a global norm of at most `clipNorm`
+ * (Pascanu et al. 2013), by clipNorm / (norm + 1e-6) in float32; `Infinity` applies them as they
+ * are. Used by every tfjs training loop. `norm` is {@linkcode globalNorm}`(grads)` when the caller
+ * has measured it already (to check it is finite first); it is measured here otherwise.
+ *
+ * @returns the gradients' global norm before clipping
+ */
+export function applyClipped(
+  optimizer: tf.Optimizer,
+  grads: tf.NamedTensorMap,
+  clipNorm: number,
+  norm: number = globalNorm(grads),
+): number {
+  // The scale as tfjs's float32 ops computed it (each step rounded to float32), so that results do not move.
+  const f = Math.fround;
+  const scale = Number.isFinite(clipNorm) ? Math.min(1, f(f(clipNorm) / f(norm + f(1e-6)))) : 1;
+  if (scale === 1) optimizer.applyGradients(grads); // within the norm: multiplying by 1 would change nothing
+  else optimizer.applyGradients(Object.fromEntries(Object.keys(grads).map((n) => [n, tf.mul(grads[n], scale)])));
+  return norm;
 }

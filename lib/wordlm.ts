@@ -30,12 +30,28 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { fusedLSTMAvailable, lstmWindow } from "./fused_lstm.ts";
-import { modelFolder } from "./_modelfiles.ts";
-import { applyClipped, softmaxCrossEntropyGrad } from "./tfjs.ts";
+import { checkModelChecksums, modelChecksums, modelFolder, writeModelFiles } from "./_modelfiles.ts";
+import { targetLosses } from "./_wordlm_loss.ts";
+import { firstNonFinite, type Float16Report, toFloat16 } from "./_float16.ts";
+import {
+  checkConfig,
+  checkInputs,
+  checkModel,
+  checkState,
+  checkTargets,
+  checkWhole,
+  DivergenceError,
+  evaluateOptions,
+  trainOptions,
+} from "./_wordlm_checks.ts";
+import { applyClipped, globalNorm, softmaxCrossEntropyGrad } from "./tfjs.ts";
 import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
-import { seededRng, shuffle } from "./random.ts";
+import { type Rng, seededRng, shuffle } from "./random.ts";
 import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "./sampling.ts";
+
+export { DivergenceError } from "./_wordlm_checks.ts";
+export type { Float16Report } from "./_float16.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
 export interface WordLMConfig {
@@ -74,7 +90,17 @@ export interface WordLMState {
   readonly c: tf.Tensor2D[];
 }
 
+/**
+ * The config with its defaults, every field checked.
+ *
+ * @throws {RangeError} naming the field, if a size is not a whole number >= 1, a rate not in [0, 1),
+ *   forgetBias not finite, the seed not a whole number >= 0, or a tied model's E differs from its H
+ */
 function fill(config: WordLMConfig): Required<WordLMConfig> {
+  if (typeof config !== "object" || config === null) {
+    throw new TypeError(`Cannot make word language model: expected a config object, got ${config}`);
+  }
+  const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)); // undefined: the default
   const full = {
     layers: 1,
     cell: "lstm" as const,
@@ -83,27 +109,9 @@ function fill(config: WordLMConfig): Required<WordLMConfig> {
     recurrentDropout: 0,
     forgetBias: 1,
     seed: 0,
-    ...config,
-  };
-  const context = "make word language model";
-  for (const key of ["vocabularySize", "embeddingSize", "hiddenSize", "layers"] as const) {
-    const n = full[key];
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot ${context}: ${key} must be a whole number >= 1, got ${n}`);
-    }
-  }
-  for (const key of ["dropout", "recurrentDropout"] as const) {
-    const r = full[key];
-    if (!(r >= 0 && r < 1)) throw new RangeError(`Cannot ${context}: ${key} must be in [0, 1), got ${r}`);
-  }
-  if (full.cell !== "lstm" && full.cell !== "gru") {
-    throw new RangeError(`Cannot ${context}: cell must be "lstm" or "gru", got ${JSON.stringify(full.cell)}`);
-  }
-  if (full.tied && full.embeddingSize !== full.hiddenSize) {
-    throw new RangeError(
-      `Cannot ${context}: tied embeddings need embeddingSize = hiddenSize, got E = ${full.embeddingSize}, H = ${full.hiddenSize}`,
-    );
-  }
+    ...given,
+  } as Required<WordLMConfig>;
+  checkConfig(full);
   return full;
 }
 
@@ -161,8 +169,14 @@ export function initWordLM(config: WordLMConfig): WordLM {
 
 let nextModelId = 0;
 
-/** A zero state for a batch of B. */
+/**
+ * A zero state for a batch of B: `h[l]`, `c[l]` `[B, H]`.
+ *
+ * @throws {RangeError} if `batchSize` is not a whole number >= 1
+ */
 export function zeroState(model: WordLM, batchSize: number): WordLMState {
+  checkModel(model, "make a zero state");
+  checkWhole(batchSize, "batchSize", 1, "make a zero state");
   const { layers, hiddenSize: H, cell } = model.config;
   return {
     h: Array.from({ length: layers }, () => tf.zeros([batchSize, H]) as tf.Tensor2D),
@@ -255,8 +269,11 @@ function hiddenStates(
  * step. With `seeds` (training) dropout is on; without, off. Training reads the loss from
  * {@linkcode wordLMLoss} instead, which never keeps the scores.
  *
- * @param x ids, `[B, T]` int32
+ * @param x ids, `[B, T]` int32, each in [0, V)
+ * @param state `h[l]`, `c[l]` `[B, H]` for each of the L layers (no `c` for a GRU), as {@linkcode zeroState}
  * @returns `logits` `[B·T, V]` (row b·T + t scores the word after x[b, t]) and the final state
+ * @throws {RangeError} naming both sizes if x, the state and the model do not fit together (checked
+ *   before any kernel runs); {TypeError} if x is not int32 or a tensor was disposed
  */
 export function wordLMForward(
   model: WordLM,
@@ -264,6 +281,7 @@ export function wordLMForward(
   state: WordLMState,
   seeds?: DropoutSeeds,
 ): { logits: tf.Tensor2D; state: WordLMState } {
+  checkBatch(model, x, state, "run the word model");
   const { out, state: after } = hiddenStates(model, x, state, seeds);
   return { logits: outputLogits(model, out), state: after };
 }
@@ -292,7 +310,9 @@ function outputLogits(model: WordLM, h: tf.Tensor2D): tf.Tensor2D {
 /**
  * The mean cross-entropy of the next words `y` `[B·T]` after the windows `x` `[B, T]` (row order as
  * {@linkcode wordLMForward}'s), and the state after them: the training loss, its output layer and
- * softmax fused with their gradient ({@linkcode outputCrossEntropy}).
+ * softmax fused with their gradient ({@linkcode outputCrossEntropy}), in nats per token.
+ *
+ * @throws {RangeError} or {TypeError} as {@linkcode wordLMForward}, and if y is not `[B·T]` int32 ids in [0, V)
  */
 export function wordLMLoss(
   model: WordLM,
@@ -301,10 +321,20 @@ export function wordLMLoss(
   state: WordLMState,
   seeds?: DropoutSeeds,
 ): { loss: tf.Scalar; state: WordLMState } {
+  const { B, T } = checkBatch(model, x, state, "compute the word model's loss");
+  checkTargets(y, B * T, model.config.vocabularySize, "compute the word model's loss");
   const { out, state: after } = hiddenStates(model, x, state, seeds);
   const v = model.variables, tied = model.config.tied;
   const loss = outputCrossEntropy(out, tied ? v.embedding : v.outputKernel, v.outputBias as tf.Tensor1D, y, tied);
   return { loss, state: after };
+}
+
+/** The checks every public entry to the model makes first: the model, x `[B, T]` and the state `[B, H]` fit. */
+function checkBatch(model: WordLM, x: tf.Tensor, state: WordLMState, context: string): { B: number; T: number } {
+  checkModel(model, context);
+  const { B, T } = checkInputs(x, model.config.vocabularySize, context);
+  checkState(model, state, B, context);
+  return { B, T };
 }
 
 /**
@@ -346,7 +376,7 @@ let fusedSetting: boolean | undefined;
  * ```text
  * logits = h·W + b          [N, V]   (h [N, H]; W [H, V], or the embedding [V, H] read as Wᵀ when tied)
  * p = softmax(logits)       [N, V]
- * loss = −mean_n log p[n, targets[n]]
+ * loss = mean_n (LSE(logits[n]) − logits[n, targets[n]])     LSE(z) = log Σ_k exp(z_k), = −mean_n log p[n, targets[n]]
  * ```
  *
  * with the gradient written out: dLogits = (p − onehot)/N, then ∂/∂h = dLogits·Wᵀ, ∂/∂W = hᵀ·dLogits
@@ -357,10 +387,13 @@ let fusedSetting: boolean | undefined;
  * more; this took a brown-base step from 745 to about 500 ms before the fused LSTM layer (profiled
  * 2026-12-01); after it, the kernels it replaces took about 28 ms of a 260 ms step and its own take 12 to
  * 17, a gain inside the machine's step-to-step noise (2026-12-02; `deno task bench` for today's figures).
- * A target probability that underflows to 0 in float32 (a score some 87 nats below the row's best)
- * costs the smallest normal float32, 87.3 nats, instead of ∞; the gradient is exact either way.
+ * The loss is {@linkcode targetLosses}', the same on every path of the engine (evaluation too), exact
+ * to float32 rounding however far below the row's best the target's score lies.
  *
- * @throws {RangeError} if a target is outside [0, V) (on the WASM backend, when the gradient is taken)
+ * @param h `[N, H]`; `W` `[H, V]` (`[V, H]` when `tied`); `b` `[V]`; `targets` `[N]` int32 ids in [0, V)
+ * @returns the mean loss, nats per row
+ * @throws {RangeError} naming both sizes if the shapes do not fit or a target is outside [0, V), before any
+ *   kernel runs; {TypeError} if the targets are not int32
  */
 export function outputCrossEntropy(
   h: tf.Tensor2D,
@@ -369,26 +402,32 @@ export function outputCrossEntropy(
   targets: tf.Tensor1D,
   tied = false,
 ): tf.Scalar {
+  const context = "compute the output layer's loss";
+  if (h?.rank !== 2 || b?.rank !== 1) {
+    throw new RangeError(
+      `Cannot ${context}: expected h [N, H] and b [V], got [${h?.shape.join(", ")}] and [${b?.shape.join(", ")}]`,
+    );
+  }
   const V = b.shape[0], expected = tied ? [V, h.shape[1]] : [h.shape[1], V];
-  if (W.shape.length !== 2 || W.shape[0] !== expected[0] || W.shape[1] !== expected[1]) {
-    throw new RangeError(`Expected output weights of shape [${expected}] for h [${h.shape}], got [${W.shape}]`);
+  if (W?.rank !== 2 || W.shape[0] !== expected[0] || W.shape[1] !== expected[1]) {
+    throw new RangeError(
+      `Cannot ${context}: expected output weights of shape [${expected.join(", ")}] for h [${h.shape.join(", ")}]${
+        tied ? " (tied: the embedding [V, H])" : ""
+      }, got [${W?.shape.join(", ")}]`,
+    );
   }
-  if (targets.shape[0] !== h.shape[0]) {
-    throw new RangeError(`Expected ${h.shape[0]} targets, one per row of h, got ${targets.shape[0]}`);
-  }
+  checkTargets(targets, h.shape[0], V, context, "targets");
   return (tied ? tiedOutputCrossEntropy : untiedOutputCrossEntropy)(h, W as tf.Tensor2D, b, targets);
 }
 
 function outputCrossEntropyOp(tied: boolean) {
   return tf.customGrad(
     ((h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
-      const N = h.shape[0] as number, V = b.shape[0] as number;
+      const N = h.shape[0] as number;
       const logits = tf.fused.matMul({ a: h as tf.Tensor2D, b: W as tf.Tensor2D, transposeB: tied, bias: b });
       const p = tf.softmax(logits); // [N, V]: the WASM backend's own one-pass softmax kernel
-      // The probability of each row's target: one gather over the flattened softmax.
-      const flat = tf.add(tf.mul(tf.range(0, N, 1, "int32"), tf.scalar(V, "int32")), targets as tf.Tensor1D);
-      // At least the smallest normal float32, so that a target the softmax underflowed for costs 87.3 nats, not ∞.
-      const value = tf.neg(tf.mean(tf.log(tf.maximum(tf.gather(p.reshape([N * V]), flat), 1.1754944e-38))));
+      const losses = targetLosses(logits as tf.Tensor2D, p as tf.Tensor2D, targets.dataSync() as Int32Array);
+      const value = tf.scalar(losses.reduce((sum, l) => sum + l, 0) / N);
       save([h, W, p, targets]);
       return {
         value,
@@ -416,8 +455,12 @@ function tidy<T>(f: () => T): T {
  * The stream cut into B rows read side by side (Zaremba et al. 2014's batching): row b holds tokens
  * [b·L, (b + 1)·L] of the stream, L = ⌊(n − 1)/B⌋, so that window k of every row continues window
  * k − 1 and a carried state makes sense.
+ *
+ * @throws {RangeError} if `batchSize` is not a whole number >= 1 or the stream has fewer than B + 1 tokens
  */
 export function streamRows(ids: Int32Array, batchSize: number): { rows: Int32Array[]; length: number } {
+  if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot cut a stream into rows: ids must be an Int32Array`);
+  checkWhole(batchSize, "batchSize", 1, "cut a stream into rows");
   const L = Math.floor((ids.length - 1) / batchSize);
   if (L < 1) {
     throw new RangeError(`Cannot cut ${ids.length} tokens into ${batchSize} rows: need at least ${batchSize + 1}`);
@@ -511,172 +554,173 @@ export interface WordLMHistory {
   readonly best?: WordLMValidation;
 }
 
-/** Trains the model in place on a stream of ids. */
+/**
+ * Trains the model in place on a stream of ids (each in [0, V)), B rows side by side in windows of T
+ * (see {@linkcode TrainWordLMOptions} for every option and its default).
+ *
+ * Training stops at the first batch whose loss or gradient is NaN or ±Infinity, before applying it
+ * (as Keras's `TerminateOnNaN`): on every engine, fused or step by step, it throws a
+ * {@linkcode DivergenceError} naming the batch and what to try.
+ *
+ * @throws {RangeError} or {TypeError} naming the option, before training, if an option is not valid or
+ *   the stream (or validation's) has an id outside [0, V) or fewer than B + 1 tokens
+ * @throws {DivergenceError} (a RangeError) at the first non-finite loss or gradient
+ */
 export async function trainWordLM(
   model: WordLM,
   ids: Int32Array,
   options: TrainWordLMOptions = {},
 ): Promise<WordLMHistory> {
-  const {
-    batchSize: B = 32,
-    seqLength: T = 35,
-    carryState = true,
-    optimizer: kind = "adam",
-    schedule = "constant",
-    clipNorm = 5,
-    epochs = 1,
-    seed = 0,
-  } = options;
-  const lr0 = options.learningRate ?? (kind === "adam" ? 0.002 : 1);
-  const maxTokens = options.maxTokens ?? Infinity, maxSeconds = options.maxSeconds ?? Infinity;
-  checkIds(ids, model.config.vocabularySize, "train word language model");
-  const resetEvery = options.resetEvery ?? Infinity;
-  if (!(resetEvery === Infinity || (Number.isInteger(resetEvery) && resetEvery >= 1))) {
-    throw new RangeError(`Cannot train: resetEvery must be a whole number >= 1, got ${resetEvery}`);
-  }
-  const whole = { batchSize: B, seqLength: T, epochs, seed };
-  for (const [name, v] of Object.entries(whole)) {
-    if (!Number.isInteger(v) || v < (name === "seed" ? 0 : 1)) {
-      throw new RangeError(`Cannot train: ${name} must be a whole number >= ${name === "seed" ? 0 : 1}, got ${v}`);
-    }
-  }
-  const positive = { learningRate: lr0, clipNorm, maxTokens, maxSeconds };
-  for (const [name, v] of Object.entries(positive)) {
-    if (!(v > 0)) throw new RangeError(`Cannot train: ${name} must be a number > 0, got ${v}`);
-  }
-  if (kind !== "adam" && kind !== "sgd") {
-    throw new RangeError(`Cannot train: optimizer must be "adam" or "sgd", got ${JSON.stringify(kind)}`);
-  }
-  if (schedule !== "constant" && schedule !== "linear") {
-    throw new RangeError(`Cannot train: schedule must be "constant" or "linear", got ${JSON.stringify(schedule)}`);
-  }
-  if (options.validation && !(options.validation.every > 0)) {
-    throw new RangeError(
-      `Cannot train: validation.every must be a number of tokens > 0, got ${options.validation.every}`,
-    );
-  }
-  if (options.earlyStopping) {
-    if (!options.validation) throw new RangeError("Cannot train: earlyStopping needs validation");
-    const patience = options.earlyStopping.patience;
-    if (!Number.isInteger(patience) || patience < 1) {
-      throw new RangeError(`Cannot train: earlyStopping.patience must be a whole number >= 1, got ${patience}`);
-    }
-  }
-  const optimizer = kind === "adam" ? tf.train.adam(lr0) : tf.train.sgd(lr0);
-  const setRate = (lr: number) => {
-    if (kind === "sgd") (optimizer as tf.SGDOptimizer).setLearningRate(lr);
-    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  };
-  const names = Object.keys(model.variables), vars = names.map((n) => model.variables[n]);
-  const rng = seededRng(seed);
+  checkModel(model, "train");
+  const o = trainOptions(model, ids, options);
+  const { batchSize: B, seqLength: T, carryState, epochs, maxTokens, maxSeconds, resetEvery, validation } = o;
+  const { optimizer, setRate } = makeOptimizer(o.optimizer, o.learningRate);
+  const vars = Object.values(model.variables);
+  const rng = seededRng(o.seed);
   const seeds: DropoutSeeds = { next: () => Math.floor(rng.next() * 2 ** 31) };
   const plannedTokens = Math.min(maxTokens, epochs * (ids.length - 1));
   const batches: WordLMProgress[] = [], validations: WordLMValidation[] = [];
   let tokens = 0, step = 0, seconds = 0, stopped = "epochs";
-  let sinceLoss = 0, sinceTokens = 0, nextValidation = options.validation?.every ?? Infinity;
+  let sinceLoss = 0, sinceTokens = 0, nextValidation = validation?.every ?? Infinity;
   let best: { v: WordLMValidation; weights: tf.Tensor[] } | undefined;
+  let state: WordLMState | undefined;
+  const evaluation = { maxTokens: validation?.maxTokens, batchSize: B, seqLength: T, carryState };
   const validate = async (epoch: number) => {
-    const val = options.validation!;
-    const score = evaluateWordLM(model, val.ids, { maxTokens: val.maxTokens, batchSize: B, seqLength: T, carryState });
-    const v = {
-      tokens,
-      seconds,
-      epoch,
-      perplexity: score.perplexity,
-      trainPerplexity: Math.exp(sinceLoss / Math.max(1, sinceTokens)),
-    };
+    const { perplexity } = evaluateWordLM(model, validation!.ids, evaluation);
+    const v = { tokens, seconds, epoch, perplexity, trainPerplexity: Math.exp(sinceLoss / Math.max(1, sinceTokens)) };
     sinceLoss = 0;
     sinceTokens = 0;
     validations.push(v);
     await options.onValidation?.(v);
-    if (options.earlyStopping) {
-      const { stop, kept } = earlyStoppingPoint(validations.map((x) => x.perplexity), options.earlyStopping.patience);
-      if (kept === validations.length - 1) {
-        best?.weights.forEach((w) => w.dispose());
-        best = { v, weights: vars.map((w) => w.clone()) };
-      }
-      return stop >= 0;
+    if (!o.earlyStopping) return false;
+    const { stop, kept } = earlyStoppingPoint(validations.map((x) => x.perplexity), o.earlyStopping.patience);
+    if (kept === validations.length - 1) {
+      best?.weights.forEach((w) => w.dispose());
+      best = { v, weights: vars.map((w) => w.clone()) };
     }
-    return false;
+    return stop >= 0;
   };
-  let started = performance.now();
-  training: for (let epoch = 1; epoch <= epochs; epoch++) {
-    // Windows: with a carried state, in order along B rows (a random offset each epoch varies where
-    // windows begin); without, shuffled windows of T + 1 tokens each starting from zero.
-    const offset = carryState && epoch > 1 ? Math.floor(rng.next() * T) : 0;
-    const { rows, length } = streamRows(ids.subarray(offset), B);
-    const starts: number[] = [];
-    for (let s = 0; s + 1 <= length; s += T) starts.push(s);
-    const order = carryState ? starts : shuffle(starts, rng);
-    let state = zeroState(model, B);
-    for (const [w, s] of order.entries()) {
-      const n = Math.min(T, length - s);
-      if (w > 0 && w % resetEvery === 0) {
-        disposeState(state);
-        state = zeroState(model, B);
-      }
-      const fraction = Math.max(tokens / plannedTokens, seconds / maxSeconds);
-      const lr = schedule === "linear" ? lr0 * (1 - 0.9 * Math.min(1, fraction)) : lr0;
-      setRate(lr);
-      const [loss, next] = tidy(() => {
-        const { x, y } = rowWindow(rows, s, n);
-        const start = carryState ? state : zeroState(model, B);
-        let after: WordLMState | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          const out = wordLMLoss(model, x, y, start, seeds);
-          // variableGrads disposes everything its function made except the loss: keep the state.
-          after = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-          return out.loss;
-        }, vars);
-        applyClipped(optimizer, grads, clipNorm);
-        return [value.dataSync()[0], after!] as const;
-      });
-      disposeState(state);
-      state = next;
-      step++;
-      tokens += B * n;
-      sinceLoss += loss * B * n;
-      sinceTokens += B * n;
-      seconds += (performance.now() - started) / 1000;
-      started = performance.now();
-      const p = { epoch, step, tokens, loss, seconds, learningRate: lr };
-      batches.push(p);
-      await options.onBatch?.(p);
-      if (stopRequested()) { // the Stop button (stop.ts): end here, keeping what the finished batches taught
-        disposeState(state);
-        optimizer.dispose();
-        best?.weights.forEach((w) => w.dispose());
-        throwIfStopRequested(`after batch ${step} (${tokens.toLocaleString("en-US")} tokens)`);
-      }
-      const last = tokens >= maxTokens || seconds >= maxSeconds;
-      if (options.validation && (tokens >= nextValidation || last)) {
-        nextValidation += options.validation.every;
-        const stop = await validate(epoch);
-        started = performance.now(); // validation time is not training time
-        if (stop) {
-          stopped = "earlyStopping";
+  try {
+    let started = performance.now();
+    training: for (let epoch = 1; epoch <= epochs; epoch++) {
+      const { rows, length, order } = epochWindows(ids, B, T, carryState, epoch, rng);
+      state = zeroState(model, B);
+      for (const [w, s] of order.entries()) {
+        const n = Math.min(T, length - s);
+        if (w > 0 && w % resetEvery === 0) {
           disposeState(state);
+          state = zeroState(model, B);
+        }
+        const fraction = Math.max(tokens / plannedTokens, seconds / maxSeconds);
+        const lr = o.schedule === "linear" ? o.learningRate * (1 - 0.9 * Math.min(1, fraction)) : o.learningRate;
+        setRate(lr);
+        const start = carryState ? state : undefined;
+        const { loss, norm, next } = trainBatch(model, vars, optimizer, { rows, s, n }, start, seeds, o.clipNorm);
+        disposeState(state);
+        state = next;
+        step++;
+        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+          throw new DivergenceError(step, epoch, loss, norm, lr, o.clipNorm);
+        }
+        tokens += B * n;
+        sinceLoss += loss * B * n;
+        sinceTokens += B * n;
+        seconds += (performance.now() - started) / 1000;
+        started = performance.now();
+        const p = { epoch, step, tokens, loss, seconds, learningRate: lr };
+        batches.push(p);
+        await options.onBatch?.(p);
+        // The Stop button (stop.ts): end here, keeping what the finished batches taught
+        if (stopRequested()) throwIfStopRequested(`after batch ${step} (${tokens.toLocaleString("en-US")} tokens)`);
+        const last = tokens >= maxTokens || seconds >= maxSeconds;
+        if (validation && (tokens >= nextValidation || last)) {
+          nextValidation += validation.every;
+          const stop = await validate(epoch);
+          started = performance.now(); // validation time is not training time
+          if (stop) {
+            stopped = "earlyStopping";
+            break training;
+          }
+        }
+        if (last) {
+          stopped = tokens >= maxTokens ? "maxTokens" : "maxSeconds";
           break training;
         }
       }
-      if (last) {
-        stopped = tokens >= maxTokens ? "maxTokens" : "maxSeconds";
-        disposeState(state);
-        break training;
-      }
+      disposeState(state);
+      if (validation && epoch === epochs && validations.at(-1)?.tokens !== tokens) await validate(epoch);
     }
-    disposeState(state);
-    if (options.validation && epoch === epochs && validations.at(-1)?.tokens !== tokens) await validate(epoch);
+  } catch (e) {
+    best?.weights.forEach((w) => w.dispose());
+    throw e;
+  } finally {
+    if (state) disposeState(state);
+    optimizer.dispose();
   }
-  optimizer.dispose();
-  let bestValidation: WordLMValidation | undefined;
   if (best !== undefined) {
     const b = best as { v: WordLMValidation; weights: tf.Tensor[] };
     vars.forEach((w, k) => w.assign(b.weights[k]));
     b.weights.forEach((w) => w.dispose());
-    bestValidation = b.v;
   }
-  return { batches, validations, tokens, seconds, stopped, best: bestValidation };
+  return { batches, validations, tokens, seconds, stopped, best: best?.v };
+}
+
+/** Adam or plain SGD at `learningRate`, and how to change its rate between batches (the schedule). */
+function makeOptimizer(kind: "adam" | "sgd", learningRate: number) {
+  const optimizer = kind === "adam" ? tf.train.adam(learningRate) : tf.train.sgd(learningRate);
+  const setRate = (lr: number) => {
+    if (kind === "sgd") (optimizer as tf.SGDOptimizer).setLearningRate(lr);
+    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  };
+  return { optimizer, setRate };
+}
+
+/**
+ * An epoch's windows: with a carried state, in order along B rows (a random offset each epoch after the
+ * first varies where windows begin, never so far that a row is left empty); without, shuffled windows
+ * of T + 1 tokens each starting from zero. `order` lists each window's first position in its row.
+ */
+function epochWindows(ids: Int32Array, B: number, T: number, carryState: boolean, epoch: number, rng: Rng) {
+  const offset = carryState && epoch > 1 ? Math.min(Math.floor(rng.next() * T), ids.length - 1 - B) : 0;
+  const { rows, length } = streamRows(ids.subarray(offset), B);
+  const starts: number[] = [];
+  for (let s = 0; s + 1 <= length; s += T) starts.push(s);
+  return { rows, length, order: carryState ? starts : shuffle(starts, rng) };
+}
+
+/**
+ * One training step on window [s, s + n) of every row: the loss (nats per token), the gradients' global
+ * norm and the state after the window (from zero when `start` is undefined). The optimizer step
+ * (clipped) is applied only when the loss and the norm are finite; the caller stops training when not.
+ */
+function trainBatch(
+  model: WordLM,
+  vars: tf.Variable[],
+  optimizer: tf.Optimizer,
+  window: { rows: Int32Array[]; s: number; n: number },
+  start: WordLMState | undefined,
+  seeds: DropoutSeeds,
+  clipNorm: number,
+): { loss: number; norm: number; next: WordLMState } {
+  return tidy(() => {
+    const { x, y } = rowWindow(window.rows, window.s, window.n);
+    const B = window.rows.length;
+    let after: WordLMState | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = wordLMLoss(model, x, y, start ?? zeroState(model, B), seeds);
+      // variableGrads disposes everything its function made except the loss: keep the state.
+      after = keepState(out.state);
+      return out.loss;
+    }, vars);
+    const loss = value.dataSync()[0], norm = globalNorm(grads);
+    if (Number.isFinite(loss) && Number.isFinite(norm)) applyClipped(optimizer, grads, clipNorm, norm);
+    return { loss, norm, next: after! };
+  });
+}
+
+/** The state's tensors kept past the tidy they were made in. */
+function keepState(state: WordLMState): WordLMState {
+  return { h: state.h.map((t) => tf.keep(t)), c: state.c.map((t) => tf.keep(t)) };
 }
 
 /** What {@linkcode evaluateWordLM} measures. */
@@ -696,75 +740,59 @@ export interface WordLMScore {
   readonly logProbs?: Float64Array;
 }
 
+/** Options for {@linkcode evaluateWordLM}. */
+export interface EvaluateWordLMOptions {
+  /** B, rows read side by side (default 32); the stream needs at least B + 1 tokens. */
+  batchSize?: number;
+  /** T, steps per window (default 35). */
+  seqLength?: number;
+  /** Score only the first `maxTokens` predictions of the stream (a whole number >= 1; default all). */
+  maxTokens?: number;
+  /** Also measure top-1 and top-5 accuracy. */
+  accuracy?: boolean;
+  /** Also return every token's log-probability. */
+  perToken?: boolean;
+  /** Carry the state across windows (default true); false: every window starts from zero, as notebook 08 scores. */
+  carryState?: boolean;
+}
+
 /**
  * Perplexity on a stream read as B rows side by side with the state carried across windows (as in
- * training), without dropout. `maxTokens` reads only the start of the stream.
+ * training), without dropout. `maxTokens` reads only the start of the stream. Every path (the total
+ * alone, with `accuracy` or `perToken`) scores a token with the same loss as training,
+ * LSE(scores) − the target's score (`targetLosses`), so they agree to float32 rounding.
+ *
+ * @throws {RangeError} or {TypeError} naming the option if an option is not valid, an id is outside
+ *   [0, V) or the stream has fewer than B + 1 tokens; {RangeError} if the model's loss is NaN or
+ *   ±Infinity on a window (its weights hold NaN or ±Infinity, or its scores overflow float32)
  */
-export function evaluateWordLM(
-  model: WordLM,
-  ids: Int32Array,
-  options: {
-    batchSize?: number;
-    seqLength?: number;
-    maxTokens?: number;
-    accuracy?: boolean;
-    perToken?: boolean;
-    /** Carry the state across windows (default true); false: every window starts from zero, as notebook 08 scores. */
-    carryState?: boolean;
-  } = {},
-): WordLMScore {
-  const { batchSize: B = 32, seqLength: T = 35 } = options;
-  checkIds(ids, model.config.vocabularySize, "evaluate word language model");
-  for (const [name, v] of Object.entries({ batchSize: B, seqLength: T, maxTokens: options.maxTokens ?? 1 })) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`Cannot evaluate: ${name} must be a whole number >= 1, got ${v}`);
-    }
-  }
-  const stream = options.maxTokens === undefined ? ids : ids.subarray(0, options.maxTokens + 1);
+export function evaluateWordLM(model: WordLM, ids: Int32Array, options: EvaluateWordLMOptions = {}): WordLMScore {
+  checkModel(model, "evaluate");
+  const { batchSize: B, seqLength: T, stream } = evaluateOptions(model, ids, options);
   const { rows, length: L } = streamRows(stream, B);
   const logProbs = options.perToken ? new Float64Array(stream.length).fill(NaN) : undefined;
   let state = zeroState(model, B);
   let loss = 0, top1 = 0, top5 = 0;
-  for (let s = 0; s < L; s += T) {
-    const n = Math.min(T, L - s);
-    // Each window gives its summed loss (−Σ log p of the right words), its top-1/top-5 hits and the state after it.
-    const [windowLoss, hits, next] = tidy(() => {
-      const { x, y } = rowWindow(rows, s, n);
-      const start = options.carryState === false ? zeroState(model, B) : state;
-      if (!options.accuracy && !logProbs) {
-        // Only the total is needed: the training step's fused output layer and cross-entropy, forward
-        // only, in place of [B·n, V] log-probabilities (3–4 times faster on the whole validation split).
-        const { loss, state: after } = wordLMLoss(model, x, y, start);
-        const kept = { h: after.h.map((t) => tf.keep(t)), c: after.c.map((t) => tf.keep(t)) };
-        return [loss.dataSync()[0] * B * n, [0, 0] as [number, number], kept] as const;
+  try {
+    for (let s = 0; s < L; s += T) {
+      const n = Math.min(T, L - s);
+      const start = options.carryState === false ? undefined : state;
+      const window = scoreWindow(model, rows, s, n, start, options.accuracy === true, logProbs && { at: logProbs, L });
+      disposeState(state);
+      state = window.state;
+      if (!Number.isFinite(window.loss)) {
+        throw new RangeError(
+          `Cannot evaluate: the model's loss is ${window.loss} on tokens ${s + 1}–${s + n} of its rows: ` +
+            `its weights hold NaN or ±Infinity, or its scores overflow float32 (trained with too high a learning rate?)`,
+        );
       }
-      const out = wordLMForward(model, x, start);
-      const logp = tf.logSoftmax(out.logits);
-      const V = out.logits.shape[1];
-      const picked = tf.sum(tf.mul(logp, tf.oneHot(y, V)), 1).dataSync() as Float32Array; // [B·n]
-      let total = 0;
-      for (let b = 0; b < B; b++) {
-        for (let t = 0; t < n; t++) {
-          total -= picked[b * n + t];
-          if (logProbs) logProbs[b * L + s + t + 1] = picked[b * n + t];
-        }
-      }
-      let hits: [number, number] = [0, 0];
-      if (options.accuracy) {
-        const { indices } = tf.topk(out.logits, 5);
-        const eq = tf.cast(tf.equal(indices, y.expandDims(1)), "float32"); // [B·n, 5]
-        hits = [tf.sum(eq.slice([0, 0], [-1, 1])).dataSync()[0], tf.sum(eq).dataSync()[0]];
-      }
-      const kept = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-      return [total, hits, kept] as const;
-    });
+      loss += window.loss;
+      top1 += window.hits[0];
+      top5 += window.hits[1];
+    }
+  } finally {
     disposeState(state);
-    state = next;
-    loss += windowLoss;
-    top1 += hits[0];
-    top5 += hits[1];
   }
-  disposeState(state);
   const tokens = B * L;
   return {
     perplexity: Math.exp(loss / tokens),
@@ -773,6 +801,49 @@ export function evaluateWordLM(
     ...(options.accuracy ? { top1: top1 / tokens, top5: top5 / tokens } : {}),
     ...(logProbs ? { logProbs } : {}),
   };
+}
+
+/**
+ * One window [s, s + n) of every row, from `start` (zero when undefined): its summed loss (nats), its
+ * top-1/top-5 hits with `accuracy`, each token's log-probability written into `perToken.at` (row b's
+ * token s + t + 1 at b·L + s + t + 1), and the state after it.
+ */
+function scoreWindow(
+  model: WordLM,
+  rows: Int32Array[],
+  s: number,
+  n: number,
+  start: WordLMState | undefined,
+  accuracy: boolean,
+  perToken: { at: Float64Array; L: number } | undefined,
+): { loss: number; hits: [number, number]; state: WordLMState } {
+  const B = rows.length;
+  return tidy(() => {
+    const { x, y } = rowWindow(rows, s, n);
+    const from = start ?? zeroState(model, B);
+    if (!accuracy && !perToken) {
+      // Only the total is needed: the training step's fused output layer and cross-entropy, forward
+      // only, in place of [B·n, V] probabilities (3–4 times faster on the whole validation split).
+      const { loss, state } = wordLMLoss(model, x, y, from);
+      return { loss: loss.dataSync()[0] * B * n, hits: [0, 0] as [number, number], state: keepState(state) };
+    }
+    const out = wordLMForward(model, x, from);
+    const losses = targetLosses(out.logits, tf.softmax(out.logits), y.dataSync() as Int32Array); // [B·n]
+    let loss = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < n; t++) {
+        loss += losses[b * n + t];
+        if (perToken) perToken.at[b * perToken.L + s + t + 1] = -losses[b * n + t];
+      }
+    }
+    let hits: [number, number] = [0, 0];
+    if (accuracy) {
+      const { indices } = tf.topk(out.logits, Math.min(5, model.config.vocabularySize));
+      const eq = tf.cast(tf.equal(indices, y.expandDims(1)), "float32"); // [B·n, 5]
+      hits = [tf.sum(eq.slice([0, 0], [-1, 1])).dataSync()[0], tf.sum(eq).dataSync()[0]];
+    }
+    return { loss, hits, state: keepState(out.state) };
+  });
 }
 
 /**
@@ -823,36 +894,68 @@ export function disposeWordLM(model: WordLM): void {
 /** Options for {@linkcode saveWordLM}. */
 export interface SaveWordLMOptions {
   /**
-   * How the weights are stored: "float32" (default, exact) or "float16" (half the bytes; each weight
-   * rounded to 11 significant bits, a relative error below 2⁻¹¹ ≈ 0.05 %). The course commits its
-   * trained model in float16 (data/models/brown-lstm, 6 MB instead of 12).
+   * How the weights are stored: "float32" (default, exact) or "float16" (half the bytes). In float16
+   * a weight from 2⁻¹⁴ ≈ 6.1e-5 (float16's smallest normal value) to 65504 in size is rounded to 11
+   * significant bits, a relative error of at most 2⁻¹¹ ≈ 0.05 %; a smaller one is kept to within 2⁻²⁵
+   * ≈ 3.0e-8 (so one under 3.0e-8 becomes 0; they are counted in the result); a larger one is refused,
+   * or clamped with `clampFloat16`. The course commits its trained model in float16
+   * (data/models/brown-lstm, 6 MB instead of 12).
    */
   dtype?: "float32" | "float16";
+  /** In float16, set weights beyond ±65504 to ±65504 and count them in the result instead of refusing to save (default false). */
+  clampFloat16?: boolean;
   /** Extra facts kept in config.json under "notes" (where the model came from, what it scores). */
   notes?: Record<string, unknown>;
 }
 
-/** Saves the model and its vocabulary to `dir` (created if needed). */
+/** What {@linkcode saveWordLM} wrote: the dtype, weights.bin's bytes, and what float16 rounding did (all 0 in float32). */
+export interface SavedWordLM extends Float16Report {
+  readonly dtype: "float32" | "float16";
+  readonly bytes: number;
+}
+
+/**
+ * Saves the model and its vocabulary to `dir` (created if needed): config.json, weights.bin (little-endian,
+ * in config order) and vocab.json. The three files are written under temporary names and renamed into
+ * place only once all are written, config.json last, and config.json records the others' checksums
+ * (`checksums`: FNV-1a of weights.bin's bytes and of vocab.json's words, one per line), so that a save
+ * that fails leaves the folder as it was, and {@linkcode loadWordLM} refuses a folder that mixes two saves.
+ *
+ * @throws {RangeError} before writing anything if the vocabulary's size is not the model's V, a weight is
+ *   NaN or ±Infinity, or (in float16, without `clampFloat16`) beyond ±65504; {TypeError} for a bad dtype
+ */
 export async function saveWordLM(
   model: WordLM,
   vocabulary: Vocabulary,
   dir: string,
   options: SaveWordLMOptions = {},
-): Promise<void> {
-  if (vocabulary.size !== model.config.vocabularySize) {
+): Promise<SavedWordLM> {
+  checkModel(model, "save");
+  if (vocabulary?.size !== model.config.vocabularySize) {
     throw new RangeError(
-      `Cannot save: the model scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary.size}`,
+      `Cannot save: the model scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary?.size}`,
     );
   }
   const dtype = options.dtype ?? "float32";
   if (dtype !== "float32" && dtype !== "float16") {
     throw new TypeError(`Cannot save: dtype is ${JSON.stringify(dtype)}, expected "float32" or "float16"`);
   }
-  await Deno.mkdir(dir, { recursive: true });
   const names = Object.keys(model.variables);
-  const arrays = names.map((n) => {
-    const a = model.variables[n].dataSync() as Float32Array;
-    return dtype === "float16" ? Float16Array.from(a) : a;
+  const report = { clamped: 0, belowNormal: 0, zeroed: 0 };
+  const arrays = names.map((name) => {
+    const a = model.variables[name].dataSync() as Float32Array;
+    const bad = firstNonFinite(a);
+    if (bad >= 0) {
+      throw new RangeError(
+        `Cannot save: ${name}[${bad}] is ${
+          a[bad]
+        }; a model with NaN or ±Infinity weights scores nothing (did training diverge?)`,
+      );
+    }
+    if (dtype === "float32") return a;
+    const { half, report: r } = toFloat16(a, name, options.clampFloat16 === true);
+    for (const key of ["clamped", "belowNormal", "zeroed"] as const) report[key] += r[key];
+    return half;
   });
   const bytes = new Uint8Array(arrays.reduce((s, a) => s + a.byteLength, 0));
   let offset = 0;
@@ -861,22 +964,30 @@ export async function saveWordLM(
     offset += a.byteLength;
   }
   const weights = names.map((name) => ({ name, shape: model.variables[name].shape }));
+  const checksums = modelChecksums(bytes, vocabulary.words);
   const json = {
     format: "wordlm-1",
     dtype,
     config: model.config,
     weights,
+    checksums,
     ...(options.notes ? { notes: options.notes } : {}),
   };
-  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(json, null, 1) + "\n");
-  await Deno.writeFile(`${dir}/weights.bin`, bytes);
-  await Deno.writeTextFile(`${dir}/vocab.json`, JSON.stringify({ size: vocabulary.size, words: vocabulary.words }));
+  const text = (x: string) => new TextEncoder().encode(x);
+  await writeModelFiles(dir, [
+    ["weights.bin", bytes],
+    ["vocab.json", text(JSON.stringify({ size: vocabulary.size, words: vocabulary.words }))],
+    ["config.json", text(JSON.stringify(json, null, 1) + "\n")], // last: it names the others' checksums
+  ]);
+  return { dtype, bytes: bytes.byteLength, ...report };
 }
 
 /**
  * Loads what {@linkcode saveWordLM} saved.
  *
- * @throws {Error} with a one-line message naming the file if a file is missing or does not fit
+ * @throws {Error} with a one-line message naming the file if a file is missing or does not fit: a size
+ *   that disagrees with config.json, a checksum that is not the one config.json recorded (a folder mixing
+ *   two saves), or a weight that is NaN or ±Infinity
  */
 export async function loadWordLM(
   dir: string,
@@ -894,6 +1005,7 @@ export async function loadWordLM(
  * A model from the three files of a model folder, already read: `config.json` and `vocab.json`
  * parsed, `weights.bin` as bytes. What {@linkcode loadWordLM} does once it has read the folder, and
  * what the model explorer does in a browser page with the same files. `dir` names the folder in errors.
+ * A config.json without `checksums` (saved before they were kept) is read without that check.
  *
  * @throws {Error} naming the file and what is wrong with it, as {@linkcode loadWordLM}
  */
@@ -925,28 +1037,38 @@ export function wordLMFromFiles(
         `(${counts.total.toLocaleString("en-US")} weights in ${dtype} for its config.json)`,
     );
   }
+  const V = json.config.vocabularySize;
+  if (!Array.isArray(vocab?.words) || vocab.words.length !== V) {
+    throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${V} words`);
+  }
+  checkModelChecksums(json.checksums, bytes, vocab.words as string[], dir);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const floats = dtype === "float16" ? Float32Array.from(new Float16Array(buffer)) : new Float32Array(buffer);
   const model = initWordLM(json.config);
   const expected = Object.keys(model.variables).map((n) => ({ name: n, shape: model.variables[n].shape }));
   if (JSON.stringify(expected) !== JSON.stringify(json.weights)) {
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/config.json lists weights that do not fit its config`);
   }
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const floats = dtype === "float16" ? Float32Array.from(new Float16Array(buffer)) : new Float32Array(buffer);
-  let offset = 0;
-  for (const { name, shape } of expected) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const value = tf.tensor(floats.subarray(offset, offset + size), shape);
-    model.variables[name].assign(value);
-    value.dispose(); // assign copies it
-
-    offset += size;
-  }
-  if (!Array.isArray(vocab?.words) || vocab.words.length !== model.config.vocabularySize) {
-    disposeWordLM(model);
-    throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${model.config.vocabularySize} words`);
-  }
+  assignWeights(model, floats, `${dir}/weights.bin`);
   return { model, vocabulary: vocabularyOf(vocab.words as string[], dir, model), notes: json.notes ?? {} };
+}
+
+/** Copies `floats` into the model's variables in config order, refusing NaN or ±Infinity (naming the weight). */
+function assignWeights(model: WordLM, floats: Float32Array, file: string): void {
+  let offset = 0;
+  for (const [name, v] of Object.entries(model.variables)) {
+    const values = floats.subarray(offset, offset + v.size);
+    const bad = firstNonFinite(values);
+    if (bad >= 0) {
+      disposeWordLM(model);
+      throw new Error(`Cannot load model: ${file} holds ${values[bad]} at ${name}[${bad}]; the model was saved broken`);
+    }
+    const value = tf.tensor(values, v.shape);
+    v.assign(value);
+    value.dispose(); // assign copies it
+    offset += v.size;
+  }
 }
 
 function vocabularyOf(words: string[], dir: string, model: WordLM): Vocabulary {
@@ -988,20 +1110,13 @@ async function loadLayersFolder(
   if (bytes.byteLength !== 4 * total) {
     throw new Error(`Cannot load model: ${dir}/weights.bin has ${bytes.byteLength} bytes, expected ${4 * total}`);
   }
-  const model = initWordLM({ vocabularySize: V, embeddingSize: E, hiddenSize: H });
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  let offset = 0;
-  for (const [k, name] of ["embedding", "kernel_0", "recurrent_0", "bias_0", "outputKernel", "outputBias"].entries()) {
-    const size = expected[k].reduce((a, b) => a * b, 1);
-    const value = tf.tensor(floats.subarray(offset, offset + size), expected[k]);
-    model.variables[name].assign(value);
-    value.dispose();
-    offset += size;
-  }
   if (!Array.isArray(vocab?.words) || vocab.words.length !== V) {
-    disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/vocab.json does not have ${V} words`);
   }
+  // The same weights in the same order as an untied one-layer WordLM's: embedding, kernel_0, recurrent_0, bias_0, outputKernel, outputBias.
+  const model = initWordLM({ vocabularySize: V, embeddingSize: E, hiddenSize: H });
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  assignWeights(model, floats, `${dir}/weights.bin`);
   return {
     model,
     vocabulary: vocabularyOf(vocab.words, dir, model),
@@ -1079,8 +1194,14 @@ function readIds(
 /** How many ids a prompt is read in at a time: the training window, T = 35. */
 const READ_WINDOW = 35;
 
-/** The next-word distribution `[V]` after a prompt read by {@linkcode readPrompt}. */
+/**
+ * The next-word distribution `[V]` after a prompt read by {@linkcode readPrompt}.
+ *
+ * @throws {RangeError} if the prompt has no ids or an id outside [0, V)
+ */
 export function nextWordDistribution(model: WordLM, prompt: Prompt): Float32Array {
+  checkModel(model, "predict the next word");
+  if (!(prompt?.ids?.length > 0)) throw new RangeError("Cannot predict the next word: the prompt has no ids");
   checkIds(Int32Array.from(prompt.ids), model.config.vocabularySize, "predict the next word");
   const { probs, state } = readIds(model, prompt.ids);
   disposeState(state);
@@ -1198,7 +1319,8 @@ export function generateText(
 }
 
 function checkVocabulary(model: WordLM, vocabulary: Vocabulary): void {
-  if (vocabulary.size !== model.config.vocabularySize) {
+  checkModel(model, "ask the model");
+  if (vocabulary?.size !== model.config.vocabularySize) {
     throw new RangeError(
       `Cannot ask the model: it scores ${model.config.vocabularySize} words but the vocabulary has ${vocabulary.size}`,
     );

@@ -179,3 +179,32 @@ Deno.test("the real process: exit code 2 and one line on stderr", async () => {
   assert.deepEqual(lines.length, 1, lines.join("\n"));
   assert.match(lines[0], /^error: --top-p must be a number > 0 and <= 1, got "1.5"/);
 });
+
+Deno.test("train that diverges fails at once (issue 32): exit code 2, one line naming the batch, nothing saved", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "course-diverged-" });
+  try {
+    const cases: [string, RegExp][] = [
+      // Adam at 1e38 overflows the scores at batch 2: the library stops at the NaN loss.
+      [
+        "1e38",
+        /^error: training diverged at batch 2 \(epoch 1\): its loss was NaN; try a smaller --lr \(it was 1e\+38\)\. Nothing was saved\.$/,
+      ],
+      // At 1e30 the weights stay finite but the loss is some 1e31 nats a token: a perplexity beyond float64.
+      [
+        "1e30",
+        /^error: training diverged at batch 2 \(epoch 1\): its loss was [\d.]+e\+\d+ nats a token, a perplexity beyond float64; try a smaller --lr/,
+      ],
+    ];
+    for (const [lr, message] of cases) {
+      const started = performance.now();
+      const run = await cli("train", "--quick", "--minutes", "60", "--lr", lr, "--model", join(dir, lr));
+      assert.equal(run.code, 2, run.err.join("\n"));
+      assert.equal(run.err.length, 1, run.err.join(" | "));
+      assert.match(run.err[0], message);
+      assert.ok(performance.now() - started < 60_000, "at once, not after the hour");
+      assert.deepEqual([...Deno.readDirSync(join(dir, lr))], [], "nothing saved");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

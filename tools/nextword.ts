@@ -13,13 +13,15 @@
  * A prompt is read the way the corpus was cut (`tokenize`): "The king, who" is `the king , who`.
  * Every model is `lib/wordlm.ts`'s streaming model; a folder saved by the course's older `nextword`
  * format (model.json) is read too. Bad input gets one line on stderr (with `--json`, `{"error": …}`
- * on stdout) and exit code 2.
+ * on stdout) and exit code 2; so does training that diverges (a NaN or infinite loss or gradient, or
+ * a batch loss whose perplexity overflows), as soon as it does, with nothing saved.
  */
 
 import { parseArgs } from "node:util";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, type Sampling, unigramModel } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import {
+  DivergenceError,
   evaluateWordLM,
   generateText,
   initWordLM,
@@ -29,6 +31,7 @@ import {
   trainWordLM,
   type WordLM,
   wordLMParamCounts,
+  type WordLMProgress,
 } from "@course/lib/wordlm.ts";
 import { courseModelDir } from "@course/lib/inside.ts";
 
@@ -46,6 +49,16 @@ const TRAINED_MODEL = "build/models/nextword";
 
 /** An error the user caused: one line, exit code 2. */
 export class UsageError extends Error {}
+
+/** Training that diverged: one line, exit code 2, nothing saved (not a usage mistake: no pointer to --help). */
+class Diverged extends UsageError {}
+
+/**
+ * A batch loss beyond ln(Number.MAX_VALUE) ≈ 709.78 nats a token is a perplexity that overflows even
+ * float64: the weights are finite but the model is far past useful (an --lr of 1e30 gets there at its
+ * second batch), and `train` would refuse to save it at the end anyway, so it stops there.
+ */
+const LOSS_BEYOND_PERPLEXITY = Math.log(Number.MAX_VALUE);
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -239,7 +252,13 @@ async function evaluate(values: Values) {
   // Read as rows side by side (faster), each of at least 1,000 tokens so that the state has context
   // to carry: with 32 rows of a few tokens each, most predictions would start from nothing.
   const batchSize = Math.max(1, Math.min(32, Math.floor(ids.length / 1000)));
-  const score = evaluateWordLM(model, ids, { accuracy: true, batchSize });
+  let score;
+  try {
+    score = evaluateWordLM(model, ids, { accuracy: true, batchSize });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`${dir}: ${e.message}`); // a broken model is bad input
+    throw e;
+  }
   const result: Record<string, unknown> = {
     model: dir,
     split,
@@ -249,11 +268,6 @@ async function evaluate(values: Values) {
     top5: Number(score.top5!.toFixed(4)),
     rows: batchSize,
   };
-  if (!Number.isFinite(score.perplexity)) {
-    throw new Error(
-      `${dir} scores an infinite or undefined perplexity: its weights are broken (trained with too large --lr?)`,
-    );
-  }
   if (values.baselines) {
     const V = vocabulary.size;
     result.unigram = Number(ngramPerplexity(unigramModel(corpus.ids.train, V), ids).perplexity.toFixed(2));
@@ -318,30 +332,20 @@ async function train(values: Values) {
       `${corpus.ids.train.length.toLocaleString("en-US")} tokens, ${epochs} epoch(s)` +
       `${Number.isFinite(minutes) ? `, at most ${minutes} min` : ""}`,
   );
-  let lastPrint = 0;
-  const planned = epochs * corpus.ids.train.length;
-  const history = await trainWordLM(model, corpus.ids.train, {
-    ...options,
-    onBatch: (p) => {
-      if (p.seconds - lastPrint < 10) return;
-      lastPrint = p.seconds;
-      const rate = p.tokens / p.seconds;
-      const left = Math.min(options.maxSeconds - p.seconds, (planned - p.tokens) / rate);
-      console.log(
-        `epoch ${p.epoch}/${epochs}  ${p.tokens.toLocaleString("en-US")} tokens  loss ${p.loss.toFixed(3)}  ` +
-          `${rate.toFixed(0)} tokens/s (${tfjsEngine()})  ${(p.seconds / 60).toFixed(1)} min, ` +
-          `about ${(Math.max(0, left) / 60).toFixed(1)} min left`,
-      );
-    },
-  });
+  const history = await diverged(options.learningRate, () =>
+    trainWordLM(model, corpus.ids.train, {
+      ...options,
+      onBatch: progress(options, epochs * corpus.ids.train.length),
+    }));
   // --quick scores the first 20,000 validation tokens (the whole split takes about half a minute).
   const validIds = quick ? corpus.ids.valid.subarray(0, 20_000) : corpus.ids.valid;
-  if (!history.batches.every((b) => Number.isFinite(b.loss))) {
-    throw new Error(
-      `training diverged (the loss became ${history.batches.at(-1)?.loss}); try a smaller --lr. Nothing was saved.`,
+  const valid = await diverged(options.learningRate, () => evaluateWordLM(model, validIds, { accuracy: true }));
+  if (!Number.isFinite(valid.perplexity)) { // finite weights, but a mean loss beyond e⁷⁰⁹: nothing worth saving
+    throw new Diverged(
+      `training diverged: the validation loss is ${valid.meanLoss.toPrecision(3)} nats a token (perplexity ` +
+        `Infinity); try a smaller --lr (it was ${options.learningRate}). Nothing was saved.`,
     );
   }
-  const valid = evaluateWordLM(model, validIds, { accuracy: true });
   await saveWordLM(model, corpus.vocabulary, dir, {
     notes: { trainedBy: `deno task nextword ${Deno.args.join(" ")}`, tokens: history.tokens, seconds: history.seconds },
   });
@@ -369,6 +373,49 @@ async function train(values: Values) {
     };
     await Deno.writeTextFile(values.results, JSON.stringify(record, null, 1) + "\n");
     console.log(`test perplexity ${test.perplexity.toFixed(1)}; wrote ${values.results}`);
+  }
+}
+
+/**
+ * What `train` does after every batch: a progress line every 10 s, and a stop (exit code 2) at a loss
+ * beyond {@linkcode LOSS_BEYOND_PERPLEXITY}.
+ */
+function progress(options: { epochs: number; maxSeconds: number; learningRate: number }, planned: number) {
+  let lastPrint = 0;
+  return (p: WordLMProgress) => {
+    if (p.loss > LOSS_BEYOND_PERPLEXITY) {
+      throw new Diverged(
+        `training diverged at batch ${p.step} (epoch ${p.epoch}): its loss was ${p.loss.toPrecision(3)} nats a ` +
+          `token, a perplexity beyond float64; try a smaller --lr (it was ${options.learningRate}). Nothing was saved.`,
+      );
+    }
+    if (p.seconds - lastPrint < 10) return;
+    lastPrint = p.seconds;
+    const rate = p.tokens / p.seconds;
+    const left = Math.min(options.maxSeconds - p.seconds, (planned - p.tokens) / rate);
+    console.log(
+      `epoch ${p.epoch}/${options.epochs}  ${p.tokens.toLocaleString("en-US")} tokens  loss ${p.loss.toFixed(3)}  ` +
+        `${rate.toFixed(0)} tokens/s (${tfjsEngine()})  ${(p.seconds / 60).toFixed(1)} min, ` +
+        `about ${(Math.max(0, left) / 60).toFixed(1)} min left`,
+    );
+  };
+}
+
+/**
+ * Runs training, or the first evaluation of what it trained, turning the library's refusal of a NaN
+ * or infinite loss or gradient into one line for the command line (exit code 2); nothing is saved.
+ */
+async function diverged<T>(lr: number, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const what = e instanceof DivergenceError
+      ? `at batch ${e.batch} (epoch ${e.epoch}): its ${Number.isFinite(e.loss) ? "gradient's norm" : "loss"} was ${
+        Number.isFinite(e.loss) ? e.gradientNorm : e.loss
+      }`
+      : `by its end (${e.message})`; // the trained model's validation loss is not finite
+    throw new Diverged(`training diverged ${what}; try a smaller --lr (it was ${lr}). Nothing was saved.`);
   }
 }
 
@@ -410,8 +457,9 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
     const usage = e instanceof UsageError;
+    const help = usage && !(e instanceof Diverged) ? " (see: deno task nextword --help)" : "";
     if (json) console.log(JSON.stringify({ error: message }));
-    else console.error(`error: ${message}${usage ? " (see: deno task nextword --help)" : ""}`);
+    else console.error(`error: ${message}${help}`);
     return usage ? 2 : 1;
   }
 }
