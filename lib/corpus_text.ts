@@ -139,3 +139,24 @@ function sentenceText(sentence: readonly string[]): string {
   }
   return text;
 }
+
+/**
+ * The text that continues a prompt: `words` shown as {@linkcode detokenize} shows them after the
+ * prompt's tokens (spaces, capitals and quotes as in the whole), to append to what the person typed.
+ *
+ * @param prompt the prompt's tokens as read (`readPrompt`'s `tokens`)
+ * @param words the tokens written after it
+ *
+ * @example
+ * ```ts
+ * import { continuationText } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(continuationText(["he", "said"], ["that", "it", "was", "late", ".", "<eos>", "then"]),
+ *   " that it was late. Then");
+ * ```
+ */
+export function continuationText(prompt: readonly string[], words: readonly string[]): string {
+  const head = detokenize(prompt), full = detokenize([...prompt, ...words]);
+  return full.startsWith(head) ? full.slice(head.length) : ` ${detokenize(words)}`;
+}

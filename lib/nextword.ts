@@ -29,21 +29,6 @@ import { seededRng, shuffle } from "./random.ts";
 import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { topWords, type WordProbability } from "./sampling.ts";
 
-/**
- * tfjs 4.22 cannot take the gradient of an LSTM over a sequence of one step: the engine hands a kernel
- * with a single output one `dy` instead of a list, and `Unpack`'s gradient (`stack(dy)`) then throws
- * "Argument tensors passed to stack must be a `Tensor[]`". The prefix strategy trains on prefixes of one
- * token (a sentence's first word is predicted from the `<eos>` before it), so the gradient is
- * registered again, taking either form.
- */
-tf.registerGradient({
-  kernelName: tf.Unpack,
-  gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-    const { axis } = attrs as unknown as tf.UnpackAttrs;
-    return { value: () => tf.stack(Array.isArray(dy) ? dy : [dy], axis) };
-  },
-});
-
 /** The sizes of a next-word model. */
 export interface NextWordConfig {
   /** V, the number of words. */

@@ -75,6 +75,7 @@ export function initTfjs(options: InitTfjsOptions = {}): Promise<void> {
     registerUnsortedSegmentSum();
     registerSoftmaxCrossEntropyGrad();
     registerRowGather();
+    registerUnpackGradient();
     // COURSE_STOCK_MATMUL=1 keeps tfjs's own transposed products: only for measuring what the fix buys.
     if (!envFlag("COURSE_STOCK_MATMUL")) {
       wrapTransposedMatMul("BatchMatMul");
@@ -88,6 +89,23 @@ export function initTfjs(options: InitTfjsOptions = {}): Promise<void> {
     }
   })();
   return ready;
+}
+
+/**
+ * tfjs 4.22 cannot take the gradient of an LSTM over a sequence of one step: the engine hands a kernel
+ * with a single output one `dy` instead of a list, and `Unpack`'s gradient (`stack(dy)`) then throws
+ * "Argument tensors passed to stack must be a `Tensor[]`". The prefix strategy trains on prefixes of one
+ * token (a sentence's first word is predicted from the `<eos>` before it, notebook 07), so the
+ * gradient is registered again, taking either form.
+ */
+function registerUnpackGradient(): void {
+  tf.registerGradient({
+    kernelName: tf.Unpack,
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const { axis } = attrs as unknown as tf.UnpackAttrs;
+      return { value: () => tf.stack(Array.isArray(dy) ? dy : [dy], axis) };
+    },
+  });
 }
 
 /**

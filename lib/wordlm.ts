@@ -45,7 +45,8 @@ import {
   trainOptions,
 } from "./_wordlm_checks.ts";
 import { applyClipped, globalNorm, softmaxCrossEntropyGrad } from "./tfjs.ts";
-import { checkIds, checkTokens, EOS, normalizeWord, tokenize, UNK, Vocabulary } from "./corpus.ts";
+import { checkIds, checkTokens, EOS, normalizeWord, UNK, Vocabulary } from "./corpus.ts";
+import { corpusTokens } from "./corpus_text.ts";
 import { type Rng, seededRng, shuffle } from "./random.ts";
 import { stopRequested, throwIfStopRequested } from "./stop.ts";
 import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "./sampling.ts";
@@ -1129,7 +1130,7 @@ async function loadLayersFolder(
 
 /** A prompt as the model reads it. */
 export interface Prompt {
-  /** The prompt's tokens, as `tokenize` cut them. */
+  /** The prompt's tokens as the corpus writes them (`corpusTokens`): `<eos>` after every sentence end. */
   readonly tokens: readonly string[];
   /** What the model is fed: `<eos>` (every sentence of the training stream follows one), then the tokens' ids. */
   readonly ids: readonly number[];
@@ -1138,15 +1139,18 @@ export interface Prompt {
 }
 
 /**
- * Reads a prompt exactly as the training text was read: cut into tokens like the corpus
- * (`tokenize`), normalised, looked up in the vocabulary, and started as a sentence, after `<eos>`.
+ * Reads a prompt as the training text was written: cut into tokens by the corpus's conventions
+ * (`corpusTokens`: lowercase, punctuation split off, a closing quote before the sentence's mark,
+ * `? ! ;` doubled, `<eos>` after every sentence end, typed Unicode punctuation mapped), looked up in
+ * the vocabulary, and started as a sentence, after `<eos>`. A prompt given as tokens is read as given
+ * (lowercased). So "The jury met. It" reads `<eos> the jury met . <eos> it`, as the corpus would have it.
  *
  * @throws {RangeError} if the prompt has no tokens
  */
 export function readPrompt(vocabulary: Vocabulary, prompt: string | readonly string[]): Prompt {
-  const tokens = typeof prompt === "string" ? tokenize(prompt, vocabulary) : checkTokens(prompt).map(normalizeWord);
+  const tokens = typeof prompt === "string" ? corpusTokens(prompt, vocabulary) : checkTokens(prompt).map(normalizeWord);
   if (tokens.length === 0) throw new RangeError("Cannot read the prompt: the prompt has no words");
-  const unknown = [...new Set(tokens.filter((t) => !vocabulary.has(t)))];
+  const unknown = [...new Set(tokens.filter((t) => t !== EOS && !vocabulary.has(t)))];
   return { tokens, ids: [vocabulary.id(EOS), ...tokens.map((t) => vocabulary.id(t))], unknown };
 }
 

@@ -3,7 +3,7 @@
  *
  *   deno task nextword predict "some words" [--model DIR] [--k 5] [--unknown] [--json]
  *   deno task nextword generate "some words" [--model DIR] [--words 30] [--greedy | --temperature T]
- *                               [--k K] [--top-p P] [--seed S] [--unknown] [--json]
+ *                               [--k K] [--top-p P] [--seed S] [--unknown] [--raw] [--json]
  *   deno task nextword eval [--model DIR] [--split test|valid] [--tokens N] [--baselines] [--json]
  *   deno task nextword train [--quick] [--model DIR] [--epochs N] [--minutes M] [--embedding E] [--hidden H]
  *                            [--tied] [--dropout R] [--batch B] [--seq T] [--lr RATE] [--seed S] [--results FILE.json]
@@ -18,7 +18,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { brownCorpus, kneserNeyTrigram, ngramPerplexity, type Sampling, unigramModel } from "@course/lib";
+import { brownCorpus, detokenize, kneserNeyTrigram, ngramPerplexity, type Sampling, unigramModel } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import {
   DivergenceError,
@@ -38,12 +38,13 @@ import { courseModelDir } from "@course/lib/inside.ts";
 const USAGE = `usage:
   deno task nextword predict "some words" [--model DIR] [--k 5] [--unknown] [--json]
   deno task nextword generate "some words" [--model DIR] [--words 30] [--greedy | --temperature T] [--k K]
-                              [--top-p P] [--seed S] [--unknown] [--json]
+                              [--top-p P] [--seed S] [--unknown] [--raw] [--json]
   deno task nextword eval [--model DIR] [--split test|valid] [--tokens N] [--baselines] [--json]
   deno task nextword train [--quick] [--model DIR] [--epochs N] [--minutes M] [--embedding E] [--hidden H]
                            [--tied] [--dropout R] [--batch B] [--seq T] [--lr RATE] [--seed S] [--results FILE.json]
 predict, generate and eval use the course's best model (data/models/brown-lstm) unless --model is given;
-train writes build/models/nextword unless --model is given. generate samples top-p 0.9 unless told otherwise.`;
+train writes build/models/nextword unless --model is given. generate samples top-p 0.9 unless told otherwise,
+and shows the text as text (--raw: the tokens as the model reads and writes them, a line per sentence).`;
 
 const TRAINED_MODEL = "build/models/nextword";
 
@@ -85,6 +86,7 @@ const OPTIONS = {
   split: { type: "string" },
   tokens: { type: "string" },
   baselines: { type: "boolean" },
+  raw: { type: "boolean" },
   results: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -92,7 +94,7 @@ const OPTIONS = {
 /** Which flags each command takes (besides --help). */
 const FLAGS: Record<string, string[]> = {
   predict: ["model", "k", "unknown", "json"],
-  generate: ["model", "words", "greedy", "temperature", "k", "top-p", "seed", "unknown", "json"],
+  generate: ["model", "words", "greedy", "temperature", "k", "top-p", "seed", "unknown", "raw", "json"],
   eval: ["model", "split", "tokens", "baselines", "json"],
   train: [
     "quick",
@@ -223,14 +225,16 @@ async function generate(values: Values, rest: string[]) {
     throw e;
   }
   const note = checkKnown(out.prompt);
-  const shown = (words: readonly string[]) => words.join(" ").replaceAll(" <eos> ", "\n").replaceAll("<eos>", "\n");
+  const raw = (words: readonly string[]) => words.join(" ").replaceAll(" <eos> ", "\n").replaceAll("<eos>", "\n");
   if (values.json) {
     console.log(
       JSON.stringify({ tokens: out.prompt.tokens, unknown: out.prompt.unknown, sampling, seed, words: out.words }),
     );
   } else {
     if (note) console.log(`note: ${note}`);
-    console.log(`${shown(out.prompt.tokens)} ${shown(out.words)}`);
+    console.log(
+      values.raw ? `${raw(out.prompt.tokens)} ${raw(out.words)}` : detokenize([...out.prompt.tokens, ...out.words]),
+    );
   }
 }
 

@@ -25,6 +25,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { generateText, predictNext, readAlong, type WordLM, wordLMFromFiles } from "../wordlm.ts";
 import { FOUND_UNITS, traceWords, type WordLSTM, wordLSTM } from "../inside.ts";
 import type { Vocabulary } from "../corpus.ts";
+import { continuationText } from "../corpus_text.ts";
 import type { Sampling } from "../sampling.ts";
 import { initTfjs } from "../tfjs.ts";
 import { divergingColor } from "../textview.ts"; // the colours of notebook 10's coloured text
@@ -511,12 +512,14 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
           sampling: sampling(),
           seed: value(seed),
         });
-        // <eos> stays in the text as written: the prompt reader takes it as the end of a sentence.
-        contNote.textContent = `added: ${out.words.join(" ")}`;
+        // Added as text (capitals, quotes, no space before a comma): the prompt reader reads it back
+        // to the same tokens, <eos> after each sentence end (lib/corpus_text.ts).
+        const added = continuationText(out.prompt.tokens, out.words);
+        contNote.textContent = `added:${added}`;
         contNote.setAttribute("data-continued", out.words.join(" "));
         before = text.value;
         generatedFrom = out.prompt.tokens.length + 1; // after <eos> and the prompt's tokens
-        text.value = `${text.value.trimEnd()} ${out.words.join(" ")}`;
+        text.value = `${text.value.trimEnd()}${added}`;
         undo.disabled = false;
         read();
       } catch (e) {
