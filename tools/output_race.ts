@@ -36,6 +36,8 @@ export interface RaceTally {
   runsWithLoss: number;
   /** Runs that nbclient could not finish (e.g. "Invalid Signature" on a message): counted in runsWithLoss too. */
   runsFailed: number;
+  /** Why each of those runs failed (nbclient's error and the end of its stderr). */
+  failures: string[];
   cellsRun: number;
   cellsWithLoss: number;
   outputsExpected: number;
@@ -147,6 +149,7 @@ export async function measureRace(
       runs: 0,
       runsWithLoss: 0,
       runsFailed: 0,
+      failures: [],
       cellsRun: 0,
       cellsWithLoss: 0,
       outputsExpected: 0,
@@ -185,6 +188,10 @@ export async function measureRace(
           t.runs++;
           t.runsFailed++;
           t.runsWithLoss++;
+          const stderr = new TextDecoder().decode(result.stderr).split("\n").filter((l) =>
+            l.trim() && !/unstable/.test(l)
+          );
+          t.failures.push(`run ${run}: ${report.error}; stderr: ${stderr.slice(-6).join(" | ")}`);
           t.seconds += (performance.now() - started) / 1000;
           if (log) console.log(`run ${run} ${kernel.padEnd(11)} FAILED: ${String(report.error).slice(0, 160)}`);
           continue;
