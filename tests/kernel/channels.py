@@ -22,21 +22,7 @@ import uuid
 import zmq
 from jupyter_client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
-
-
-def children(pid):
-    """The pids whose parent is pid (from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
+from procs import children  # noqa: E402 (this folder)
 
 
 class OtherStdinIdentity(BlockingKernelClient):

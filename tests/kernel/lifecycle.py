@@ -23,24 +23,10 @@ import time
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 from jupyter_client.kernelspec import KernelSpecManager
+from procs import children  # this folder
 
 SPEC = KernelSpecManager().get_kernel_spec("deno").argv  # python, deno_kernel.py, --deno, deno, {connection_file}
 PYTHON, PROXY, DENO = SPEC[0], SPEC[1], SPEC[3]
-
-
-def children(pid):
-    """The pids whose parent is pid (from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
 
 
 def gone(pid):
