@@ -87,7 +87,7 @@ export function corpusTokens(text: string, vocabulary?: Pick<Vocabulary, "has">)
 }
 
 /**
- * Shows corpus tokens as text: sentences (split at `<eos>`) with a capital first letter, `I` for
+ * Shows corpus tokens as text: sentences (split at `<eos>`) and quotations with a capital first letter, `I` for
  * `i`, no space before punctuation or after an opening bracket or quote, the sentence end written
  * once (`? ?` → `?`) and inside a closing quote (`'' .` → `."`), curly double quotes for ``` `` ```
  * and `''`. The corpus is lowercased, so names stay lowercase. `<unk>` stays as it is: it stands
@@ -134,6 +134,7 @@ function sentenceText(sentence: readonly string[]): string {
     if (/^i('|$)/.test(word)) word = "I" + word.slice(1); // i, i'm, i'll
     if (capital && /^[a-z]/.test(word)) word = word[0].toUpperCase() + word.slice(1);
     if (/^[\p{L}\p{N}<]/u.test(word)) capital = false; // the first word (or <unk>) took the capital
+    if (token === "``") capital = true; // a quotation opens with a capital: She asked, “Why …”
     text += (glued || closes ? "" : " ") + word;
     glued = opens;
   }

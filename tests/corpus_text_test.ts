@@ -48,6 +48,7 @@ Deno.test("detokenize shows tokens as text; corpusTokens reads the test split's 
     detokenize(["the", "city", ",", "the", "<unk>", "'", "pro", "'", "."]),
     "The city, the <unk> \u2018pro\u2019.",
   );
+  assert.equal(detokenize(["she", "asked", ",", "``", "why", "''", "?", "?"]), "She asked, \u201cWhy?\u201d");
   const { splits, vocabulary } = await brownCorpus(sentences);
   let same = 0;
   const misses: string[] = [];
