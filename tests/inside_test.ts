@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { brownCorpus, Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
+import { runLSTM } from "@course/lib/lstm.ts";
 import { disposeWordLM, evaluateWordLM, initWordLM, loadWordLM, wordLMForward, zeroState } from "@course/lib/wordlm.ts";
 import {
   controlNetworks,
@@ -54,6 +55,25 @@ Deno.test("wordLSTM + traceWords + nextWordProbabilities give tfjs's probabiliti
     });
     disposeWordLM(model);
   }
+});
+
+Deno.test("traceWords through BLAS keeps runLSTM's trace: every gate and state, given states too (float32, 1e-5)", () => {
+  const model = initWordLM({ vocabularySize: 12, embeddingSize: 6, hiddenSize: 5, forgetBias: 1, seed: 4 });
+  const net = wordLSTM(model);
+  const ids = [2, 7, 1, 11, 4, 4, 0, 9, 3, 3];
+  const h0 = [0.1, -0.2, 0.3, 0, 0.5], c0 = [1, -1, 0.5, 2, 0];
+  const trace = traceWords(net, ids, { h0, c0 });
+  const E = net.embedding.cols;
+  const plain = runLSTM(net.params, ids.map((id) => net.embedding.data.subarray(id * E, (id + 1) * E)), { h0, c0 });
+  assert.equal(trace.steps, plain.steps);
+  for (const k of ["xs", "hx", "f", "i", "cTilde", "o", "c", "tanhC", "h"] as const) {
+    trace[k].forEach((row, t) => {
+      assert.equal(row.length, plain[k][t].length, `${k}[${t}] length`);
+      row.forEach((v, u) => close(v, plain[k][t][u], 1e-5, `${k}[${t}][${u}]`));
+    });
+  }
+  assert.throws(() => traceWords(net, [1, 2], { h0: [0, 0] }), /h0 has length 2, expected 5/);
+  disposeWordLM(model);
 });
 
 Deno.test("wordLSTM, traceWords, nextWordProbabilities: bad input is named", () => {
