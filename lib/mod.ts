@@ -22,6 +22,7 @@
  * | `dense.ts`, `loss.ts` | dense layer; softmax cross-entropy | 07 |
  * | `optim.ts` | SGD, Adam, gradient clipping | 09 |
  * | `stop.ts` | the Stop button: training loops end after the batch during which it was pressed | 08, 09 |
+ * | `disk_cache.ts` | results computed once and kept in `build/cache/` (the story networks 04 trains, 05 and 06 load) | 01, 04–06 |
  * | `tasks.ts`, `train.ts` | the recall task; training a classifier from scratch | 01, 09 |
  * | `recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01 |
  * | `story.ts`, `story_charts.ts` | the story task (who is the hero now? asked at "who"), its trained LSTM and its gate figures; their charts | 04–06 |
@@ -53,6 +54,7 @@ export * from "./tensor.ts";
 export * from "./pointwise.ts";
 export * from "./random.ts";
 export * from "./stop.ts";
+export * from "./disk_cache.ts";
 export * from "./lstm_cell.ts";
 export * from "./running_example.ts";
 export * from "./plot.ts";

@@ -13,7 +13,9 @@ import { seededRng } from "./random.ts";
 import { runLSTM } from "./lstm.ts";
 import { runRNN } from "./rnn.ts";
 import { oneHot, recallTask, type SequenceExample } from "./tasks.ts";
+import { cached, type CacheMode } from "./disk_cache.ts";
 import {
+  classifierCodec,
   type EpochStats,
   evaluateClassifier,
   initSequenceClassifier,
@@ -59,8 +61,13 @@ export interface RecallExperimentOptions {
   testCount?: number;
   /** Stop a network early once its validation accuracy reaches this fraction (default 0.99). */
   stopAtAccuracy?: number;
-  /** Called after every epoch of every network (for progress lines). */
+  /** Called after every epoch of every network (for progress lines; for a network loaded from the cache, once per epoch it trained then). */
   onEpoch?: (contender: RecallContender, seed: number, stats: EpochStats) => void;
+  /**
+   * Whether each trained network is kept in `build/cache/` and loaded when the same one is asked for
+   * again (default `"use"`; see `lib/disk_cache.ts`). The test scores are always computed afresh.
+   */
+  cache?: CacheMode;
 }
 
 /** One trained network of {@linkcode recallExperiment}. */
@@ -191,24 +198,38 @@ export function recallExperiment(options: RecallExperimentOptions = {}): RecallE
   const runs: RecallRun[] = [];
   for (const seed of seeds) {
     for (const contender of contenders) {
-      const model = initSequenceClassifier({
-        kind: contender === "rnn" ? "rnn" : "lstm",
-        inputSize: 16,
-        hiddenSize,
-        classes: 8,
-        chrono: contender === "chrono" ? maxGap + 1 : undefined,
-        seed,
-      });
-      const trainStarted = performance.now();
-      const history = trainSequenceClassifier(model, trainingSet, {
-        epochs,
-        optimizer: new Adam({ lr: learningRate }),
-        seed,
-        validation,
-        stopAtAccuracy,
-        onEpoch: (stats) => options.onEpoch?.(contender, seed, stats),
-      });
-      const seconds = (performance.now() - trainStarted) / 1000;
+      const init = () =>
+        initSequenceClassifier({
+          kind: contender === "rnn" ? "rnn" : "lstm",
+          inputSize: 16,
+          hiddenSize,
+          classes: 8,
+          chrono: contender === "chrono" ? maxGap + 1 : undefined,
+          seed,
+        });
+      let trainedNow = false;
+      const train = () => {
+        const model = init(), trainStarted = performance.now();
+        const history = trainSequenceClassifier(model, trainingSet, {
+          epochs,
+          optimizer: new Adam({ lr: learningRate }),
+          seed,
+          validation,
+          stopAtAccuracy,
+          onEpoch: (stats) => options.onEpoch?.(contender, seed, stats),
+        });
+        trainedNow = true;
+        return { model, history, seconds: (performance.now() - trainStarted) / 1000 };
+      };
+      const inputs = { contender, seed, trainGaps, hiddenSize, epochs, learningRate, perEpoch, validationCount };
+      const { model, history, seconds } = cached(
+        "recall-network",
+        { ...inputs, stopAtAccuracy },
+        train,
+        classifierCodec(init),
+        { mode: options.cache },
+      );
+      if (!trainedNow) history.forEach((stats) => options.onEpoch?.(contender, seed, stats));
       const scores = tests.map((examples) => evaluateClassifier(model, examples));
       runs.push({
         contender,

@@ -15,7 +15,14 @@
 import { type Rng, seededRng, shuffle } from "./random.ts";
 import { oneHot, type SequenceExample, type SequenceTask } from "./tasks.ts";
 import { Adam } from "./optim.ts";
-import { type EpochStats, initSequenceClassifier, type SequenceClassifier, trainSequenceClassifier } from "./train.ts";
+import {
+  classifierCodec,
+  type EpochStats,
+  initSequenceClassifier,
+  type SequenceClassifier,
+  trainSequenceClassifier,
+} from "./train.ts";
+import { cached, type CacheMode } from "./disk_cache.ts";
 import { type LSTMParams } from "./lstm_cell.ts";
 import { dense, type DenseParams } from "./dense.ts";
 import { argmax } from "./loss.ts";
@@ -257,6 +264,12 @@ export interface TrainStoryOptions {
   seed?: number;
   /** The stories to train on (default {@linkcode storyTask}'s defaults); `count`, `seed` and `rng` are set per epoch. */
   task?: Omit<StoryTaskOptions, "count" | "seed" | "rng">;
+  /**
+   * Whether to keep the trained network in `build/cache/` and load it from there when the same one is
+   * asked for again (default `"use"`: notebooks 05 and 06 load the networks 04 trained); `"refresh"`
+   * always trains, `"off"` neither loads nor keeps. See `lib/disk_cache.ts`.
+   */
+  cache?: CacheMode;
 }
 
 /** A trained story model, its learning curve and the held-out stories it was measured on. */
@@ -275,7 +288,7 @@ export interface StoryModel {
   readonly history: readonly EpochStats[];
   /** 500 held-out stories (seed 1), measured after every epoch. */
   readonly validation: StoryTask;
-  /** Wall-clock seconds the training took. */
+  /** Wall-clock seconds the training took (when it was loaded from the cache: the seconds it took then). */
   readonly seconds: number;
 }
 
@@ -307,31 +320,51 @@ export function trainStoryLSTM(options: TrainStoryOptions = {}): StoryModel {
     activationPenalty = 0.5,
     seed = 0,
     task = {},
+    cache = "use",
   } = options;
-  const started = performance.now();
   const validation = storyTask({ ...task, count: 500, seed: 1 });
-  const model = initSequenceClassifier({
-    kind: "lstm",
-    inputSize: STORY_VOCABULARY.length,
+  const init = () =>
+    initSequenceClassifier({
+      kind: "lstm",
+      inputSize: STORY_VOCABULARY.length,
+      hiddenSize,
+      classes: STORY_NAMES.length,
+      forgetBias,
+      seed,
+    });
+  const inputs = {
     hiddenSize,
-    classes: STORY_NAMES.length,
+    epochs,
+    perEpoch,
+    learningRate,
+    batchSize,
     forgetBias,
+    recurrentDecay,
+    activationPenalty,
     seed,
-  });
-  const history = trainSequenceClassifier(
-    model,
-    (epoch) => storyTask({ ...task, count: perEpoch, seed: 100 + epoch }).examples,
-    {
-      epochs,
-      batchSize,
-      optimizer: new Adam({ lr: learningRate }),
-      recurrentDecay,
-      activationPenalty,
-      validation: validation.examples.map(({ xs, target }) => ({ xs, target })), // the last question only
-    },
-  );
+    task,
+  };
+  const train = (): StoryModel => {
+    const started = performance.now();
+    const model = init();
+    const history = trainSequenceClassifier(
+      model,
+      (epoch) => storyTask({ ...task, count: perEpoch, seed: 100 + epoch }).examples,
+      {
+        epochs,
+        batchSize,
+        optimizer: new Adam({ lr: learningRate }),
+        recurrentDecay,
+        activationPenalty,
+        validation: validation.examples.map(({ xs, target }) => ({ xs, target })), // the last question only
+      },
+    );
+    if (model.kind !== "lstm") throw new TypeError("unreachable: the story model is an LSTM");
+    const seconds = (performance.now() - started) / 1000;
+    return { cell: model.cell, out: model.out, model, history, validation, seconds };
+  };
+  const { model, history, seconds } = cached("story-lstm", inputs, train, classifierCodec(init), { mode: cache });
   if (model.kind !== "lstm") throw new TypeError("unreachable: the story model is an LSTM");
-  const seconds = (performance.now() - started) / 1000;
   return { cell: model.cell, out: model.out, model, history, validation, seconds };
 }
 

@@ -39,6 +39,7 @@ import { seededRng, shuffle } from "./random.ts";
 import { throwIfStopRequested } from "./stop.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
+import type { CacheCodec } from "./disk_cache.ts";
 import { describe, type VectorLike } from "./tensor.ts";
 
 /** A recurrent layer and a dense layer on its last hidden state. */
@@ -559,4 +560,41 @@ function decayRecurrent(model: SequenceClassifier, factor: number): void {
   for (const W of matrices) {
     for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) W.data[r * (H + X) + c] *= factor;
   }
+}
+
+/** A classifier, the figures of every epoch it trained and how many seconds that took: what {@linkcode classifierCodec} keeps. */
+export interface TrainedClassifier {
+  readonly model: SequenceClassifier;
+  readonly history: readonly EpochStats[];
+  readonly seconds: number;
+}
+
+/**
+ * A trained classifier with its history as JSON and back, for {@linkcode cached}: the weights exactly
+ * (float32 values print as the shortest decimal that reads back to them), into a network `init` makes.
+ */
+export function classifierCodec(
+  init: () => SequenceClassifier,
+): CacheCodec<TrainedClassifier> {
+  return {
+    encode: ({ model, history, seconds }) => ({
+      tensors: Object.fromEntries(Object.entries(classifierTensors(model)).map(([name, t]) => [name, Array.from(t)])),
+      history,
+      seconds,
+    }),
+    decode: (json) => {
+      const { tensors, history, seconds } = json as {
+        tensors: Record<string, number[]>;
+        history: EpochStats[];
+        seconds: number;
+      };
+      const model = init();
+      for (const [name, t] of Object.entries(classifierTensors(model))) {
+        if (tensors[name]?.length !== t.length) throw new RangeError(`kept tensor ${name} does not fit the network`);
+        t.set(tensors[name]);
+      }
+      if (!Array.isArray(history) || typeof seconds !== "number") throw new RangeError("kept history is malformed");
+      return { model, history, seconds };
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  classifierTensors,
   memoryTrace,
   RECALL_CONTENDERS,
   recallExperiment,
@@ -13,7 +14,8 @@ Deno.test("recallExperiment: the default LSTM remembers across 50 distractors wh
   // 300 sequences each; about 11 s. Measured (2026-12-06): LSTM 100 % at gaps 5 and 50 in both seeds (after 12 and 11
   // epochs); RNN 35.7 / 22.7 % at gap 5 and 26.0 / 23.3 % at gap 50 (chance 12.5 %). Margins: the LSTM >= 90 %,
   // the RNN <= 45 % (a third of the sequences could flip).
-  const experiment = recallExperiment({ seeds: [0, 1], testGaps: [5, 50], testCount: 300 });
+  // "refresh": always trained here (and kept, for notebook 01 to load the networks of seeds 0 and 1).
+  const experiment = recallExperiment({ seeds: [0, 1], testGaps: [5, 50], testCount: 300, cache: "refresh" });
   const summary = summariseRecall(experiment);
   const row = (gap: number, contender: "rnn" | "lstm") =>
     summary.find((r) => r.gap === gap && r.contender === contender)!;
@@ -41,7 +43,7 @@ Deno.test("recallExperiment: the default LSTM remembers across 50 distractors wh
 });
 
 Deno.test("recallExperiment: one run per network per seed, with its model, scores per gap and history", () => {
-  const experiment = recallExperiment({
+  const options: RecallExperimentOptions = {
     trainGaps: [1, 3],
     testGaps: [2, 6],
     contenders: ["rnn", "lstm", "chrono"],
@@ -50,7 +52,8 @@ Deno.test("recallExperiment: one run per network per seed, with its model, score
     perEpoch: 64,
     validationCount: 20,
     testCount: 40,
-  });
+  };
+  const experiment = recallExperiment({ ...options, cache: "refresh" });
   assert.deepEqual(experiment.trainGaps, [1, 3]);
   assert.deepEqual(experiment.runs.map((r) => `${r.contender}/${r.seed}`), [
     "rnn/0",
@@ -92,6 +95,24 @@ Deno.test("recallExperiment: one run per network per seed, with its model, score
     assert.ok(Math.abs(r.mean - (r.perSeed[0] + r.perSeed[1]) / 2) < 1e-12);
   }
   assert.deepEqual(Object.keys(RECALL_CONTENDERS), ["rnn", "lstm", "chrono"]);
+
+  // Asked again, every network is loaded from build/cache/ as it was trained; onEpoch still sees each epoch.
+  const epochs: string[] = [];
+  const again = recallExperiment({
+    ...options,
+    onEpoch: (c, seed, stats) => epochs.push(`${c}/${seed}/${stats.epoch}`),
+  });
+  again.runs.forEach((r, k) => {
+    const first = experiment.runs[k];
+    assert.deepEqual(classifierTensors(r.model), classifierTensors(first.model)); // bit for bit
+    assert.deepEqual([r.history, r.accuracy, r.loss, r.seconds], [
+      first.history,
+      first.accuracy,
+      first.loss,
+      first.seconds,
+    ]);
+  });
+  assert.equal(epochs.length, experiment.runs.reduce((n, r) => n + r.epochs, 0));
 });
 
 Deno.test("recallExperiment: bad options are RangeErrors that name the option", () => {

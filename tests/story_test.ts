@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  classifierTensors,
   encodeStory,
   rocAUC,
   STORY_EXAMPLE,
@@ -92,7 +93,9 @@ Deno.test("STORY_EXAMPLE: 35 words, Vikram, a question, Ravi 22 words later, a q
 //   without the recurrent weight decay   0.75     0.31        0.66     0.59    0.926  0.521        0.124       0.86   0.30
 //   without the activation penalty       0.94     0.38        0.90     0.81    0.985  0.790        0.058       0.95   0.86
 const TOLERANCE = 0.05;
-const models = [0, 1].map((seed) => trainStoryLSTM({ seed }));
+// "refresh": these always train (the cache would otherwise hand back what a notebook trained), and keep
+// what they trained for notebooks 04–06 to load.
+const models = [0, 1].map((seed) => trainStoryLSTM({ seed, cache: "refresh" }));
 
 Deno.test("trainStoryLSTM: answers every question of held-out stories (>= 99 %), and its name units' gates", () => {
   models.forEach((story, seed) => {
@@ -118,17 +121,27 @@ Deno.test("trainStoryLSTM: answers every question of held-out stories (>= 99 %),
 });
 
 Deno.test("trainStoryLSTM without the recurrent decay: the forget gate stays near σ(1), the hero is written at every word", () => {
-  const s = storyGateStats(trainStoryLSTM({ seed: 0, recurrentDecay: 0 })); // notebook 04's run
+  const s = storyGateStats(trainStoryLSTM({ seed: 0, recurrentDecay: 0, cache: "refresh" })); // notebook 04's run
   assert.ok(Math.abs(s.forgetAtWords - 0.73) <= TOLERANCE, `f at words ${s.forgetAtWords}`); // 0.75, σ(1) = 0.73
   assert.ok(s.questionAccuracy >= 0.99);
   assert.ok(s.writeElsewhere >= 0.124 - TOLERANCE / 5, `write elsewhere ${s.writeElsewhere}`); // 10 × the decayed model's
 });
 
 Deno.test("trainStoryLSTM without the activation penalty: the output gate stays open away from who", () => {
-  const s = storyGateStats(trainStoryLSTM({ seed: 0, activationPenalty: 0 })); // notebook 06's run
+  const s = storyGateStats(trainStoryLSTM({ seed: 0, activationPenalty: 0, cache: "refresh" })); // notebook 06's run
   assert.ok(s.questionAccuracy >= 0.99);
   assert.ok(s.outputElsewhere >= 0.86 - TOLERANCE, `o elsewhere ${s.outputElsewhere}`);
   assert.ok(s.outputAtQuestions > s.outputElsewhere, `o at who ${s.outputAtQuestions}`);
+});
+
+Deno.test("trainStoryLSTM with the cache: the kept network loads as trained, weights, history and gates alike", () => {
+  const loaded = trainStoryLSTM({ seed: 0 }); // what models[0] kept
+  assert.deepEqual(classifierTensors(loaded.model), classifierTensors(models[0].model)); // bit for bit
+  assert.deepEqual(loaded.history, models[0].history);
+  assert.equal(loaded.seconds, models[0].seconds);
+  assert.deepEqual(storyGateStats(loaded), storyGateStats(models[0]));
+  // Other options are another network: a one-epoch run is not handed seed 0's.
+  assert.equal(trainStoryLSTM({ seed: 0, epochs: 1, perEpoch: 64, cache: "off" }).history.length, 1);
 });
 
 Deno.test("storyGates on STORY_EXAMPLE: f dips at Ravi, the names write, o is widest at each who", () => {
