@@ -12,10 +12,10 @@
  * 5. build the course website from those executed notebooks (`tools/build_site.ts --no-execute`);
  * 6. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
  *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/;
- * 7. step 4 again in JupyterLab 4's notebook (`tools/check_jupyter.ts --ui lab`: a page built with esbuild
- *    from JupyterLab's npm packages, `tools/jupyterlab/`), for the notebooks in `LAB_NOTEBOOKS` only, which
- *    is what fits in the suite's 8 minutes (all eleven take as long again as step 4); screenshots
- *    `NN-name-lab-K.png` go beside step 4's.
+ * 7. step 4 again, for every notebook, in JupyterLab 4's notebook (`tools/check_jupyter.ts --ui lab`: a page
+ *    built with esbuild from JupyterLab's npm packages, `tools/jupyterlab/`), with its own Jupyter server;
+ *    screenshots `NN-name-lab-K.png` go beside step 4's. It runs while steps 4–6 run (the machine has two
+ *    cores; each notebook's kernel mostly uses one), so the suite stays under 8 minutes.
  *
  * Step 4's executed notebooks make the website; `deno task build` alone executes them headless.
  *
@@ -50,13 +50,6 @@ export function countPlain(output: string): { passed: number; failed: number } |
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
-/**
- * The notebooks that step 7 runs in JupyterLab 4: the two quickest (about 1 s each to execute; the step takes
- * about 15 s with Jupyter's start and the page's build), which still show markdown, tables, charts, printed text
- * and `Deno.jupyter.md` output. `deno task check:jupyter --ui lab` runs all eleven (about 5 minutes).
- */
-export const LAB_NOTEBOOKS = ["notebooks/02-architecture.ipynb", "notebooks/03-pointwise-operations.ipynb"];
-
 const STEPS: Step[] = [
   { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
@@ -74,15 +67,20 @@ const STEPS: Step[] = [
   },
   { name: "build site from them", args: ["run", "--allow-all", "tools/build_site.ts", "--no-execute"] },
   { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/check_site.ts"], count: countPlain },
-  {
-    name: "notebooks in JupyterLab 4",
-    args: ["run", "--allow-all", "tools/check_jupyter.ts", "--ui", "lab", ...LAB_NOTEBOOKS],
-    count: countPlain,
-  },
 ];
 
-async function runStep(step: Step) {
-  console.log(`\n=== ${step.name}: deno ${step.args.join(" ")}`);
+/** Step 7: run at the same time as the steps after `deno test` (its output lines are prefixed `[lab] `). */
+const ALONGSIDE: Step = {
+  name: "notebooks in JupyterLab 4",
+  args: ["run", "--allow-all", "tools/check_jupyter.ts", "--ui", "lab"],
+  count: countPlain,
+};
+/** The step after which {@linkcode ALONGSIDE} starts. */
+const START_ALONGSIDE_AFTER = "deno test --doc";
+
+/** Runs one step, echoing its output as it comes (each line prefixed with `prefix`, if given). */
+async function runStep(step: Step, prefix = "") {
+  console.log(`\n${prefix}=== ${step.name}: deno ${step.args.join(" ")}`);
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: step.args,
@@ -94,11 +92,22 @@ async function runStep(step: Step) {
   // Echo the output as it comes, and keep it to read the counts from.
   let text = "";
   const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   const pump = async (stream: ReadableStream<Uint8Array>, sink: { write(p: Uint8Array): Promise<number> }) => {
+    const lineDecoder = new TextDecoder();
+    let partial = "";
     for await (const chunk of stream) {
       text += decoder.decode(chunk, { stream: true });
-      await sink.write(chunk);
+      if (!prefix) {
+        await sink.write(chunk);
+        continue;
+      }
+      // Whole lines only, so that two steps' output never mixes within a line.
+      const lines = (partial + lineDecoder.decode(chunk, { stream: true })).split("\n");
+      partial = lines.pop()!;
+      if (lines.length) await sink.write(encoder.encode(lines.map((l) => prefix + l + "\n").join("")));
     }
+    if (partial) await sink.write(encoder.encode(prefix + partial + "\n"));
   };
   const [status] = await Promise.all([child.status, pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
   const seconds = (performance.now() - started) / 1000;
@@ -112,7 +121,12 @@ async function runStep(step: Step) {
 if (import.meta.main) {
   const started = performance.now();
   const results = [];
-  for (const step of STEPS) results.push(await runStep(step));
+  let alongside: ReturnType<typeof runStep> | undefined;
+  for (const step of STEPS) {
+    results.push(await runStep(step));
+    if (step.name === START_ALONGSIDE_AFTER) alongside = runStep(ALONGSIDE, "[lab] ");
+  }
+  if (alongside) results.push(await alongside);
   console.log("\n=== summary");
   for (const r of results) {
     console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1).padStart(6)} s`);
