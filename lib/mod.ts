@@ -44,8 +44,9 @@
  * | `wordlm.ts` | the course's next-word model: train, score, ask, save; tied, stacked, GRU, dropout, carried state | 08–10 |
  * | `experiments.ts` | notebook 09's experiments, the full run's configuration, result files | 09 |
  * | `inside.ts`, `inside_charts.ts` | a trained model in the library: traces, unit search, controls, saturation; their charts | 10 |
+ * | `next_word_after.ts` | what a word model predicts right after one word, over a text: why greedy writes "the the" | 08 |
  *
- * The last six are not re-exported here: they load tfjs, which most notebooks do not need.
+ * The last seven are not re-exported here: they load tfjs, which most notebooks do not need.
  *
  * @module
  */

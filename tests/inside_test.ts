@@ -4,7 +4,17 @@ import * as tf from "@tensorflow/tfjs";
 import { brownCorpus, Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { runLSTM } from "@course/lib/lstm.ts";
-import { disposeWordLM, evaluateWordLM, initWordLM, loadWordLM, wordLMForward, zeroState } from "@course/lib/wordlm.ts";
+import {
+  disposeWordLM,
+  evaluateWordLM,
+  initWordLM,
+  loadWordLM,
+  nextWordDistribution,
+  readPrompt,
+  wordLMForward,
+  zeroState,
+} from "@course/lib/wordlm.ts";
+import { nextWordAfter } from "@course/lib/next_word_after.ts";
 import {
   controlNetworks,
   correlations,
@@ -480,4 +490,33 @@ Deno.test("controlNetworks: an untrained network, then untrained LSTMs reading t
   assert.equal(c.nets[1].embedding, net.embedding);
   assert.equal(c.nets[1].params, c.nets[0].params, "seed 1 serves both kinds");
   assert.throws(() => controlNetworks(model, net, []), /expected at least one seed/);
+});
+
+Deno.test("notebook 08's 'the the': no echo of the word read; after 'the' the likeliest known word has under 2 %", () => {
+  const id = (w: string) => vocabulary.id(w);
+  const the = id("the"), unk = id("<unk>"); // greedy text never writes <unk>
+  const [afterThe, afterA, afterHis] = ["the", "a", "his"].map((w) => {
+    const r = nextWordAfter(net, trace, evidenceIds, id(w), [unk]);
+    return { ...r, meanP: r.meanProbs[the], the: r.likeliest[the], unk: r.meanProbs[unk] };
+  });
+  // Measured (2026-12-06) on the first 8,000 test tokens: 469, 130 and 75 places; P(the) 0.58, 0.64, 0.72 %;
+  // "the" the likeliest known word in 31, 0 and 1 of them; the likeliest known word 1.6, 2.4, 3.5 % on average.
+  assert.deepEqual([afterThe.positions, afterA.positions, afterHis.positions], [469, 130, 75]);
+  assert.ok(afterThe.meanP <= afterA.meanP && afterThe.meanP <= afterHis.meanP, "P(the | the) is no higher");
+  assert.ok(afterThe.meanP < 0.01);
+  assert.deepEqual([afterThe.the, afterA.the, afterHis.the], [31, 0, 1]);
+  assert.equal(afterThe.likeliest[unk], 0);
+  assert.ok(afterThe.meanTopP < 0.02 && afterThe.meanTopP < afterA.meanTopP && afterA.meanTopP < afterHis.meanTopP);
+  // Where the mass went: the words outside the vocabulary, <unk>, 18 % on average after "the".
+  close(afterThe.unk, 0.183, 0.01, "P(<unk> | the)");
+  // Greedy's own text (notebook 08, section 7): after "the city , the" the likeliest known word is "the", at 1.8 %.
+  const p = nextWordDistribution(model, readPrompt(vocabulary, "The city, the"));
+  const top = p.indexOf(Math.max(...p.filter((_, w) => w !== unk)));
+  assert.equal(vocabulary.words[top], "the");
+  assert.ok(p[top] < 0.03, `top ${p[top]}`);
+  // And the training text never has "the the": 0 of the 50,621 bigrams that start with "the".
+  const train = corpus.ids.train;
+  let starts = 0, doubled = 0;
+  for (let t = 1; t < train.length; t++) if (train[t - 1] === the) (starts++, train[t] === the && doubled++);
+  assert.deepEqual([starts, doubled], [50_621, 0]);
 });
