@@ -4,6 +4,8 @@
 // single-threaded products on the large products of a language model. Used by tfjs.ts; when no
 // library is found (or FFI is not permitted) the course runs on WASM alone.
 
+import { timed } from "./_phases.ts";
+
 /**
  * cblas_sgemm, row-major: C = op(A)·op(B) + beta·C (beta 0 unless given), with op(X) = X or Xᵀ;
  * op(A) is `[M, K]`, op(B) `[K, N]`, C `[M, N]`.
@@ -80,7 +82,26 @@ export function loadBlas(): Blas | null {
       const sgemm: Sgemm = (transA, transB, M, N, K, a, b, c, beta = 0) => {
         checkOperands(M, N, K, a, b, c);
         const lda = transA ? M : K, ldb = transB ? K : N;
-        call(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, a, lda, b, ldb, beta, c, N);
+        timed(
+          "matrix products",
+          () =>
+            call(
+              ROW_MAJOR,
+              transA ? TRANS : NO_TRANS,
+              transB ? TRANS : NO_TRANS,
+              M,
+              N,
+              K,
+              1,
+              a,
+              lda,
+              b,
+              ldb,
+              beta,
+              c,
+              N,
+            ),
+        );
       };
       cached = { library, sgemm };
       return cached;

@@ -33,6 +33,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { loadBlas, type Sgemm } from "./_blas.ts";
+import { timed } from "./_phases.ts";
 
 /** Whether the fused layer can run here: it needs native BLAS for its products. */
 export function fusedLSTMAvailable(): boolean {
@@ -58,16 +59,17 @@ export const lstmWindow = tf.customGrad(
     if (blas === null) throw new Error("Cannot run the fused LSTM layer: no BLAS library is loaded");
     const { B, T, H } = windowShape(xw, R, h0, c0);
     const G = 4 * H;
-    const run = forward(
-      blas.sgemm,
-      B,
-      T,
-      H,
-      xw.dataSync() as Float32Array,
-      R.dataSync() as Float32Array,
-      h0.dataSync() as Float32Array,
-      c0.dataSync() as Float32Array,
-    );
+    const run = timed("LSTM element-wise", () =>
+      forward(
+        blas.sgemm,
+        B,
+        T,
+        H,
+        xw.dataSync() as Float32Array,
+        R.dataSync() as Float32Array,
+        h0.dataSync() as Float32Array,
+        c0.dataSync() as Float32Array,
+      ));
     const value = tf.tensor3d(run.out, [B, T + 1, H]);
     // Keep the step-by-step record as tensors so that tfjs holds it for the backward pass.
     save([R, tf.tensor1d(run.gates), tf.tensor1d(run.cs), tf.tensor1d(run.tanhCs), tf.tensor1d(run.hPrevs), c0]);
@@ -75,13 +77,17 @@ export const lstmWindow = tf.customGrad(
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [Rs, gates, cs, tanhCs, hPrevs, c0s] = saved;
-        const grads = backward(blas.sgemm, B, T, H, dy.dataSync() as Float32Array, Rs.dataSync() as Float32Array, {
-          gates: gates.dataSync() as Float32Array,
-          cs: cs.dataSync() as Float32Array,
-          tanhCs: tanhCs.dataSync() as Float32Array,
-          hPrevs: hPrevs.dataSync() as Float32Array,
-          c0: c0s.dataSync() as Float32Array,
-        });
+        const grads = timed(
+          "LSTM element-wise",
+          () =>
+            backward(blas.sgemm, B, T, H, dy.dataSync() as Float32Array, Rs.dataSync() as Float32Array, {
+              gates: gates.dataSync() as Float32Array,
+              cs: cs.dataSync() as Float32Array,
+              tanhCs: tanhCs.dataSync() as Float32Array,
+              hPrevs: hPrevs.dataSync() as Float32Array,
+              c0: c0s.dataSync() as Float32Array,
+            }),
+        );
         return [
           tf.tensor3d(grads.dz, [B, T, G]),
           tf.tensor2d(grads.dR, [H, G]),

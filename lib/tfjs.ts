@@ -29,6 +29,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { type Blas, loadBlas } from "./_blas.ts";
+import { timed } from "./_phases.ts";
 
 // The parts of the WASM backend the kernels below use.
 interface TensorInfo {
@@ -190,7 +191,8 @@ function useBlas(blas: Blas, kernelName: "BatchMatMul" | "_FusedMatMul"): void {
     return out;
   };
   tf.unregisterKernel(kernelName, "wasm");
-  tf.registerKernel({ ...previous, kernelFunc: kernelFunc as never });
+  const timedKernel: KernelFunc = (args) => timed("matrix products", () => kernelFunc(args));
+  tf.registerKernel({ ...previous, kernelFunc: timedKernel as never });
 }
 
 /** Scatter-add: out[segmentIds[i]] += x[i], rows of x.shape.slice(1); ids outside [0, numSegments) are dropped. */
@@ -285,10 +287,10 @@ export function softmaxCrossEntropyGrad(
     throw new TypeError(`Cannot take the cross-entropy's gradient: targets must be int32, got ${targets.dtype}`);
   }
   if (tf.getBackend() === "wasm" && tf.getKernel(SOFTMAX_CROSS_ENTROPY_GRAD, "wasm") !== undefined) {
-    const [dLogits, dBias] = tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_GRAD, { probs, targets }, { scale }) as [
-      tf.Tensor2D,
-      tf.Tensor1D,
-    ];
+    const [dLogits, dBias] = timed(
+      "softmax and cross-entropy",
+      () => tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_GRAD, { probs, targets }, { scale }),
+    ) as [tf.Tensor2D, tf.Tensor1D];
     return { dLogits, dBias };
   }
   return tf.tidy(() => {
@@ -379,10 +381,12 @@ function wrapTransposedMatMul(kernelName: "BatchMatMul" | "_FusedMatMul"): void 
 export function globalNorm(grads: tf.NamedTensorMap): number {
   const names = Object.keys(grads);
   if (names.length === 0) return 0;
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))));
-  const value = norm.dataSync()[0];
-  norm.dispose();
-  return value;
+  return timed("Adam and clipping", () => {
+    const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))));
+    const value = norm.dataSync()[0];
+    norm.dispose();
+    return value;
+  });
 }
 
 /**
@@ -402,7 +406,9 @@ export function applyClipped(
   // The scale as tfjs's float32 ops computed it (each step rounded to float32), so that results do not move.
   const f = Math.fround;
   const scale = Number.isFinite(clipNorm) ? Math.min(1, f(f(clipNorm) / f(norm + f(1e-6)))) : 1;
-  if (scale === 1) optimizer.applyGradients(grads); // within the norm: multiplying by 1 would change nothing
-  else optimizer.applyGradients(Object.fromEntries(Object.keys(grads).map((n) => [n, tf.mul(grads[n], scale)])));
+  timed("Adam and clipping", () => {
+    if (scale === 1) optimizer.applyGradients(grads); // within the norm: multiplying by 1 would change nothing
+    else optimizer.applyGradients(Object.fromEntries(Object.keys(grads).map((n) => [n, tf.mul(grads[n], scale)])));
+  });
   return norm;
 }

@@ -30,6 +30,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { fusedLSTMAvailable, lstmWindow } from "./fused_lstm.ts";
+import { timed } from "./_phases.ts";
 import { checkModelChecksums, modelChecksums, modelFolder, writeModelFiles } from "./_modelfiles.ts";
 import { targetLosses } from "./_wordlm_loss.ts";
 import { firstNonFinite, type Float16Report, toFloat16 } from "./_float16.ts";
@@ -426,8 +427,10 @@ function outputCrossEntropyOp(tied: boolean) {
     ((h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, targets: tf.Tensor, save: tf.GradSaveFunc) => {
       const N = h.shape[0] as number;
       const logits = tf.fused.matMul({ a: h as tf.Tensor2D, b: W as tf.Tensor2D, transposeB: tied, bias: b });
-      const p = tf.softmax(logits); // [N, V]: the WASM backend's own one-pass softmax kernel
-      const losses = targetLosses(logits as tf.Tensor2D, p as tf.Tensor2D, targets.dataSync() as Int32Array);
+      const [p, losses] = timed("softmax and cross-entropy", () => {
+        const p = tf.softmax(logits); // [N, V]: the WASM backend's own one-pass softmax kernel
+        return [p, targetLosses(logits as tf.Tensor2D, p as tf.Tensor2D, targets.dataSync() as Int32Array)] as const;
+      });
       const value = tf.scalar(losses.reduce((sum, l) => sum + l, 0) / N);
       save([h, W, p, targets]);
       return {

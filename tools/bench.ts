@@ -15,7 +15,11 @@
  *   tfjs-cpu        tfjs's pure-JavaScript backend (small only, and not with --quick: about 23 s a step)
  *   scratch         this library alone, no tfjs (lib/lm.ts; small only)
  * tfjs engines are timed on `trainWordLM`, the path notebooks 08–09 and `deno task nextword` use, with
- * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10).
+ * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10). Under
+ * each tfjs line, where a step's time goes (mean ms a step, `lib/_phases.ts`): matrix products (BLAS, or
+ * WASM below its size threshold), softmax and cross-entropy (forward and gradient), the LSTM's
+ * element-wise work (the fused layer's gates, forward and backward), Adam and clipping, gathers and
+ * scatters (the embedding), and the rest (tfjs's per-operation dispatch and autograd, copies).
  *   pytorch         tools/bench_pytorch.py (Debian's python3-torch with OpenBLAS), when python3 can import torch;
  *                   it reports the faster of 1 thread and all cores
  *   matrix products alone  after the default engine, each config's step with nothing but its matrix
@@ -30,6 +34,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initScratchLM, seededRng, trainScratchLM } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { loadBlas } from "@course/lib/_blas.ts";
+import { PHASES, phaseTotals, recordPhases, timed } from "@course/lib/_phases.ts";
 import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
 
 const CONFIGS = {
@@ -64,16 +69,25 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Step times (ms) of `warmup + measured` training steps on random ids. */
-async function stepTimes(engine: EngineName, configName: ConfigName, steps: number): Promise<number[]> {
+/**
+ * Step times (ms) of `warmup + measured` training steps on random ids, and after each step the time
+ * spent so far in each phase (`lib/_phases.ts`; empty for `scratch`).
+ */
+async function stepTimes(
+  engine: EngineName,
+  configName: ConfigName,
+  steps: number,
+): Promise<{ times: number[]; phases: Map<string, number>[] }> {
   const config = CONFIGS[configName];
   const rng = seededRng(1);
   const ids = Int32Array.from({ length: steps * B * T + 1 }, () => rng.int(config.vocabularySize));
-  const times: number[] = [];
+  const times: number[] = [], phases: Map<string, number>[] = [];
+  recordPhases(true);
   let last = performance.now();
   const tick = () => {
     const now = performance.now();
     times.push(now - last);
+    phases.push(phaseTotals());
     last = now;
   };
   if (engine === "scratch") {
@@ -83,7 +97,42 @@ async function stepTimes(engine: EngineName, configName: ConfigName, steps: numb
     await trainWordLM(model, ids, { batchSize: B, seqLength: T, onBatch: tick });
     disposeWordLM(model);
   }
-  return times;
+  recordPhases(false);
+  return { times, phases };
+}
+
+/**
+ * Where the measured steps' time went: each phase's mean ms a step (the totals after the warm-up
+ * steps subtracted), and the rest of the mean step: tfjs's dispatch and autograd bookkeeping, copies,
+ * the embedding's gradient outside its scatter, and whatever no phase covers.
+ */
+function phaseProfile(times: number[], phases: Map<string, number>[], warmup: number): Record<string, number> {
+  const n = times.length - warmup, mean = times.slice(warmup).reduce((a, b) => a + b, 0) / n;
+  const before = phases[warmup - 1] ?? new Map(), after = phases.at(-1)!;
+  const profile: Record<string, number> = {};
+  let covered = 0;
+  for (const phase of PHASES) {
+    const ms = ((after.get(phase) ?? 0) - (before.get(phase) ?? 0)) / n;
+    profile[phase] = Number(ms.toFixed(1));
+    covered += ms;
+  }
+  profile["the rest"] = Number((mean - covered).toFixed(1));
+  profile["mean step"] = Number(mean.toFixed(1));
+  return profile;
+}
+
+/** The embedding's gather and the scatter of its gradient, timed as one phase (tfjs kernels, wrapped here). */
+function timeGathers(): void {
+  for (const name of ["GatherV2", "UnsortedSegmentSum", "ScatterNd", "GatherNd"]) {
+    const kernel = tf.getKernel(name, tf.getBackend());
+    if (kernel === undefined) continue;
+    const inner = kernel.kernelFunc;
+    tf.unregisterKernel(name, tf.getBackend());
+    tf.registerKernel({
+      ...kernel,
+      kernelFunc: ((args: Parameters<typeof inner>[0]) => timed("gathers and scatters", () => inner(args))) as never,
+    });
+  }
 }
 
 /**
@@ -133,6 +182,7 @@ async function runChild(engine: EngineName) {
     await tf.setBackend("cpu");
   } else if (engine !== "scratch") {
     await initTfjs({ blas: engine === "tfjs-wasm+blas" });
+    timeGathers();
     label = tfjsEngine() +
       (engine === "tfjs-wasm+blas" && Deno.env.get("COURSE_FUSED_LSTM") !== "0" ? ", fused LSTM" : "");
     if (engine === "tfjs-wasm+blas" && label === "tfjs-wasm") {
@@ -144,7 +194,8 @@ async function runChild(engine: EngineName) {
     if (values.config && configName !== values.config) continue;
     const warmup = engine === "tfjs-cpu" ? 1 : 2;
     const measured = values.quick ? 10 : engine === "tfjs-cpu" ? 10 : 20;
-    const kept = (await stepTimes(engine, configName, warmup + measured)).slice(warmup);
+    const run = await stepTimes(engine, configName, warmup + measured);
+    const kept = run.times.slice(warmup);
     const stepMs = median(kept);
     const result = {
       engine: label,
@@ -155,6 +206,7 @@ async function runChild(engine: EngineName) {
       // The process's resident memory after the steps: tfjs's WASM heap grows to its peak and stays.
       rss_mb: Math.round(Deno.memoryUsage().rss / 2 ** 20),
       tensors: engine === "scratch" ? undefined : tf.memory().numTensors,
+      phases: engine === "scratch" ? undefined : phaseProfile(run.times, run.phases, warmup),
     };
     console.log(JSON.stringify(result)); // the parent collects, prints and compares
     const floor = engine === "tfjs-wasm+blas" ? productsFloor(configName) : null;
@@ -180,6 +232,8 @@ interface BenchResult {
   steps: number;
   rss_mb?: number;
   tensors?: number;
+  /** Mean ms a step in each phase (`phaseProfile`), for tfjs engines. */
+  phases?: Record<string, number>;
   /** The products-alone line: not an engine, the ceiling every fp32 engine here stays under. */
   floor?: boolean;
   gflop_per_s?: number;
@@ -199,6 +253,12 @@ function show(r: BenchResult) {
       `${r.engine.padEnd(52)} ${r.config.padEnd(11)} ${String(r.tokens_per_s).padStart(7)} tokens/s  ` +
         `(median step ${r.step_ms_median} ms over ${r.steps} steps${r.rss_mb ? `, ${r.rss_mb} MB resident` : ""})`,
     );
+    if (r.phases) {
+      const mean = r.phases["mean step"];
+      const parts = Object.entries(r.phases).filter(([name]) => name !== "mean step")
+        .map(([name, ms]) => `${name} ${ms} ms (${Math.round((100 * ms) / mean)} %)`);
+      console.log(`${"".padEnd(4)}where a step goes (mean ${mean} ms): ${parts.join(", ")}`);
+    }
   }
 }
 
