@@ -30,6 +30,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { type Blas, loadBlas } from "./_blas.ts";
 import { timed } from "./_phases.ts";
+import { registerFusedAdam } from "./fused_adam.ts";
 
 // The parts of the WASM backend the kernels below use.
 interface TensorInfo {
@@ -75,6 +76,7 @@ export function initTfjs(options: InitTfjsOptions = {}): Promise<void> {
     await tf.ready();
     registerUnsortedSegmentSum();
     registerSoftmaxCrossEntropyGrad();
+    registerFusedAdam();
     registerRowGather();
     registerUnpackGradient();
     // COURSE_STOCK_MATMUL=1 keeps tfjs's own transposed products: only for measuring what the fix buys.
@@ -398,7 +400,7 @@ export function globalNorm(grads: tf.NamedTensorMap): number {
  * @returns the gradients' global norm before clipping
  */
 export function applyClipped(
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | { applyGradients(grads: tf.NamedTensorMap): void },
   grads: tf.NamedTensorMap,
   clipNorm: number,
   norm: number = globalNorm(grads),

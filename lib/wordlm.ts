@@ -31,6 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedLSTMAvailable, lstmWindow } from "./fused_lstm.ts";
 import { timed } from "./_phases.ts";
+import { FusedAdam } from "./fused_adam.ts";
 import { checkModelChecksums, modelChecksums, modelFolder, writeModelFiles } from "./_modelfiles.ts";
 import { targetLosses } from "./_wordlm_loss.ts";
 import { firstNonFinite, type Float16Report, toFloat16 } from "./_float16.ts";
@@ -671,12 +672,12 @@ export async function trainWordLM(
 
 /** Adam or plain SGD at `learningRate`, and how to change its rate between batches (the schedule). */
 function makeOptimizer(kind: "adam" | "sgd", learningRate: number) {
-  const optimizer = kind === "adam" ? tf.train.adam(learningRate) : tf.train.sgd(learningRate);
-  const setRate = (lr: number) => {
-    if (kind === "sgd") (optimizer as tf.SGDOptimizer).setLearningRate(lr);
-    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  };
-  return { optimizer, setRate };
+  if (kind === "adam") {
+    const optimizer = new FusedAdam(learningRate); // tf.train.adam's weights bit for bit, in one pass per variable
+    return { optimizer, setRate: (lr: number) => (optimizer.learningRate = lr) };
+  }
+  const optimizer = tf.train.sgd(learningRate);
+  return { optimizer, setRate: (lr: number) => optimizer.setLearningRate(lr) };
 }
 
 /**
@@ -700,7 +701,7 @@ function epochWindows(ids: Int32Array, B: number, T: number, carryState: boolean
 function trainBatch(
   model: WordLM,
   vars: tf.Variable[],
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | { applyGradients(grads: tf.NamedTensorMap): void },
   window: { rows: Int32Array[]; s: number; n: number },
   start: WordLMState | undefined,
   seeds: DropoutSeeds,
