@@ -13,7 +13,8 @@
  * ```
  *
  * The pass is a small WebAssembly function with 128-bit SIMD (four floats at a time), written out
- * below as bytes (`adamModule`), that works in place in the memory of tfjs's WASM backend. A one-pass
+ * below instruction by instruction (`adamModule`, with `lib/_wasm.ts`), that works in place in the
+ * memory of tfjs's WASM backend. A one-pass
  * loop in JavaScript was measured first and was slower than tfjs's dozen SIMD kernels (51.6 against
  * 29 ms a brown-base step); `deno task bench` lists this one under "Adam and clipping".
  *
@@ -23,32 +24,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
 import { timed } from "./_phases.ts";
+import { F32, I32, instantiate, op, V128, wasmModule } from "./_wasm.ts";
 
 /** The kernel's name on the WASM backend. */
 export const FUSED_ADAM = "CourseFusedAdam";
 
 // ---------------------------------------------------------------------------------------------
-// The WebAssembly function, byte by byte (https://webassembly.github.io/spec/core/binary/).
-
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const name = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const get = (i: number) => [0x20, ...uleb(i)], set = (i: number) => [0x21, ...uleb(i)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const load = [...simd(0x00), 0, 0], store = [...simd(0x0b), 0, 0]; // memarg: align 2⁰, offset 0
-const [SPLAT, SQRT, ADD, MUL, DIV] = [0x13, 0xe3, 0xe4, 0xe6, 0xe7].map(simd);
-const I32_ADD = [0x6a], I32_GE_U = [0x4f];
+// The WebAssembly function
 
 /**
  * adam(w0, g, m0, v0, w1, m1, v1, bytes: i32; β₁, 1 − β₁, β₂, 1 − β₂, 1 − β₁ᵗ, 1 − β₂ᵗ, ε, −lr: f32):
@@ -56,91 +38,30 @@ const I32_ADD = [0x6a], I32_GE_U = [0x4f];
  * multiple of 16). Locals: 16 the byte index, 17–24 the eight scalars splatted, 25 g, 26 m, 27 v.
  */
 function adamModule(): Uint8Array {
-  const params = [...Array(8).fill(I32), ...Array(8).fill(F32)];
-  const at = (array: number) => [...get(array), ...get(16), ...I32_ADD]; // address of the current 4 floats
+  const { get, set, i32, i32Add, i32GeU, block, loop, br, brIf, end, load, store, splat, sqrt, add, mul, div } = op;
+  const at = (array: number) => [...get(array), ...get(16), ...i32Add]; // the address of the current 4 floats
+  // deno-fmt-ignore
   const body = [
-    ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((k) => [...get(8 + k), ...SPLAT, ...set(17 + k)]),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop
-    ...get(16),
-    ...get(7),
-    ...I32_GE_U,
-    0x0d,
-    1, // leave the block when done
-    ...at(1),
-    ...load,
-    ...set(25), // g
-    ...at(2),
-    ...load,
-    ...get(17),
-    ...MUL,
-    ...get(25),
-    ...get(18),
-    ...MUL,
-    ...ADD,
-    ...set(26), // m = β₁m + (1−β₁)g
-    ...at(3),
-    ...load,
-    ...get(19),
-    ...MUL,
-    ...get(25),
-    ...get(25),
-    ...MUL,
-    ...get(20),
-    ...MUL,
-    ...ADD,
-    ...set(27),
+    ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((k) => [...get(8 + k), ...splat, ...set(17 + k)]),
+    ...block, ...loop,
+    ...get(16), ...get(7), ...i32GeU, ...brIf(1), // done: leave the block
+    ...at(1), ...load, ...set(25), // g
+    ...at(2), ...load, ...get(17), ...mul, ...get(25), ...get(18), ...mul, ...add, ...set(26), // m = β₁m + (1−β₁)g
+    ...at(3), ...load, ...get(19), ...mul, ...get(25), ...get(25), ...mul, ...get(20), ...mul, ...add, ...set(27), // v
     ...at(4), // w1 = ((m / c₁) / (√(v / c₂) + ε)) · (−lr) + w0
-    ...get(26),
-    ...get(21),
-    ...DIV,
-    ...get(27),
-    ...get(22),
-    ...DIV,
-    ...SQRT,
-    ...get(23),
-    ...ADD,
-    ...DIV,
-    ...get(24),
-    ...MUL,
-    ...at(0),
-    ...load,
-    ...ADD,
-    ...store,
-    ...at(5),
-    ...get(26),
-    ...store, // m1
-    ...at(6),
-    ...get(27),
-    ...store, // v1
-    ...get(16),
-    0x41,
-    16,
-    ...I32_ADD,
-    ...set(16), // i += 16
-    0x0c,
-    0,
-    0x0b,
-    0x0b, // br loop; end loop; end block
+    ...get(26), ...get(21), ...div, ...get(27), ...get(22), ...div, ...sqrt, ...get(23), ...add, ...div,
+    ...get(24), ...mul, ...at(0), ...load, ...add, ...store,
+    ...at(5), ...get(26), ...store, // m1
+    ...at(6), ...get(27), ...store, // v1
+    ...get(16), ...i32(16), ...i32Add, ...set(16), // the next 16 bytes
+    ...br(0), ...end, ...end,
   ];
-  const code = [...vec([[1, I32], [11, V128]]), ...body, 0x0b];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), 0]])),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x01]])), // memory, at least 1 page
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name("adam"), 0x00, 0x00]])),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
-  ]);
+  return wasmModule([{
+    name: "adam",
+    params: [...Array(8).fill(I32), ...Array(8).fill(F32)],
+    locals: [[1, I32], [11, V128]],
+    body,
+  }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,21 +73,18 @@ type WasmBackend = {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
 };
-type AdamFunction = (...args: number[]) => void;
 
 /** Registers the kernel on the WASM backend (once; `initTfjs` calls it). Needs WebAssembly SIMD. */
 export function registerFusedAdam(): void {
   if (tf.getKernel(FUSED_ADAM, "wasm") !== undefined) return;
-  let adam: AdamFunction | undefined;
+  let adam: ((...args: number[]) => void) | undefined;
   const kernelFunc = ({ inputs, backend, attrs }: {
     inputs: Record<string, TensorInfo>;
     backend: unknown;
     attrs: Record<string, number>;
   }) => {
     const wasm = backend as WasmBackend;
-    adam ??= new WebAssembly.Instance(new WebAssembly.Module(adamModule() as BufferSource), {
-      env: { memory: wasm.wasm.asm.memory },
-    }).exports.adam as AdamFunction;
+    adam ??= instantiate(adamModule(), wasm.wasm.asm.memory).adam;
     const { value, gradient, m, v } = inputs;
     const outputs = [value, m, v].map((t) => wasm.makeOutput(t.shape, "float32"));
     const offset = (t: TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
