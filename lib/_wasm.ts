@@ -27,10 +27,10 @@ const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...
 export const op = {
   get: (local: number) => [0x20, ...uleb(local)],
   set: (local: number) => [0x21, ...uleb(local)],
-  /** i32.const for 0 ≤ n < 64 (one byte of signed LEB128). */
+  /** i32.const for 0 ≤ n < 8192 (signed LEB128). */
   i32: (n: number) => {
-    if (!(Number.isInteger(n) && n >= 0 && n < 64)) throw new RangeError(`i32 constant ${n} is not in [0, 64)`);
-    return [0x41, n];
+    if (!(Number.isInteger(n) && n >= 0 && n < 8192)) throw new RangeError(`i32 constant ${n} is not in [0, 8192)`);
+    return n < 64 ? [0x41, n] : [0x41, (n & 0x7f) | 0x80, n >> 7];
   },
   i32Add: [0x6a],
   i32GeU: [0x4f],
@@ -43,11 +43,21 @@ export const op = {
   load: [...simd(0x00), 0, 0], // v128.load, align 2⁰, offset 0
   store: [...simd(0x0b), 0, 0], // v128.store
   splat: simd(0x13), // f32x4.splat
+  /** f32.const x (rounded to float32). */
+  f32: (x: number) => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
   sqrt: simd(0xe3),
   add: simd(0xe4),
   sub: simd(0xe5),
   mul: simd(0xe6),
   div: simd(0xe7),
+  min: simd(0xe8),
+  max: simd(0xe9),
+  neg: simd(0xe1),
+  nearest: simd(0x6a), // f32x4.nearest: round to the nearest integer, ties to even
+  truncSat: simd(0xf8), // i32x4.trunc_sat_f32x4_s
+  i32x4Splat: simd(0x11),
+  i32x4Add: simd(0xae),
+  i32x4Shl: simd(0xab), // shift count: an i32 on the stack
 };
 
 /** One exported function: its parameter types, extra locals as `[count, type]`, and its body's instructions. */

@@ -34,6 +34,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { loadBlas, type Sgemm } from "./_blas.ts";
 import { timed } from "./_phases.ts";
+import { gatesRow } from "./_lstm_gates.ts";
 
 /** Whether the fused layer can run here: it needs native BLAS for its products. */
 export function fusedLSTMAvailable(): boolean {
@@ -157,9 +158,11 @@ export function forward(
   R: Float32Array,
   h0: Float32Array,
   c0: Float32Array,
+  simd = H % 4 === 0,
 ): { out: Float32Array; gates: Float32Array; cs: Float32Array; tanhCs: Float32Array; hPrevs: Float32Array } {
   const G = 4 * H;
   checkLengths("forward pass", B, T, H, [["xw", xw, B * T * G], ["R", R, H * G], ["h0", h0, B * H], ["c0", c0, B * H]]);
+  if (simd) return forwardSimd(sgemm, B, T, H, xw, R, h0, c0);
   const out = new Float32Array(B * (T + 1) * H);
   const gates = new Float32Array(B * T * G), cs = new Float32Array(B * T * H), hPrevs = new Float32Array(B * T * H);
   const tanhCs = new Float32Array(B * T * H);
@@ -192,6 +195,70 @@ export function forward(
   }
   for (let b = 0; b < B; b++) out.set(cPrev.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
   return { out, gates, cs, tanhCs, hPrevs };
+}
+
+/** Float32 scratch in a WebAssembly memory, for {@linkcode forwardSimd}: grown as needed, reused. */
+let arena: WebAssembly.Memory | undefined;
+
+function arenaFloats(floats: number): Float32Array {
+  const bytes = 4 * floats, page = 65536;
+  arena ??= new WebAssembly.Memory({ initial: Math.ceil(bytes / page) });
+  if (arena.buffer.byteLength < bytes) arena.grow(Math.ceil((bytes - arena.buffer.byteLength) / page));
+  return new Float32Array(arena.buffer, 0, floats);
+}
+
+/**
+ * {@linkcode forward} with the element-wise work of each row in WebAssembly SIMD (`lib/_lstm_gates.ts`),
+ * H a multiple of 4; the results are copied out of the scratch memory.
+ */
+function forwardSimd(
+  sgemm: Sgemm,
+  B: number,
+  T: number,
+  H: number,
+  xw: Float32Array,
+  R: Float32Array,
+  h0: Float32Array,
+  c0: Float32Array,
+) {
+  const G = 4 * H;
+  // Layout in floats: xw [B,T,G] | hR [B,G] | hPrev [B,H] | cPrev [B,H] | gates [B,T,G] | cs, tanhCs [B,T,H] | out [B,T+1,H]
+  const at = { xw: 0, hR: B * T * G, hPrev: B * T * G + B * G };
+  const cPrevAt = at.hPrev + B * H, gatesAt = cPrevAt + B * H, csAt = gatesAt + B * T * G;
+  const tanhAt = csAt + B * T * H, outAt = tanhAt + B * T * H, end = outAt + B * (T + 1) * H;
+  const mem = arenaFloats(end);
+  const row = gatesRow(arena!);
+  mem.set(xw, at.xw);
+  mem.set(h0, at.hPrev);
+  mem.set(c0, cPrevAt);
+  const hPrev = mem.subarray(at.hPrev, at.hPrev + B * H), hR = mem.subarray(at.hR, at.hR + B * G);
+  const hPrevs = new Float32Array(B * T * H);
+  for (let t = 0; t < T; t++) {
+    sgemm(false, false, B, G, H, hPrev, R, hR); // hPrev·R, [B, 4H]
+    for (let b = 0; b < B; b++) {
+      hPrevs.set(hPrev.subarray(b * H, (b + 1) * H), (b * T + t) * H);
+      const z = (b * T + t) * G, s = (b * T + t) * H;
+      row(
+        4 * (at.xw + z),
+        4 * (at.hR + b * G),
+        4 * (cPrevAt + b * H),
+        4 * (at.hPrev + b * H),
+        4 * (gatesAt + z),
+        4 * (csAt + s),
+        4 * (tanhAt + s),
+        4 * (outAt + (b * (T + 1) + t) * H),
+        4 * H,
+      );
+    }
+  }
+  for (let b = 0; b < B; b++) mem.copyWithin(outAt + (b * (T + 1) + T) * H, cPrevAt + b * H, cPrevAt + (b + 1) * H);
+  return {
+    out: mem.slice(outAt, end),
+    gates: mem.slice(gatesAt, csAt),
+    cs: mem.slice(csAt, tanhAt),
+    tanhCs: mem.slice(tanhAt, outAt),
+    hPrevs,
+  };
 }
 
 /**

@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initTfjs } from "@course/lib/tfjs.ts";
-import { fusedLSTMAvailable, lstmWindow } from "@course/lib/fused_lstm.ts";
+import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/fused_lstm.ts";
+import { loadBlas } from "@course/lib/_blas.ts";
+import { seededRng } from "@course/lib";
 
 await initTfjs();
 
@@ -60,6 +62,26 @@ Deno.test({
       const numeric = (f(xw, tf.tensor2d(plus, [H, 4 * H]), h0, c0).dataSync()[0] -
         f(xw, tf.tensor2d(minus, [H, 4 * H]), h0, c0).dataSync()[0]) / (2 * eps);
       assert.ok(Math.abs(numeric - g[k]) <= 1e-3 + 0.02 * Math.abs(numeric), `R[${k}]: ${g[k]} vs ${numeric}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "forward: the SIMD gates (lib/_lstm_gates.ts) give the JavaScript loop's states, large inputs too (float32, 2e-6)",
+  ignore: !fusedLSTMAvailable(),
+  fn: () => {
+    const { sgemm } = loadBlas()!;
+    const [b, t, h] = [3, 6, 8], g = 4 * h;
+    const rng = seededRng(9);
+    const random = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * scale);
+    const x = random(b * t * g, 8), r = random(h * g, 1), hs = random(b * h, 2), cs = random(b * h, 6);
+    x[0] = 200; // σ and tanh saturate: e^x would overflow float32 without the clamp
+    x[1] = -200;
+    const simd = forward(sgemm, b, t, h, x, r, hs, cs, true), plain = forward(sgemm, b, t, h, x, r, hs, cs, false);
+    for (const k of ["out", "gates", "cs", "tanhCs", "hPrevs"] as const) {
+      assert.equal(simd[k].length, plain[k].length);
+      simd[k].forEach((v, i) => assert.ok(Math.abs(v - plain[k][i]) <= 2e-6, `${k}[${i}]: ${v} vs ${plain[k][i]}`));
     }
   },
 });
