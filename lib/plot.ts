@@ -549,7 +549,7 @@ export class TrainingChart {
       y: {
         label: "loss (nats)",
         grid: true,
-        domain: [lows.length > 0 ? Math.min(...lows) - 0.3 : 0, Math.max(9.5, ...this.points.map((p) => p.loss))],
+        domain: lows.length > 0 ? [Math.min(...lows) - 0.3, Math.max(...lows) + 0.3] : [0, 10],
       },
       color: { legend: true, domain: kinds, range: ["#97bbf5", "#e8590c", "#3ca951", "#9c6b4e"] },
       marks: [

@@ -173,6 +173,41 @@ export function initWordLM(config: WordLMConfig): WordLM {
 let nextModelId = 0;
 
 /**
+ * Starts the output layer where counting starts: its bias becomes the log of each word's frequency in
+ * `ids`, add-one smoothed, ln((count + 1) / (n + V)). A fresh model's scores from h are near 0, so it then
+ * predicts about as the unigram model does (perplexity near the unigram's, not near V), and training
+ * spends its first steps on the context instead of on how frequent each word is ("initialise well":
+ * Karpathy 2019, "A Recipe for Training Neural Networks"; notebook 08's one-minute model).
+ *
+ * @param ids the training text's word ids
+ * @throws {RangeError} if an id is not a whole number in [0, V), or `ids` is empty
+ *
+ * @example
+ * ```ts
+ * import { initTfjs } from "@course/lib/tfjs.ts";
+ * import { disposeWordLM, initWordLM, setUnigramBias } from "@course/lib/wordlm.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await initTfjs();
+ * const model = initWordLM({ vocabularySize: 4, embeddingSize: 2, hiddenSize: 2 });
+ * setUnigramBias(model, Int32Array.from([0, 0, 0, 1])); // counts 3, 1, 0, 0 of n = 4
+ * const b = model.variables.outputBias.dataSync();
+ * assert.ok(Math.abs(b[0] - Math.log(4 / 8)) < 1e-6 && Math.abs(b[3] - Math.log(1 / 8)) < 1e-6); // float32: 1e-6
+ * disposeWordLM(model);
+ * ```
+ */
+export function setUnigramBias(model: WordLM, ids: Int32Array): void {
+  checkModel(model, "set the output bias");
+  const V = model.config.vocabularySize;
+  if (!(ids?.length > 0)) throw new RangeError("Cannot set the output bias: ids is empty, expected the training text");
+  checkIds(ids, V, "set the output bias");
+  const counts = new Float64Array(V);
+  for (const id of ids) counts[id]++;
+  const logs = Float32Array.from(counts, (c) => Math.log((c + 1) / (ids.length + V)));
+  tf.tidy(() => model.variables.outputBias.assign(tf.tensor1d(logs)));
+}
+
+/**
  * A zero state for a batch of B: `h[l]`, `c[l]` `[B, H]`.
  *
  * @throws {RangeError} if `batchSize` is not a whole number >= 1

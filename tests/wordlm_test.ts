@@ -15,6 +15,7 @@ import {
   readAlong,
   readPrompt,
   saveWordLM,
+  setUnigramBias,
   streamRows,
   trainWordLM,
   useFusedLSTM,
@@ -527,5 +528,23 @@ Deno.test("trainWordLM resetEvery: every k windows the rows start from zero agai
     () => trainWordLM(model, stream, { resetEvery: 0 }),
     /resetEvery must be a whole number >= 1, got 0/,
   );
+  disposeWordLM(model);
+});
+
+Deno.test("setUnigramBias: a fresh model then scores about as the unigram does; bad ids are refused", () => {
+  const rng = seededRng(4);
+  // A text of 50 words with a skewed (Zipf-like) frequency.
+  const ids = Int32Array.from({ length: 20_000 }, () => Math.min(49, Math.floor(1 / (rng.next() + 0.02))));
+  const model = initWordLM({ vocabularySize: 50, embeddingSize: 8, hiddenSize: 8, seed: 1 });
+  const before = evaluateWordLM(model, ids).perplexity;
+  setUnigramBias(model, ids);
+  const after = evaluateWordLM(model, ids).perplexity;
+  const counts = new Float64Array(50);
+  ids.forEach((id) => counts[id]++);
+  const unigram = Math.exp(-counts.reduce((s, c) => s + (c ? c * Math.log(c / ids.length) : 0), 0) / ids.length);
+  assert.ok(before > 45, `uniform-like at first: ${before}`); // about V = 50
+  assert.ok(Math.abs(after - unigram) / unigram < 0.05, `${after} vs the unigram's ${unigram}`);
+  assert.throws(() => setUnigramBias(model, Int32Array.from([3, 50])), RangeError);
+  assert.throws(() => setUnigramBias(model, new Int32Array(0)), /ids is empty/);
   disposeWordLM(model);
 });
