@@ -3,7 +3,9 @@
  *
  * 1. type-check `lib/`, `tests/`, `tools/` and the code of every notebook;
  * 2. lint them, and check their formatting (`deno fmt --check`; notebooks are left out: fmt reported them unformatted with an empty diff);
- * 3. `deno test --doc` on `lib/` and `tests/` (so every JSDoc example runs);
+ * 3. `deno test` on `tests/` and `deno test --doc` on `lib/` (so every JSDoc example runs), in three processes
+ *    at once: the tests that compute, the tests that wait on Jupyter, kernels and Chromium (`WAITING_TESTS`),
+ *    and the JSDoc examples;
  * 4. run every notebook as a learner does (`tools/check_jupyter.ts`): Jupyter started by `deno task start`,
  *    each notebook opened in the classic Notebook UI in headless Chromium, Run All; every code cell
  *    must show the outputs the headless runner records, every chart a size, the page no JavaScript
@@ -36,6 +38,8 @@ interface Step {
   args: string[];
   /** Reads how many tests passed and failed from the step's output; default: the step counts as one. */
   count?: (output: string) => { passed: number; failed: number } | undefined;
+  /** Steps run at the same time as this one (their output lines prefixed with their names). */
+  beside?: Step[];
 }
 
 /** Reads `ok | 43 passed (2 steps) | 0 failed` from `deno test`. */
@@ -50,15 +54,35 @@ export function countPlain(output: string): { passed: number; failed: number } |
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
+/** The test files that spend most of their time waiting on other processes (Jupyter, kernels, Chromium, the CLI). */
+const WAITING_TESTS = [
+  "tests/kernel_test.ts",
+  "tests/stop_ui_test.ts",
+  "tests/explorer_test.ts",
+  "tests/start_test.ts",
+  "tests/check_site_test.ts",
+  "tests/nextword_cli_test.ts",
+];
+
 const STEPS: Step[] = [
   { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
   { name: "lint lib, tests, tools", args: ["lint", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "format check lib, tests, tools", args: ["fmt", "--check", "--quiet", "lib/", "tests/", "tools/"] },
   {
-    name: "deno test --doc",
-    args: ["test", "--doc", "--allow-all", "--quiet", "lib/", "tests/"],
+    name: "deno test tests/ (computing)",
+    args: ["test", "--allow-all", "--quiet", `--ignore=${WAITING_TESTS.join(",")}`, "tests/"],
     count: countDenoTest,
+    // Beside it, in processes of their own: the tests that mostly wait on Jupyter, kernels and Chromium, and
+    // the JSDoc examples (most of their time is loading 146 small modules).
+    beside: [
+      {
+        name: "deno test tests/ (waiting)",
+        args: ["test", "--allow-all", "--quiet", ...WAITING_TESTS],
+        count: countDenoTest,
+      },
+      { name: "deno test --doc lib/", args: ["test", "--doc", "--allow-all", "--quiet", "lib/"], count: countDenoTest },
+    ],
   },
   {
     name: "notebooks in Jupyter's Notebook UI",
@@ -76,7 +100,7 @@ const ALONGSIDE: Step = {
   count: countPlain,
 };
 /** The step after which {@linkcode ALONGSIDE} starts. */
-const START_ALONGSIDE_AFTER = "deno test --doc";
+const START_ALONGSIDE_AFTER = "deno test tests/ (computing)";
 
 /** Runs one step, echoing its output as it comes (each line prefixed with `prefix`, if given). */
 async function runStep(step: Step, prefix = "") {
@@ -123,7 +147,9 @@ if (import.meta.main) {
   const results = [];
   let alongside: ReturnType<typeof runStep> | undefined;
   for (const step of STEPS) {
+    const beside = (step.beside ?? []).map((b) => runStep(b, `[${b.name}] `));
     results.push(await runStep(step));
+    results.push(...await Promise.all(beside));
     if (step.name === START_ALONGSIDE_AFTER) alongside = runStep(ALONGSIDE, "[lab] ");
   }
   if (alongside) results.push(await alongside);

@@ -182,6 +182,7 @@ class Proxy:
 
         self.routes = {}  # msg_id of a request -> the front end's identities (shell and control)
         self.queue = []  # execute_requests waiting: (idents, rest)
+        self.draining = False  # drain_front_shell is reading the shell socket: start no cell
         self.running = None  # the execute_request being run: its msg_id and header bytes
         self.held_idle = None  # the running cell's idle, held until its marker comes back
         self.marker_id = None  # msg_id of the marker request for the running cell
@@ -248,7 +249,7 @@ class Proxy:
             self.k_shell.send_multipart([DELIM, *rest])
 
     def next_execute(self):
-        if self.running is not None or not self.queue:
+        if self.draining or self.running is not None or not self.queue:
             return
         idents, rest = self.queue.pop(0)
         header = json.loads(rest[1])
@@ -271,8 +272,24 @@ class Proxy:
         self.clear_stop()  # a Stop pressed for an earlier cell does not stop this one
         self.k_shell.send_multipart([DELIM, *rest])
 
+    def drain_front_shell(self):
+        """Reads every request already waiting on the shell socket into the queue, without starting any:
+        Run All sends its cells at once, but on a busy machine this loop may get to the failed cell's reply
+        before it has read the cells behind it (ipykernel too flushes its queue before aborting)."""
+        self.draining = True
+        try:
+            while True:
+                try:
+                    frames = self.f_shell.recv_multipart(zmq.NOBLOCK)
+                except zmq.Again:
+                    break
+                self.on_front_shell(frames)
+        finally:
+            self.draining = False
+
     def abort_queue(self):
         """Run All stops at an error: each execute_request still queued is answered `aborted`, not run."""
+        self.drain_front_shell()
         queued, self.queue = self.queue, []
         for idents, rest in queued:
             parent = rest[1]
