@@ -554,7 +554,8 @@ export class TrainingChart {
       color: { legend: true, domain: kinds, range: ["#97bbf5", "#e8590c", "#3ca951", "#9c6b4e"] },
       marks: [
         Plot.ruleY(lines.map((l) => l.y), { stroke: "#888", strokeDasharray: "4 4" }),
-        Plot.text(lines, { y: "y", text: "text", frameAnchor: "right", dy: -7, fill: "#666" }),
+        // Labels at the left end, where training has barely begun, so that they do not sit on the lines where they cross.
+        Plot.text(lines, { y: "y", text: "text", frameAnchor: "left", dx: 4, dy: -7, fill: "#666" }),
         Plot.line(this.points, { x: "seconds", y: "loss", stroke: "kind", z: "kind" }),
         Plot.dot(this.points.filter((p) => p.kind !== "training batch"), { x: "seconds", y: "loss", fill: "kind" }),
       ],
