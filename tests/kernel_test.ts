@@ -101,7 +101,7 @@ Deno.test({
   async fn() {
     const r = await runKernelScript("protocol.py");
     const show = JSON.stringify(r);
-    // Three cells sent at once, the first throwing: the other two are answered aborted and not run.
+    // Three cells sent at once, the first throwing after half a second: the two queued behind it are answered aborted.
     assert.deepEqual(r.run_all_statuses, ["error", "aborted", "aborted"], show);
     assert.deepEqual(r.run_all_idle, [true, true, true], show);
     assert.deepEqual(r.run_all_outputs, [["error"], [], []], show);

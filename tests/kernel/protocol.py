@@ -62,10 +62,11 @@ result = {}
 try:
     kc.wait_for_ready(timeout=60)
 
-    # Run All with an error in the first cell.
+    # Run All with an error in the first cell. It waits half a second before it fails, so that the cells behind it
+    # are queued even when this client is slow to send them (a busy machine): aborting concerns queued cells.
     started = time.monotonic()
     ids = [
-        kc.execute('globalThis.ranFirst = true; throw new Error("boom");'),
+        kc.execute('await new Promise((r) => setTimeout(r, 500)); globalThis.ranFirst = true; throw new Error("boom");'),
         kc.execute("globalThis.ranSecond = true; console.log('second ran');"),
         kc.execute("'third ran';"),
     ]
