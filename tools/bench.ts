@@ -34,7 +34,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initScratchLM, seededRng, trainScratchLM } from "@course/lib";
 import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
 import { loadBlas } from "@course/lib/_blas.ts";
-import { PHASES, phaseTotals, recordPhases, timed } from "@course/lib/_phases.ts";
+import { type Phase, PHASES, phaseTotals, recordPhases, timed } from "@course/lib/_phases.ts";
 import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
 
 const CONFIGS = {
@@ -121,16 +121,27 @@ function phaseProfile(times: number[], phases: Map<string, number>[], warmup: nu
   return profile;
 }
 
-/** The embedding's gather and the scatter of its gradient, timed as one phase (tfjs kernels, wrapped here). */
-function timeGathers(): void {
-  for (const name of ["GatherV2", "UnsortedSegmentSum", "ScatterNd", "GatherNd"]) {
+/**
+ * tfjs kernels timed as phases, wrapped here: the embedding's gather and the scatter of its gradient, and the
+ * matrix products (which `lib/tfjs.ts` times itself when BLAS runs them; without BLAS they are WASM's own).
+ */
+function timeKernels(): void {
+  const phases: [string, Phase][] = [
+    ["GatherV2", "gathers and scatters"],
+    ["UnsortedSegmentSum", "gathers and scatters"],
+    ["ScatterNd", "gathers and scatters"],
+    ["GatherNd", "gathers and scatters"],
+    ["BatchMatMul", "matrix products"],
+    ["_FusedMatMul", "matrix products"],
+  ];
+  for (const [name, phase] of phases) {
     const kernel = tf.getKernel(name, tf.getBackend());
     if (kernel === undefined) continue;
     const inner = kernel.kernelFunc;
     tf.unregisterKernel(name, tf.getBackend());
     tf.registerKernel({
       ...kernel,
-      kernelFunc: ((args: Parameters<typeof inner>[0]) => timed("gathers and scatters", () => inner(args))) as never,
+      kernelFunc: ((args: Parameters<typeof inner>[0]) => timed(phase, () => inner(args))) as never,
     });
   }
 }
@@ -182,7 +193,7 @@ async function runChild(engine: EngineName) {
     await tf.setBackend("cpu");
   } else if (engine !== "scratch") {
     await initTfjs({ blas: engine === "tfjs-wasm+blas" });
-    timeGathers();
+    timeKernels();
     label = tfjsEngine() +
       (engine === "tfjs-wasm+blas" && Deno.env.get("COURSE_FUSED_LSTM") !== "0" ? ", fused LSTM" : "");
     if (engine === "tfjs-wasm+blas" && label === "tfjs-wasm") {
