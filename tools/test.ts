@@ -54,6 +54,19 @@ export function countPlain(output: string): { passed: number; failed: number } |
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
+/**
+ * What a failed step printed about its failures, for the summary (a CI log is often read from its end):
+ * `deno test`'s ERRORS section when there is one, otherwise the step's last lines; at most `maxLines` lines.
+ */
+export function failureDigest(output: string, maxLines = 60): string[] {
+  const lines = output.split("\n");
+  const start = lines.findIndex((l) => l.trim() === "ERRORS");
+  const end = lines.findIndex((l, k) => k > start && /^FAILED \|/.test(l));
+  const picked = start >= 0 ? lines.slice(start, end > start ? end : undefined) : lines.slice(-30);
+  const kept = picked.filter((l) => l.trim() !== "");
+  return kept.length > maxLines ? [...kept.slice(0, maxLines), `… ${kept.length - maxLines} more lines`] : kept;
+}
+
 /** The test files that spend most of their time waiting on other processes (Jupyter, kernels, Chromium, the CLI). */
 const WAITING_TESTS = [
   "tests/kernel_test.ts",
@@ -139,7 +152,7 @@ async function runStep(step: Step, prefix = "") {
   const counts = counted ?? { passed: status.success ? 1 : 0, failed: status.success ? 0 : 1 };
   // A step that exits non-zero fails even if its counts say otherwise (a crash after the summary).
   if (!status.success && counts.failed === 0) counts.failed = 1;
-  return { name: step.name, ok: status.success, seconds, ...counts };
+  return { name: step.name, ok: status.success, seconds, ...counts, digest: status.success ? [] : failureDigest(text) };
 }
 
 if (import.meta.main) {
@@ -156,6 +169,10 @@ if (import.meta.main) {
   console.log("\n=== summary");
   for (const r of results) {
     console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1).padStart(6)} s`);
+  }
+  for (const r of results.filter((r) => !r.ok)) {
+    console.log(`\n=== what "${r.name}" printed about its failures`);
+    for (const line of r.digest) console.log(`  ${line}`);
   }
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
