@@ -1,7 +1,8 @@
 /**
- * Checking a notebook's exercises: one checker for every notebook. A notebook keeps its questions,
- * the learner's `answers` and the right answers; this says, for each exercise, whether it is answered
- * and right, and shows the worked answer once it is right (or when `showSolutions` is set).
+ * Checking a notebook's exercises: one checker for every notebook. A notebook keeps its questions and
+ * the learner's `answers`; the right answers live in `lib/exercise_keys/`, off the page, and its
+ * `checkNotebookExercises` hands them here. This says, for each exercise, whether it is answered and
+ * right, and shows the worked answer once it is right (or when `showSolutions` is set).
  *
  * @module
  */

@@ -4,8 +4,10 @@
  * trains for the same number of tokens, measuring validation perplexity as it goes.
  *
  * - Full scale ({@linkcode RUNS}): the whole Brown training split and vocabulary (V = 10,000), E = H = 128,
- *   200,000 tokens per run: `deno task experiments` (about 90 minutes on one core) writes
- *   data/results/experiments.json.
+ *   one epoch ({@linkcode ONE_EPOCH} tokens) per run, three seeds: `deno task experiments` writes
+ *   data/results/experiments.json (how long it took is in the README's results section).
+ * - The full run's recipe where text repeats ({@linkcode RECIPE_RUNS}): `deno task experiments --recipe` writes
+ *   data/results/recipe_regime.json.
  * - Small scale ({@linkcode smallRun}): the same runs shrunk about 10 times in every direction
  *   (V = 2,000, E = H = 32, 20,000 tokens), for the notebook's time budget.
  *
@@ -138,6 +140,8 @@ export interface ExperimentSpec {
   runs: string[];
   /** The run the others are compared with (default: the base run, or the first). */
   reference?: string;
+  /** What the runs did not try, shown beside the title wherever the experiment appears (e.g. "not tuned"). */
+  caveat?: string;
 }
 
 export const EXPERIMENTS: ExperimentSpec[] = [
@@ -146,7 +150,12 @@ export const EXPERIMENTS: ExperimentSpec[] = [
   { id: "epochs", title: "More epochs, and early stopping", runs: ["slice"] },
   { id: "embedding", title: "Embedding size E", runs: ["emb32", "base", "emb256"] },
   { id: "hidden", title: "Hidden size H", runs: ["hid64", "base", "hid256"] },
-  { id: "layers", title: "Two stacked LSTM layers", runs: ["base", "layers2"] },
+  {
+    id: "layers",
+    title: "Two stacked LSTM layers",
+    runs: ["base", "layers2"],
+    caveat: "not tuned: the base model's learning rate, no warm-up",
+  },
   { id: "dropout", title: "Dropout, on one epoch of all the text", runs: ["base", "drop3"] },
   {
     id: "dropoutSlice",
@@ -163,14 +172,12 @@ export const EXPERIMENTS: ExperimentSpec[] = [
 ];
 
 /**
- * The configuration of the full run (`deno task fullrun`): what the one-epoch runs point to, at the
- * size an hour on 2 cores allows (about 12 passes over the training split at H = 512, 2,900 tokens/s).
- * The runs favour a larger H (−11 % at H = 256), Adam at 0.01–0.02 decayed, rows restarted every
- * 100 windows and the forget bias 1. Dropout hurt after one epoch but pays where text repeats (the
- * slice runs, −7.8 % at 0.5), as it does over 12 epochs; 0.5 is Zaremba et al.'s (2014) rate for
- * their medium model. Tying the embeddings cost 1.2 % after one epoch but halves the parameters
- * that can overfit over many, and Press & Wolf (2017) find it helps at every size past one epoch;
- * it needs E = H.
+ * The configuration of the full run (`deno task fullrun`): a larger state than the one-epoch runs tried
+ * (H = 512; H = 256 was their largest gain per token), at the size an hour on 2 cores allows, with four choices
+ * that one epoch over all the text goes against and the regime the hour trains in supports: tied embeddings
+ * (Press & Wolf 2017; needs E = H), dropout 0.5 (Zaremba et al.'s 2014 rate for their medium model), Adam at
+ * 0.01 rather than 0.02, and the forget bias 1 (Gers et al. 2000). {@linkcode RECIPE_RUNS} undo each of the four
+ * where text repeats; notebook 09's last section reads them.
  */
 export const BEST_CONFIG: Omit<WordLMConfig, "vocabularySize"> = {
   embeddingSize: 512,
@@ -194,6 +201,32 @@ export const BEST_TRAINING: TrainWordLMOptions = {
   epochs: 30,
   seed: 0,
 };
+
+/**
+ * The full run's recipe where text repeats: {@linkcode BEST_CONFIG} trained as {@linkcode BEST_TRAINING} does, at
+ * the full run's size, on 200,000 tokens of the training split gone round 4.2 times (one epoch's worth of tokens),
+ * then each of the four choices where the recipe differs from the one-epoch findings undone, one at a time. The
+ * full run read its text 12.8 times; one epoch over all the text cannot judge choices that pay only once text
+ * repeats, and this regime can, in a tenth of the hour. One seed each (`deno task experiments --recipe`).
+ */
+const REGIME = { ...FULL, trainTokens: 200_000 };
+
+function recipeRun(id: string, label: string, config: Partial<WordLMConfig> = {}, options: TrainWordLMOptions = {}) {
+  const { epochs: _epochs, ...training } = BEST_TRAINING;
+  return run(id, label, { ...BEST_CONFIG, ...config }, { ...training, ...options }, REGIME);
+}
+
+/** The runs of {@linkcode REGIME}: the recipe, then each choice undone. */
+export const RECIPE_RUNS: RunSpec[] = [
+  recipeRun("recipe", "the full run's recipe: E 512, H 512, tied, dropout 0.5, forget bias 1, Adam 0.01"),
+  recipeRun("recipeUntied", "untied embeddings", { tied: false }),
+  recipeRun("recipeNoDropout", "no dropout", { dropout: 0 }),
+  recipeRun("recipeLr02", "Adam 0.02", {}, { learningRate: 0.02 }),
+  recipeRun("recipeForget0", "forget-gate bias 0", { forgetBias: 0 }),
+];
+
+/** The seeds {@linkcode RECIPE_RUNS} are trained with: one (each training takes about 8 minutes on one core). */
+export const RECIPE_SEEDS = [0] as const;
 
 /**
  * The earlier full run (data/results/first_pass.json replays it): E = H = 256, tied, dropout 0.25,
@@ -490,6 +523,7 @@ export function experimentCurves(
   x: "epoch" | "tokens" | "seconds",
   title: string,
   yardstick: number | null,
+  subtitle = sampleSubtitle(runs[0]),
 ): Chart {
   const points = runs.flatMap((r) => r.curve.map((p) => ({ ...p, run: r.label })));
   const band = runs.flatMap((r) =>
@@ -511,6 +545,7 @@ export function experimentCurves(
   const domain = [0.95 * Math.min(...ends), Math.min(1.6 * Math.max(...ends), 1.02 * Math.max(...all))];
   return plot({
     title,
+    subtitle,
     width: 330,
     height: 230,
     marginLeft: 46,
@@ -535,6 +570,11 @@ export function experimentCurves(
       Plot.dot(points, { x, y: "validPerplexity", fill: "run", r: 2, clip: true }),
     ],
   });
+}
+
+/** The validation text a run's curve is measured on, as a chart's subtitle: "measured on a 32,000-token validation sample". */
+export function sampleSubtitle(run: Pick<RunSpec, "curveValidTokens">): string {
+  return `measured on a ${run.curveValidTokens.toLocaleString("en-US")}-token validation sample`;
 }
 
 /**
@@ -608,6 +648,37 @@ export function experimentView(
   if (!spec) {
     throw new RangeError(`Cannot show experiment "${id}": expected one of ${EXPERIMENTS.map((e) => e.id).join(", ")}`);
   }
+  return viewOf(spec, full, live, knTrigram);
+}
+
+/** The experiment of {@linkcode RECIPE_RUNS}: the full run's recipe, and each choice undone, where text repeats. */
+export const RECIPE_EXPERIMENT: ExperimentSpec = {
+  id: "recipe",
+  title: "The full run's recipe at its size, on 200,000 tokens read 4.2 times",
+  runs: RECIPE_RUNS.map((r) => r.id),
+  reference: "recipe",
+};
+
+/**
+ * {@linkcode RECIPE_EXPERIMENT} as notebook 09 shows it: the same view as {@linkcode experimentView}, from
+ * data/results/recipe_regime.json (`deno task experiments --recipe`; one seed, so no seed columns).
+ *
+ * @throws {RangeError} if a run of {@linkcode RECIPE_RUNS} is missing from `regime`
+ */
+export function recipeRegimeView(
+  regime: Pick<ExperimentsFile, "runs">,
+  knTrigram: { curve: number; final: number },
+): ExperimentView {
+  return viewOf(RECIPE_EXPERIMENT, regime, {}, knTrigram);
+}
+
+function viewOf(
+  spec: ExperimentSpec,
+  full: Pick<ExperimentsFile, "runs">,
+  live: Readonly<Record<string, RunResult>>,
+  knTrigram: { curve: number; final: number },
+): ExperimentView {
+  const id = spec.id;
   const runs = spec.runs.map((r) => {
     const run = full.runs[r];
     if (!run) throw new RangeError(`Cannot show experiment "${id}": run "${r}" is not in the results`);
@@ -629,24 +700,134 @@ export function experimentView(
   const rows = runs.map((r) => ({
     run: r.label,
     parameters: r.parameters.toLocaleString("en-US"),
-    [`valid perplexity (mean of ${seeds})`]: r.finalValidPerplexity,
-    "seeds: lowest–highest": seedRange(r),
+    [seeds > 1 ? `valid perplexity (mean of ${seeds})` : "valid perplexity"]: r.finalValidPerplexity,
+    ...(seeds > 1 ? { "seeds: lowest–highest": seedRange(r) } : {}),
     change: r === reference ? "reference" : signedChange(r.finalValidPerplexity / reference.finalValidPerplexity - 1),
-    "beyond the seeds?": r === reference ? "" : seedVerdict(r, reference),
+    ...(seeds > 1 ? { "beyond the seeds?": r === reference ? "" : seedVerdict(r, reference) } : {}),
     "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
     ...(smallRuns.length >= 2 ? { "small scale, V = 2,000": live[r.id]?.finalValidPerplexity ?? "not run" } : {}),
   }));
   return new ExperimentView(
     chartRow(charts),
     table(rows, {
-      caption: `${spec.title}: validation perplexity on the whole validation split (${
+      caption: `${titleOf(spec)}: validation perplexity on the whole validation split (${
         reference.finalValidTokens.toLocaleString("en-US")
-      } tokens) after ${
-        reference.budgetTokens.toLocaleString("en-US")
-      } training tokens, ${seeds} seeds each; Kneser–Ney trigram: ${knTrigram.final.toFixed(1)}`,
+      } tokens) after ${reference.budgetTokens.toLocaleString("en-US")} training tokens, ${
+        seeds > 1 ? `${seeds} seeds each` : "one seed"
+      }; Kneser–Ney trigram: ${knTrigram.final.toFixed(1)}`,
       digits: 1,
     }),
   );
+}
+
+/**
+ * A run's validation perplexity on its curve's sample where `key` (training tokens, seconds, or updates, that is
+ * tokens ÷ (B·T)) reaches `at`: log-linear between the two measured points around it, `undefined` outside the
+ * measured range (before the first point or after the last).
+ */
+export function curveAt(
+  run: RunResult | SeededRun,
+  key: "tokens" | "seconds" | "updates",
+  at: number,
+): number | undefined {
+  const perUpdate = run.options.batchSize! * run.options.seqLength!;
+  const x = (p: CurvePoint) => key === "updates" ? p.tokens / perUpdate : p[key];
+  const c = run.curve;
+  const k = c.findIndex((p) => x(p) >= at - 1e-9);
+  if (k < 0 || (k === 0 && x(c[0]) > at + 1e-9)) return undefined;
+  if (k === 0 || x(c[k]) <= at + 1e-9) return c[k].validPerplexity;
+  const [a, b] = [c[k - 1], c[k]], f = (at - x(a)) / (x(b) - x(a));
+  return Math.exp((1 - f) * Math.log(a.validPerplexity) + f * Math.log(b.validPerplexity));
+}
+
+/**
+ * The truncated-BPTT runs on three axes: at equal training tokens (the experiment's own axis), at equal updates
+ * (a window of T tokens in each of B rows is one update, so a fixed token budget gives T = 5 seven times as many
+ * updates as T = 35) and at equal seconds (the shortest run's time). Every value is the seeds' mean on the curve's
+ * validation sample ({@linkcode curveAt}); "—" where a run has no measurement there.
+ *
+ * @throws {RangeError} if a BPTT run is missing from `full`
+ */
+export function bpttAxesTable(full: Pick<ExperimentsFile, "runs">): Table {
+  const spec = EXPERIMENTS.find((e) => e.id === "bptt")!;
+  const runs = spec.runs.map((id) => {
+    const run = full.runs[id];
+    if (!run) throw new RangeError(`Cannot compare the BPTT runs: run "${id}" is not in the results`);
+    return run;
+  });
+  const updates = (r: SeededRun) => r.curve.at(-1)!.tokens / (r.options.batchSize! * r.options.seqLength!);
+  const checkpoints = [...new Set(runs.map(updates))].sort((a, b) => a - b).filter((u) =>
+    u < Math.max(...runs.map(updates))
+  );
+  const seconds = Math.min(...runs.map((r) => r.curve.at(-1)!.seconds));
+  const cell = (x: number | undefined) => x === undefined ? "—" : x.toFixed(0);
+  const tokens = runs[0].curve.at(-1)!.tokens;
+  return table(
+    runs.map((r) => ({
+      run: r.label,
+      "updates in the run": Math.round(updates(r)).toLocaleString("en-US"),
+      "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
+      [`after ${tokens.toLocaleString("en-US")} tokens`]: cell(r.curve.at(-1)!.validPerplexity),
+      ...Object.fromEntries(
+        checkpoints.map((
+          u,
+        ) => [`after ${Math.round(u).toLocaleString("en-US")} updates`, cell(curveAt(r, "updates", u))]),
+      ),
+      [`after ${seconds.toFixed(0)} s`]: cell(curveAt(r, "seconds", seconds)),
+    })),
+    {
+      caption:
+        `Truncated-BPTT length T on three axes: validation perplexity on the ${
+          runs[0].curveValidTokens.toLocaleString("en-US")
+        }-token validation sample (mean of ${
+          runs[0].seeds.length
+        } seeds) at equal tokens, at equal updates and at equal ` +
+        `seconds (the shortest run's time); log-linear between measured points, "—" where a run has none`,
+    },
+  );
+}
+
+/**
+ * The small runs a notebook trained live beside their full-scale versions: each run's validation perplexity and its
+ * rank among the runs at each scale (1 = best). Where the ranks differ, the small scale cannot judge the idea.
+ *
+ * @throws {RangeError} if a live run has no full-scale result in `full`
+ */
+export function smallVersusFullTable(
+  full: Pick<ExperimentsFile, "runs">,
+  live: Readonly<Record<string, RunResult>>,
+): Table {
+  const ids = Object.keys(live);
+  for (const id of ids) {
+    if (!full.runs[id]) throw new RangeError(`Cannot compare scales: run "${id}" has no full-scale result`);
+  }
+  const rank = (value: (id: string) => number) => {
+    const order = [...ids].sort((a, b) => value(a) - value(b));
+    return (id: string) => order.indexOf(id) + 1;
+  };
+  const small = (id: string) => live[id].finalValidPerplexity,
+    large = (id: string) => full.runs[id].finalValidPerplexity;
+  const smallRank = rank(small), largeRank = rank(large);
+  return table(
+    ids.map((id) => ({
+      run: full.runs[id].label,
+      "small scale, V = 2,000: valid perplexity": small(id),
+      "rank at small scale": smallRank(id),
+      "full scale, V = 10,000: valid perplexity": large(id),
+      "rank at full scale": largeRank(id),
+      "same rank?": smallRank(id) === largeRank(id) ? "yes" : "no",
+    })),
+    {
+      caption: "The live small runs beside the full-scale runs they shrink: perplexities over different vocabularies " +
+        "cannot be compared, their ranks can (1 = best)",
+      digits: 1,
+    },
+  );
+}
+
+/** An experiment's title with its caveat, if any: "Two stacked LSTM layers (not tuned: …)". */
+export function titleOf(spec: ExperimentSpec): string {
+  return spec.caveat ? `${spec.title} (${spec.caveat})` : spec.title;
 }
 
 /** An experiment's row of curves and its table of runs; Jupyter shows the two, one under the other. */
@@ -1035,7 +1216,8 @@ export function passesChart(run: RunResult | SeededRun, title: string): Chart {
   return plot({
     title,
     subtitle:
-      "Perplexity after each pass over the slice, mean of the seeds (shaded: lowest to highest seed); the ringed dot is the lowest validation perplexity",
+      `Perplexity after each pass over the slice, mean of the seeds (shaded: lowest to highest seed); validation ` +
+      `on a ${run.curveValidTokens.toLocaleString("en-US")}-token sample; the ringed dot is its lowest`,
     width: 560,
     height: 280,
     x: { label: "epochs (passes over the slice)", grid: true },
@@ -1083,7 +1265,7 @@ export function variantLabel(experiment: ExperimentSpec, run: SeededRun): string
 export function summaryTable(full: Pick<ExperimentsFile, "runs">): Table {
   return table(
     bestVariants(full).map(({ experiment, reference, best, change, verdict }) => ({
-      idea: experiment.title,
+      idea: titleOf(experiment),
       "best variant": variantLabel(experiment, full.runs[best]),
       reference: full.runs[reference].label.split(":")[0],
       "valid perplexity": full.runs[best].finalValidPerplexity,

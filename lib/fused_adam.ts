@@ -14,9 +14,8 @@
  *
  * The pass is a small WebAssembly function with 128-bit SIMD (four floats at a time), written out
  * below instruction by instruction (`adamModule`, with `lib/_wasm.ts`), that works in place in the
- * memory of tfjs's WASM backend. A one-pass
- * loop in JavaScript was measured first and was slower than tfjs's dozen SIMD kernels (51.6 against
- * 29 ms a brown-base step); `deno task bench` lists this one under "Adam and clipping".
+ * memory of tfjs's WASM backend. A one-pass loop in JavaScript was slower than tfjs's dozen SIMD kernels
+ * (the README's speed section); `deno task bench` lists this one under "Adam and clipping".
  *
  * @module
  */

@@ -396,6 +396,14 @@ export function searchUnits(
   return { unit, rSearch, rEvidence, rControls, controlBests, learned };
 }
 
+/**
+ * The runner-up of a search: the unit with the largest |r| on the evidence text other than the one the
+ * search text picked, and its r (one cell rarely holds a feature alone).
+ */
+export function runnerUp(find: Pick<UnitSearch, "unit" | "rEvidence">): { unit: number; r: number } {
+  return strongest(find.rEvidence.map((r, k) => (k === find.unit ? 0 : r)));
+}
+
 function checkSteps(values: readonly ArrayLike<number>[], context: string): number {
   if (!Array.isArray(values) || values.length === 0) {
     throw new RangeError(`Cannot ${context}: got ${describe(values)}, expected a non-empty list of steps [T][H]`);

@@ -36,6 +36,7 @@
  * | `diagram.ts` | the LSTM cell diagram, parts highlighted | 03–06 |
  * | `display.ts` | tables that display in Jupyter | all |
  * | `exercises.ts` | checking a notebook's exercises | all |
+ * | `exercise_keys/` | each notebook's right and worked answers, off the page (`checkNotebookExercises`) | all |
  * | `source.ts` | the library's own code shown in a notebook, read from its file | 02 |
  * | `tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/tfjs.ts`) | 07–09 |
  * | `nextword.ts` | the lecture's prefix model and masking (import `@course/lib/nextword.ts`) | 07 |
@@ -80,4 +81,11 @@ export * from "./mixture.ts";
 export * from "./lm.ts";
 export * from "./sampling.ts";
 export * from "./exercises.ts";
+export {
+  checkNotebookExercises,
+  type ExerciseAnswers,
+  type ExerciseContext,
+  type NotebookExercises,
+  type NotebookId,
+} from "./exercise_keys/mod.ts";
 export * from "./source.ts";

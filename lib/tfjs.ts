@@ -10,7 +10,7 @@
  *   paths ran about 15 times slower than the plain one, and backprop uses them at every layer. The
  *   wrappers transpose first and call the fast path. They also fix a wrong result: the stock fused
  *   product with `transposeB` and a bias, at the course model's output layer ([3, 256]·[10000, 256]ᵀ),
- *   is off by up to 19 (measured 2026-12-02; `tests/tfjs_test.ts` checks the course's kernel there).
+ *   is off by up to 19 (`tests/tfjs_test.ts` checks the course's kernel there).
  * - `GatherV2` along axis 0, the embedding lookup, as row copies (the stock kernel is 5 to 10 times
  *   slower than copying the rows).
  * - `CourseSoftmaxCrossEntropyGrad`, the gradient of a mean cross-entropy through its softmax in one
@@ -224,8 +224,8 @@ function registerUnsortedSegmentSum(): void {
 
 /**
  * `GatherV2` along axis 0 (an embedding lookup: whole rows of a float32 table by int32 ids) as row
- * copies; everything else goes to the stock kernel. The stock WASM kernel took 2 to 5 ms for the 1,120
- * rows of a brown-base batch; the row copies take about 0.4 ms (measured 2026-12-02).
+ * copies; everything else goes to the stock kernel, which is several times slower at an embedding's sizes
+ * (`deno task bench` times both under "gathers and scatters").
  *
  * @throws {RangeError} for an id outside the table, as tfjs's CPU backend does
  */
@@ -270,7 +270,7 @@ export const SOFTMAX_CROSS_ENTROPY_GRAD = "CourseSoftmaxCrossEntropyGrad";
  *
  * On the WASM backend after {@linkcode initTfjs} this is one kernel written over the backend's own
  * memory: tfjs's ops need oneHot, cast, sub, mul and a column sum, five passes over N·V values
- * (about 20 ms of kernels against 12 to 17 ms for this one on a brown-base step, profiled 2026-12-02).
+ * (`deno task bench` times this one under "softmax and cross-entropy").
  * Elsewhere, those ops.
  *
  * @throws {RangeError} if there is not one target per row, or a target is outside [0, V)

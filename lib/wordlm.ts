@@ -422,9 +422,7 @@ let fusedSetting: boolean | undefined;
  * the bias (native BLAS, `lib/tfjs.ts`) and the WASM backend's one-pass softmax; the backward pass
  * one kernel over p ({@linkcode softmaxCrossEntropyGrad}) and two products. tfjs's own
  * softmaxCrossEntropy over `h·W + b` takes two passes of exp over the [N, V] scores and some eight
- * more; this took a brown-base step from 745 to about 500 ms before the fused LSTM layer (profiled
- * 2026-12-01); after it, the kernels it replaces took about 28 ms of a 260 ms step and its own take 12 to
- * 17, a gain inside the machine's step-to-step noise (2026-12-02; `deno task bench` for today's figures).
+ * more (the README's speed section has what each fusion bought; `deno task bench` today's figures).
  * The loss is {@linkcode targetLosses}', the same on every path of the engine (evaluation too), exact
  * to float32 rounding however far below the row's best the target's score lies.
  *

@@ -3,14 +3,12 @@
 // new run of the experiments fails the tests until the notebook's text follows it.
 
 import {
-  bestVariants,
   type ExperimentsFile,
   type FullRunFile,
   type OneEpochFile,
   type SeededRun,
   seedRange,
   seedVerdict,
-  signedChange,
 } from "@course/lib/experiments.ts";
 import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
 
@@ -66,7 +64,6 @@ export function claims09(
   const sameToTheDigit = run("noclip").seeds.every((s, k) =>
     s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
   );
-  const top = bestVariants(full).slice(0, 3);
   // Runs that do the same work per token (the base model's size, T 35, Adam): their speeds differ only by noise.
   const sameWork = ["base", "data50k", "data200k", "drop3", "forget0", "noclip", "lr002", "lr02", "constant", "nocarry"]
     .map((id) => run(id).tokensPerSecond);
@@ -193,11 +190,6 @@ export function claims09(
       `GRU: ${pm("gru")} at ${speed("gru")} tokens/s; LSTM: ${pm("base")} at ${speed("base")} tokens/s.`,
       `The GRU is ${compared("gru", "base")}.`,
     ],
-    summary: [
-      `After one epoch the largest gains came from ${bestLabel(top[0].best)} (${signedChange(top[0].change)}), ${
-        bestLabel(top[1].best)
-      } (${signedChange(top[1].change)}) and ${bestLabel(top[2].best)} (${signedChange(top[2].change)})`,
-    ],
   };
 }
 
@@ -259,15 +251,6 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
     `The LSTM alone: ${ratio(t.lstm.perplexity)} × the trigram; the LSTM + KN trigram: ${
       ratio(t.lstmPlusKn)
     } ×; the LSTM + KN trigram + cache: ${ratio(t.lstmPlusKnPlusCache)} ×`,
-    `The full run combined these findings at H = ${
-      (tr.config as { hiddenSize: number }).hiddenSize
-    } for an hour: test perplexity ${one(t.lstm.perplexity)} alone, ${
-      ratio(t.lstm.perplexity)
-    } × the trigram (the earlier run, which read ${
-      fraction(earlier.training.tokens / tr.tokens)
-    } as many tokens with other settings: ${ratioEarlier} ×), and ${
-      ratio(t.lstmPlusKnPlusCache)
-    } × once mixed with the trigram and a cache of recent words, which cost no training.`,
     `(on the test split; on the validation split the ratios are ${
       (fr.scores.valid.lstm.perplexity / fr.scores.valid.knTrigram).toFixed(2)
     } and ${(fr.scores.valid.lstmPlusKn / fr.scores.valid.knTrigram).toFixed(2)})`,
@@ -276,10 +259,22 @@ export function claimsFullRun(fr: FullRunFile, oneEpoch: OneEpochFile, earlier: 
 
 const n0 = (x: number) => x.toFixed(0);
 
-/** A ratio in words, as the notebook writes it: "a quarter", "a third", "half". */
-function fraction(x: number): string {
-  const words: [number, string][] = [[0.25, "a quarter"], [1 / 3, "a third"], [0.5, "half"]];
-  const [value, word] = words.reduce((a, b) => (Math.abs(b[0] - x) < Math.abs(a[0] - x) ? b : a));
-  if (Math.abs(value - x) > 0.02) throw new RangeError(`no word for the ratio ${x}`);
-  return word;
+/**
+ * The sentences of notebook 09's section 11 about data/results/recipe_regime.json (`deno task experiments
+ * --recipe`): each choice of the recipe undone, against the recipe, as a signed change; and the forget bias's
+ * change beside the spread of the base run's seeds, the noise a one-seed difference must beat.
+ */
+export function claimsRecipe(regime: ExperimentsFile, full: ExperimentsFile): string[] {
+  const v = (id: string) => regime.runs[id].finalValidPerplexity;
+  const pct = (id: string) => `${(100 * (v(id) / v("recipe") - 1)).toFixed(1)} %`;
+  const base = full.runs.base;
+  const spread = `${(100 * (base.finalRange[1] / base.finalRange[0] - 1)).toFixed(1)} %`;
+  return [
+    `untied embeddings (+${pct("recipeUntied")}), no dropout (+${pct("recipeNoDropout")}) and Adam at 0.02 (+${
+      pct("recipeLr02")
+    })`,
+    `The forget bias makes no difference one seed can tell: bias 0 ends ${
+      v("recipeForget0") > v("recipe") ? "+" : "−"
+    }${pct("recipeForget0").replace("-", "")} against the recipe, less than the ${spread} between the base run's seeds`,
+  ];
 }

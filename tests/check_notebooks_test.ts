@@ -58,6 +58,19 @@ Deno.test("the lecture half (notebooks 01–06) keeps its budget: at most 7,000 
   assert.ok(budget.codeLines <= LECTURE_BUDGET.codeLines, `${budget.codeLines} code lines`);
 });
 
+Deno.test("the guides (notebooks 09 and 10) keep their word limits: 2,500 and 2,200 words of prose", async () => {
+  const { guideBudgets, notebookStats } = await import("../tools/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const stats = [];
+  for (const path of await listNotebooks(new URL("../notebooks", import.meta.url).pathname)) {
+    const nb = await readNotebook(path);
+    stats.push(notebookStats(path.split("/").pop()!, nb.cells.map((c) => ({ ...c, source: sourceOf(c) }))));
+  }
+  const guides = guideBudgets(stats);
+  assert.deepEqual(guides.map((g) => [g.notebook.slice(0, 3), g.limit]), [["09-", 2500], ["10-", 2200]]);
+  for (const g of guides) assert.ok(g.ok, `${g.notebook}: ${g.words} words (limit ${g.limit})`);
+});
+
 Deno.test("notebookStats: template lines wider than TEMPLATE_WIDTH are reported by cell and line; every notebook has none", async () => {
   const { TEMPLATE_WIDTH } = await import("../tools/check_notebooks.ts");
   const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");

@@ -3,7 +3,9 @@ import {
   BEST_CONFIG,
   BEST_TRAINING,
   bestVariants,
+  bpttAxesTable,
   combineSeeds,
+  curveAt,
   EARLIER_FULL_RUN,
   EXPERIMENTS,
   type ExperimentsFile,
@@ -19,6 +21,8 @@ import {
   passesChart,
   performRun,
   readResults,
+  RECIPE_RUNS,
+  recipeRegimeView,
   type RunResult,
   RUNS,
   seedRange,
@@ -27,6 +31,7 @@ import {
   signedChange,
   SMALL_VOCABULARY,
   smallRun,
+  smallVersusFullTable,
   spreadSlice,
   stuckRowsTable,
   summaryTable,
@@ -36,7 +41,7 @@ import {
 import { initTfjs } from "@course/lib/tfjs.ts";
 import { earlyStoppingPoint, streamRows } from "@course/lib/wordlm.ts";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity } from "@course/lib";
-import { claims09, claimsFullRun, type LayersCrosscheck, wallMinutes } from "./_claims09.ts";
+import { claims09, claimsFullRun, claimsRecipe, type LayersCrosscheck, wallMinutes } from "./_claims09.ts";
 import { resultsBlock } from "../tools/results_readme.ts";
 import { readNotebook, sourceOf } from "../tools/_notebook.ts";
 
@@ -263,10 +268,180 @@ Deno.test("experimentView: notebook 09's curves and table of an experiment, from
 });
 
 /** Notebook 09's markdown cells, as one text. */
-async function markdown09(): Promise<string> {
-  const nb = await readNotebook(new URL("../notebooks/09-improving-performance.ipynb", import.meta.url).pathname);
+/** The markdown of one notebook. */
+async function markdownOf(name: string): Promise<string> {
+  const nb = await readNotebook(new URL(`../notebooks/${name}`, import.meta.url).pathname);
   return nb.cells.filter((c) => c.cell_type === "markdown").map(sourceOf).join("\n");
 }
+
+/** Notebook 09's markdown and its appendix 09a's: the numbers behind 09's sentences are in 09a. */
+async function markdown09(): Promise<string> {
+  return (await markdownOf("09-improving-performance.ipynb")) + "\n" +
+    (await markdownOf("09a-improving-evidence.ipynb"));
+}
+
+// Notebook 09 is the guide: one or two sentences of meaning under each chart, few numbers. Each sentence is
+// checked against the results it reads, so that a new run of the experiments fails here until the text follows.
+Deno.test("notebook 09's guide: each sentence of meaning follows the results", async () => {
+  const md = await markdownOf("09-improving-performance.ipynb");
+  const full = await readResults<ExperimentsFile>("experiments.json");
+  const fr = await readResults<FullRunFile>("full_run.json");
+  const cross = await readResults<LayersCrosscheck>("layers_crosscheck.json");
+  const run = (id: string) => full.runs[id];
+  const v = (id: string) => run(id).finalValidPerplexity;
+  const change = (id: string, ref = "base") => v(id) / v(ref) - 1;
+  const speed = (id: string) => run(id).tokensPerSecond / run("base").tokensPerSecond;
+  const says = (sentence: string, holds: boolean) => {
+    assert.ok(md.includes(sentence), `notebook 09 should say: ${sentence}`);
+    assert.ok(holds, `the results contradict: ${sentence}`);
+  };
+  const best = bestVariants(full);
+  says(
+    "Per token, the largest gains come from the data and from the size of the state",
+    best[0].experiment.id === "data" && best[1].experiment.id === "hidden",
+  );
+  says("per second, the bigger state and the shorter window are slower", speed("hid256") < 1 && speed("bptt5") < 1);
+  says(
+    "Three ideas lose after one pass and belong to longer training: dropout on text read once, tied embeddings, and a second layer",
+    ["drop3", "tied", "layers2"].every((id) => seedVerdict(run(id), run("base")) === "worse"),
+  );
+  const modelChanges = ["emb256", "hid256", "gru", "tied", "layers2", "drop3", "forget0"].map((id) =>
+    Math.abs(change(id))
+  );
+  says(
+    "Fresh text beats the same text read again by more than any change to the model does",
+    -change("base", "data200k") > Math.max(...modelChanges.filter((c) => c < 1)),
+  );
+  const slice = run("slice").curve;
+  const lowest = Math.min(...slice.map((p) => p.validPerplexity));
+  says(
+    "Validation levels off after a few passes while training perplexity keeps falling",
+    slice.slice(3).every((p) => p.validPerplexity < 1.02 * lowest) &&
+      slice.every((p, k) => k === 0 || p.trainPerplexity < slice[k - 1].trainPerplexity),
+  );
+  says("Both help per token, H far more than E", change("hid256") < 2 * change("emb256") && change("emb256") < 0);
+  const baseEnd = run("base").curve.at(-1)!;
+  says(
+    "But H = 256 trains at under two thirds of the base model's speed, and when the base model had finished it was still behind",
+    speed("hid256") < 2 / 3 && curveAt(run("hid256"), "seconds", baseEnd.seconds)! > baseEnd.validPerplexity,
+  );
+  says("two layers end far behind one after a pass", v("layers2") > 1.5 * v("base"));
+  says(
+    "PyTorch trained with the same settings starts as slowly (09a)",
+    Math.abs(cross.pytorch[2] / cross.course[2] - 1) < 0.05 && cross.pytorch[2] > 1.5 * cross.pytorch[1],
+  );
+  says(
+    "Where text repeats it pays, more at 0.5 than at 0.3. Recurrent dropout",
+    v("sliceDrop5") < v("sliceDrop3") && v("sliceDrop3") < v("slice") &&
+      seedVerdict(run("sliceDrop5"), run("slice")) === "better" &&
+      seedVerdict(run("sliceRec3"), run("slice")) !== "better",
+  );
+  const sameToTheDigit = run("noclip").seeds.every((s, k) =>
+    s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
+  );
+  says(
+    "bias 0 did slightly better, and no gradient ever reached the clipping limit",
+    change("forget0") < 0 && sameToTheDigit,
+  );
+  const fall = 1 - v("lr02") / v("lr002");
+  says(
+    "From Adam at 0.002 to 0.02 perplexity falls by almost a third, more than any bigger model gained",
+    fall > 0.28 && fall < 1 / 3 && fall > -change("hid256") && fall > -change("emb256"),
+  );
+  says("SGD needs many epochs; Adam gets far in one", ["lr002", "base", "lr02"].every((id) => v(id) < v("sgd")));
+  says(
+    "After one pass the decay made no difference the seeds could tell apart",
+    seedVerdict(run("constant"), run("base")) === "within the seed band",
+  );
+  const updates = (id: string) => ONE_EPOCH / (run(id).options.batchSize! * run(id).options.seqLength!);
+  const shortest = Math.min(...["bptt5", "base", "bptt100", "nocarry"].map((id) => run(id).curve.at(-1)!.seconds));
+  const atSeconds = (id: string) => curveAt(run(id), "seconds", shortest)!;
+  says(
+    "At equal updates the longer windows are ahead, since each update learns from more tokens, and at equal seconds T = 35 is",
+    curveAt(run("bptt100"), "updates", updates("bptt100"))! < curveAt(run("base"), "updates", updates("bptt100"))! &&
+      curveAt(run("base"), "updates", updates("base"))! < curveAt(run("bptt5"), "updates", updates("base"))! &&
+      ["bptt5", "bptt100", "nocarry"].every((id) => atSeconds("base") < atSeconds(id)),
+  );
+  says(
+    "T = 5's lead per token comes from its seven times as many updates, bought at under half the speed",
+    Math.round(updates("bptt5") / updates("base")) === 7 && speed("bptt5") < 0.5,
+  );
+  says(
+    "Carrying the state ends better than starting every window from zero",
+    seedVerdict(run("base"), run("nocarry")) === "better",
+  );
+  const params = run("tied").parameters / run("base").parameters;
+  says(
+    "After one pass, tying costs a little, with about half the parameters",
+    change("tied") > 0 && change("tied") < 0.03 && params > 0.45 && params < 0.6,
+  );
+  says("The LSTM wins clearly here", seedVerdict(run("gru"), run("base")) === "worse");
+  const t = fr.scores.test;
+  says(
+    "An hour takes the LSTM well below the trigram, and mixing in the trigram and a cache of recent words",
+    t.lstm.perplexity < 0.8 * t.knTrigram && t.lstmPlusKn < t.lstm.perplexity &&
+      t.lstmPlusKnPlusCache < t.lstmPlusKn,
+  );
+});
+
+Deno.test("notebook 09's recipe section follows data/results/recipe_regime.json", async () => {
+  const md = await markdownOf("09-improving-performance.ipynb");
+  const full = await readResults<ExperimentsFile>("experiments.json");
+  const regime = await readResults<ExperimentsFile>("recipe_regime.json");
+  assert.deepEqual(Object.keys(regime.runs), RECIPE_RUNS.map((r) => r.id));
+  for (const sentence of claimsRecipe(regime, full)) {
+    assert.ok(md.includes(sentence), `notebook 09 should say: ${sentence}`);
+  }
+  const v = (id: string) => regime.runs[id].finalValidPerplexity;
+  // "three of the four choices cost perplexity here … the opposite of what one pass over all the text said"
+  for (const undone of ["recipeUntied", "recipeNoDropout", "recipeLr02"]) {
+    assert.ok(v(undone) > v("recipe"), `${undone} costs perplexity where text repeats`);
+  }
+  assert.ok(full.runs.tied.finalValidPerplexity > full.runs.base.finalValidPerplexity, "tying lost after one pass");
+  assert.ok(full.runs.drop3.finalValidPerplexity > full.runs.base.finalValidPerplexity, "dropout lost after one pass");
+  assert.ok(full.runs.lr02.finalValidPerplexity < full.runs.base.finalValidPerplexity, "0.02 won after one pass");
+  // The regime: the recipe at the full run's size on 200,000 tokens read 4.2 times, one seed each.
+  for (const r of Object.values(regime.runs)) {
+    assert.equal(r.trainTokens, 200_000);
+    assert.equal((r.config as { hiddenSize: number }).hiddenSize, BEST_CONFIG.hiddenSize);
+    assert.equal(r.seeds.length, 1);
+  }
+});
+
+Deno.test("notebook 09's tables: BPTT on three axes, and the small runs beside the full ones", async () => {
+  const full = await readResults<ExperimentsFile>("experiments.json");
+  const axes = bpttAxesTable(full);
+  assert.deepEqual(axes.columns, [
+    "run",
+    "updates in the run",
+    "tokens/s",
+    "after 835,520 tokens",
+    "after 261 updates",
+    "after 746 updates",
+    `after ${
+      Math.min(...["bptt5", "base", "bptt100", "nocarry"].map((id) => full.runs[id].curve.at(-1)!.seconds)).toFixed(0)
+    } s`,
+  ]);
+  assert.equal(axes.cells[0][4], "—", "T = 5 has no measurement before its first point");
+  // curveAt: exact at measured points, log-linear between them, undefined outside.
+  const base = full.runs.base;
+  assert.equal(curveAt(base, "tokens", base.curve[2].tokens), base.curve[2].validPerplexity);
+  const mid = (base.curve[2].tokens + base.curve[3].tokens) / 2;
+  const expected = Math.sqrt(base.curve[2].validPerplexity * base.curve[3].validPerplexity);
+  assert.ok(Math.abs(curveAt(base, "tokens", mid)! - expected) < 1e-9 * expected);
+  assert.equal(curveAt(base, "tokens", 1), undefined);
+  assert.equal(curveAt(base, "seconds", 1e9), undefined);
+  // The small runs beside the full ones: ranks 1..n at each scale.
+  const live = Object.fromEntries(
+    ["base", "sgd"].map((id) => [id, { ...full.runs[id].seeds[0], finalValidPerplexity: id === "sgd" ? 100 : 200 }]),
+  );
+  const small = smallVersusFullTable(full, live as Record<string, RunResult>);
+  assert.deepEqual(small.cells.map((r) => r.at(-1)), ["no", "no"]);
+  assert.throws(
+    () => smallVersusFullTable(full, { nope: live.base as RunResult }),
+    /run "nope" has no full-scale result/,
+  );
+});
 
 // Notebook 09's conclusions are plain markdown: each sentence below is rebuilt from the result files
 // and must appear in the notebook as it stands, so a new run of the experiments fails here until
@@ -349,6 +524,13 @@ Deno.test("notebook 09's views: an experiment shows charts then table; the full 
   const oneEpoch = await readResults<OneEpochFile>("one_epoch.json");
   const shown = experimentView(full, {}, "tied", { curve: 170, final: 168.4 }).html;
   assert.ok(shown.indexOf("<svg") < shown.indexOf("<table"));
+  assert.ok(shown.includes("measured on a 32,000-token validation sample"), "each chart names its sample");
+  assert.ok(experimentView(full, {}, "layers", { curve: 170, final: 168.4 }).html.includes("not tuned"));
+  // The recipe where text repeats: one seed, so no seed columns.
+  const regime = recipeRegimeView(await readResults<ExperimentsFile>("recipe_regime.json"), { curve: 170, final: 168 });
+  assert.ok(regime.html.indexOf("<svg") < regime.html.indexOf("<table"));
+  assert.deepEqual(regime.table.columns, ["run", "parameters", "valid perplexity", "change", "tokens/s"]);
+  assert.throws(() => recipeRegimeView({ runs: {} }, { curve: 1, final: 1 }), /run "recipe" is not in the results/);
   const curves = fullRunCharts(fr, 148.2).html;
   assert.match(curves, /12\.8 epochs/);
   assert.ok(curves.includes("The 32,000-token validation sample") && curves.includes("dropout on"));
@@ -377,6 +559,16 @@ Deno.test("data/results/full_run.json: the full run's samples, recorded along it
   for (const phrase of ["the first", "of the united states", "the new york times"]) {
     assert.ok(greedy.some((g) => g.includes(phrase)), phrase);
   }
+  // Section 8's reading: greedy keeps looping to the end (a 4-word phrase repeats in the last sample); the sampled
+  // column has a sentence end within the first pass; valid perplexity is measured at every checkpoint from one pass on.
+  const last = greedy.at(-1)!.split(" ");
+  const fourGrams = last.slice(0, -3).map((_, k) => last.slice(k, k + 4).join(" "));
+  assert.ok(new Set(fourGrams).size < fourGrams.length, "the last greedy sample repeats a phrase");
+  assert.ok(samples.some((c) => c.epochs < 1 && c.samples["the city"]["top-p 0.9"].includes(". <eos>")));
+  const measured = new Set(fr.training.curve.map((p) => p.tokens));
+  const onePass = (c: { epochs: number }) => c.epochs > 0.999; // one pass is 835,520 of the 835,522 tokens a row set holds
+  assert.ok(samples.filter(onePass).every((c) => measured.has(c.tokens)));
+  assert.ok(samples.filter((c) => !onePass(c)).every((c) => !measured.has(c.tokens)), "'not measured' before one pass");
   for (const c of samples) {
     assert.deepEqual(Object.keys(c.samples), ["the city", "he said that", "in the morning"]);
     for (const writing of Object.values(c.samples)) {

@@ -27,6 +27,7 @@ import {
   nextWordProbabilities,
   passagePredictions,
   positionProfile,
+  runnerUp,
   saturation,
   searchUnits,
   sentenceStarts,
@@ -122,6 +123,7 @@ Deno.test("correlations: ±1 for a unit that is the feature (or its negative), 0
   assert.equal(r[2], 0);
   assert.equal(Math.abs(strongest([0.2, -0.7, 0.5]).r), 0.7);
   assert.equal(strongest([0.2, -0.7, 0.5]).unit, 1);
+  assert.deepEqual(runnerUp({ unit: 1, rEvidence: Float64Array.from([0.2, -0.7, 0.5]) }), { unit: 2, r: 0.5 });
   assert.throws(() => correlations(values, [1, 1, 1, 1, 1]), /the feature has the same value at all 5 steps/);
   assert.throws(() => correlations(values, [1, 0]), /feature has length 2, expected 5/);
 });
@@ -166,6 +168,15 @@ Deno.test("the committed float16 model scores what its notes say, within 0.1 % o
   close(ppl, check.float16Perplexity, 1e-3 * ppl, "float16 perplexity now and when saved:");
   close(check.float16Perplexity, check.float32Perplexity, 1e-3 * check.float32Perplexity, "float16 vs float32:");
   assert.equal(vocabulary.size, model.config.vocabularySize);
+  // Notebook 10, section 1: "perplexity is the same to two decimals. Those first 5,000 test tokens score better
+  // than the whole split because texts differ in how predictable they are (the next 5,000 score 87.8)."
+  assert.equal(check.firstTokens, 5_000);
+  assert.equal(shown(check.float16Perplexity), shown(check.float32Perplexity));
+  assert.ok(check.float16Perplexity < (notes.testPerplexity as number));
+  const next = corpus.ids.test.subarray(check.firstTokens, 2 * check.firstTokens);
+  const nextPpl = evaluateWordLM(model, next).perplexity;
+  assert.equal(shown(nextPpl, 1), "87.8");
+  assert.ok(nextPpl > (notes.testPerplexity as number), "the next stretch is harder than the split as a whole");
 });
 
 // Notebook 10's analysis, exactly as the notebook runs it: its markdown states these numbers as plain text.
@@ -222,8 +233,9 @@ Deno.test("notebook 10, section 4: the three finds, their runner-ups and the str
     assert.equal(f.unit, c.unit);
     assert.equal(shown(f.rEvidence[f.unit]), c.r);
     assert.equal(shown(f.rSearch[f.unit]), c.search);
-    const runnerUp = Math.max(...[...f.rEvidence].map((x, k) => (k === f.unit ? 0 : Math.abs(x))));
-    assert.equal(shown(runnerUp), c.next);
+    const second = Math.max(...[...f.rEvidence].map((x, k) => (k === f.unit ? 0 : Math.abs(x))));
+    assert.equal(shown(second), c.next);
+    assert.equal(shown(Math.abs(runnerUp(f).r)), c.next, "runnerUp finds the same unit");
     const strongestC = strongestControl(f);
     assert.equal(strongestC.network, c.control, controls.names[c.control]);
     assert.equal(shown(Math.abs(strongestC.r)), c.controlR);
@@ -264,8 +276,25 @@ Deno.test("notebook 10, section 4: the three finds, their runner-ups and the str
   };
   assert.equal(seeds(position), "0.50 to 0.57");
   assert.equal(seeds(determiner), "0.30 to 0.32");
-  // Not one cell: how many units have |r| > 0.5 on the evidence text.
-  assert.equal(determiner.rEvidence.filter((r) => Math.abs(r) > 0.5).length, 41);
+  // "Each find has a trained runner-up close behind (ringed): units 510 (r = −0.73), 121 (r = 0.87), 361 (r = 0.88)."
+  const signed = (x: number) => shown(x).replace("-", "−"); // as the page writes it
+  assert.deepEqual([position, quotes, determiner].map((f) => `${runnerUp(f).unit} (r = ${signed(runnerUp(f).r)})`), [
+    "510 (r = −0.73)",
+    "121 (r = 0.87)",
+    "361 (r = 0.88)",
+  ]);
+  // The page computes "the untrained network's best unit gets 85 % of the way" as the notebook does.
+  assert.equal(controls.names[strongestControl(position).network], "untrained network");
+  // The rule as section 4 states it: |r| on the evidence text above 0.4 and at least 1.5 times every control's best,
+  // over four controls (an untrained network, then three seeds of untrained LSTMs reading the trained word vectors).
+  assert.equal(controls.names.length, 4);
+  for (const f of [position, quotes, determiner]) {
+    const held = Math.abs(f.rEvidence[f.unit]);
+    assert.equal(f.learned, held > 0.4 && f.controlBests.every((b) => held >= 1.5 * Math.abs(b.r)));
+  }
+  // "An untrained cell, its forget gate near σ(1) ≈ 0.73 (the forget bias of 1)": the controls take the model's config.
+  assert.equal(model.config.forgetBias, 1);
+  assert.equal(shown(1 / (1 + Math.exp(-1))), "0.73");
 });
 
 Deno.test("notebook 10, section 4: how long the quotation cell remembers, and the control beside it", () => {
@@ -281,6 +310,8 @@ Deno.test("notebook 10, section 4: how long the quotation cell remembers, and th
   const bands = [[0, 20], [20, 40], [40, Infinity]].map(([lo, hi]) => at((t) => depth[t] >= lo && depth[t] < hi));
   const outside = at((t) => !inside[t]);
   assert.equal(at((t) => depth[t] === 0).length, 141, "complete quotations");
+  // 143 opening marks: 141 begin a complete quotation, "the two opening marks never closed" do not. Of the 142
+  // closing marks, 141 end a complete quotation; one closes nothing (a second '' after a quoted phrase).
   assert.deepEqual([words.filter((w) => w === "``").length, words.filter((w) => w === "''").length], [143, 142]);
   assert.equal(at((t) => depth[t] === 20).length, 24);
   assert.equal(at((t) => depth[t] === 40).length, 11);
@@ -301,8 +332,11 @@ Deno.test("notebook 10, section 4: how long the quotation cell remembers, and th
   assert.ok(on.every((t) => skipped[t]));
   assert.deepEqual([on[0], on[264], on[265], on.at(-1)], [50, 314, 7983, 7999]);
   assert.deepEqual([words[50], words[315], shown(fq[315])], ["``", "each", "0.01"]);
+  // "it holds the first from token 50 to token 314": the first run of low outside tokens is 50 … 314, unbroken.
+  assert.deepEqual(on.slice(0, 265), Array.from({ length: 265 }, (_, k) => 50 + k));
   // How it holds it: the opening mark (and `you`) opens the input gate and writes −1; elsewhere i is shut.
   const opening = words.flatMap((w, t) => (w === "``" ? [t] : []));
+  assert.deepEqual(opening.filter((t) => !inside[t]), [50, 7983], "the two opening marks never closed");
   assert.deepEqual([shown(mean(opening.map((t) => iq[t]))), shown(mean(opening.map((t) => q[t])))], ["1.00", "-0.76"]);
   const you = words.flatMap((w, t) => (w === "you" ? [t] : []));
   assert.deepEqual([you.length, you.filter((t) => inside[t]).length, you.filter((t) => iq[t] > 0.5).length], [
@@ -315,6 +349,11 @@ Deno.test("notebook 10, section 4: how long the quotation cell remembers, and th
   const afterYou = new Map<string, number>();
   you.filter((t) => inside[t]).forEach((t) => afterYou.set(shown(q[t]), (afterYou.get(shown(q[t])) ?? 0) + 1));
   assert.equal([...afterYou].sort((a, b) => b[1] - a[1])[0][0], "-0.96");
+  // "writes −1 into the cell" on the opening mark, "a second −1" on `you`: the cell state c itself.
+  const c30 = unitValues(trace.c, 30), written = (t: number) => c30[t] - (t > 0 ? c30[t - 1] : 0);
+  assert.equal(shown(mean(opening.map((t) => c30[t])), 1), "-1.0");
+  assert.equal(shown(mean(opening.map(written)), 1), "-1.0");
+  assert.equal(shown(mean(you.filter((t) => inside[t]).map(written)), 1), "-1.0");
   const often = new Map<string, number>(); // how many tokens inside quotations have each shown value
   at((t) => inside[t] === 1).forEach((t) => often.set(shown(q[t]), (often.get(shown(q[t])) ?? 0) + 1));
   assert.deepEqual([...often].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([v]) => v), ["-0.76", "-0.96"]);
@@ -371,6 +410,8 @@ Deno.test("notebook 10, section 5: saturated gates in the trained network, hardl
     195,
   ]);
   assert.deepEqual([count(o.left, 0.5), count(o.left, 0.9), count(o.right, 0.5)], [430, 232, 27]);
+  // The intro: "in two cells of three the forget gate is nearly shut on most tokens" (348 of 512).
+  assert.equal(Math.round((3 * count(f.left, 0.5)) / f.left.length), 2);
   // Switches: units whose gate is at one end or the other on more than 80 % of the tokens.
   const switches = (s: typeof f) => s.left.filter((l, k) => l + s.right[k] > 0.8).length;
   assert.deepEqual([f, i, o].map(switches), [472, 477, 418]);
@@ -390,16 +431,17 @@ Deno.test("notebook 10, section 5: saturated gates in the trained network, hardl
 Deno.test("notebook 10, sections 3, 5 and 6: the passage, its sentence, the quotation gate and the predictions", () => {
   const passage = findPassage(words, { after: 1_000, minTokens: 45, maxTokens: 70, maxUnknown: 2 });
   assert.deepEqual(passage, { from: 1488, to: 1539 });
-  // Section 3: unit 0 over the passage, red on "." and <eos>, on the opening marks and on a comma after '',
-  // blue on "?", white on every word.
+  // Section 3: unit 0 over the passage, "red on full stops, <eos>, commas and opening quotation marks, blue on
+  // question marks, white on every word".
   const u0 = unitValues(trace.tanhC, 0, passage.from, passage.to), p = words.slice(passage.from, passage.to);
   const marks = new Set([".", ",", "?", "!", ";", ":", "``", "''", "--", "<eos>"]);
   p.forEach((w, t) => {
-    const red = w === "." || w === "<eos>" || w === "``" || (w === "," && p[t - 1] === "''");
+    const red = w === "." || w === "<eos>" || w === "``" || w === ",";
     if (red) assert.ok(u0[t] > 0.7, `unit 0 red on ${w} (${t})`);
     else if (w === "?") assert.ok(u0[t] < -0.6, `unit 0 blue on ? (${t})`);
     else if (!marks.has(w)) assert.ok(Math.abs(u0[t]) < 0.05, `unit 0 white on ${w} (${t})`);
   });
+  assert.equal(p.filter((w) => w === ",").length, 2, "the passage has commas to be red on");
   const sentence = shortestQuotedSentence(words, passage);
   const s = words.slice(sentence.from, sentence.to);
   const fAt = (t: number) => shown(trace.f[sentence.from + t][30]),
@@ -413,8 +455,13 @@ Deno.test("notebook 10, sections 3, 5 and 6: the passage, its sentence, the quot
   assert.equal(shown(Math.max(...insideI)), "0.00");
   assert.deepEqual([fAt(close), fAt(close + 1), s[close + 1]], ["0.00", "1.00", ","]);
   const fq = unitValues(trace.f, 30);
-  const closings = words.flatMap((w, t) => (w === "''" && t + 1 < words.length ? [t] : []));
-  assert.equal(closings.length, 142);
+  // "over all 141 complete quotations of the evidence text, f averages 0.00 on the closing mark and 1.00 on the
+  // token after" (and so on every one of them; the one stray closing mark too).
+  const inside = textFeatures(words).insideQuotes;
+  const closings = words.flatMap((w, t) => (w === "''" && inside[t - 1] === 1 && t + 1 < words.length ? [t] : []));
+  assert.equal(closings.length, 141);
+  const stray = words.flatMap((w, t) => (w === "''" && !closings.includes(t) ? [t] : []));
+  assert.deepEqual([stray.length, shown(fq[stray[0]]), shown(fq[stray[0] + 1])], [1, "0.00", "1.00"]);
   assert.deepEqual([shown(mean(closings.map((t) => fq[t]))), closings.filter((t) => fq[t] > 0.5).length], [
     "0.00",
     0,
@@ -430,6 +477,15 @@ Deno.test("notebook 10, sections 3, 5 and 6: the passage, its sentence, the quot
   assert.equal(hits.length, 21);
   assert.equal(hits.filter((d) => marks.has(d.next)).length, 16);
   assert.deepEqual(hits.filter((d) => !marks.has(d.next)).map((d) => d.next), ["of", "said", "is", "a", "said"]);
+  // Section 6's lead: "Its right first guesses are mostly punctuation and short common words" (16 and 5 of 21);
+  // the page's computed line: "Its first guess was <unk> after the, only, a, mighty, empty".
+  assert.deepEqual(predictions.filter((d) => d.top[0].word === "<unk>").map((d) => d.word), [
+    "the",
+    "only",
+    "a",
+    "mighty",
+    "empty",
+  ]);
   assert.equal(shown(Math.exp(-mean(predictions.map((d) => Math.log(d.pNext)))), 1), "47.1");
   const bySureness = [...predictions].sort((a, b) => a.bits - b.bits);
   assert.deepEqual([bySureness[0].word, shown(bySureness[0].bits)], ["?", "0.00"]);
@@ -438,6 +494,14 @@ Deno.test("notebook 10, sections 3, 5 and 6: the passage, its sentence, the quot
   const unsure = bySureness.at(-1)!;
   assert.deepEqual([unsure.word, shown(unsure.bits)], ["mighty", "8.22"]);
   assert.equal(Math.round(2 ** unsure.bits / 100) * 100, 300, "as unsure as a fair choice among about 300 words");
+});
+
+Deno.test("notebook 10, section 6: where a noun or adjective must come, the first guess is <unk>", () => {
+  // "its first guess is `<unk>` … (after 794 of the evidence text's 805 determiners)"
+  const after = [...fe.afterDeterminer.keys()].filter((t) => fe.afterDeterminer[t] === 1);
+  const unk = vocabulary.id("<unk>");
+  const unkFirst = after.filter((t) => topWords(nextWordProbabilities(net, trace.h[t]), 1)[0].id === unk);
+  assert.deepEqual([unkFirst.length, after.length], [794, 805]);
 });
 
 Deno.test("positionProfile, strongestControl and splitByFeature: notebook 10's profiles of one unit", () => {

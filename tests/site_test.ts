@@ -55,11 +55,12 @@ Deno.test("sitePage: no scripts into the builder's file system, links between no
 <script src="file:///usr/share/javascript/requirejs/require.min.js"></script>
 <script type="text/x-mathjax-config">MathJax.Hub.Config({});</script>
 <script src="file:///usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"></script>
-</head><body class="jp-Notebook"><a href="02-b.ipynb">next</a></body></html>`;
+</head><body class="jp-Notebook"><a href="02-b.ipynb">next</a> <a href="02a-b-checks.ipynb">appendix</a></body></html>`;
   const page = sitePage(html, pages, 0);
   assert.ok(!page.includes("file:///"), page);
   assert.ok(!page.includes("MathJax"));
   assert.match(page, /<a href="02-b.html">next<\/a>/);
+  assert.match(page, /<a href="02a-b-checks.html">appendix<\/a>/);
   assert.match(page, /<title>01 · A · LSTM course<\/title>/);
   assert.equal(page.match(/<nav class="course-nav"/g)?.length, 2);
   assert.match(page, /white-space: pre-wrap.*<\/style>\n<\/head>/);

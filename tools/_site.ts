@@ -96,7 +96,7 @@ export function navBar(pages: readonly PageInfo[], index: number): string {
  * - the scripts nbconvert links (MathJax and require.js, from `file:///usr/share/javascript` on Debian) are
  *   removed: no notebook uses TeX, every output is static HTML, and a site must not point into the
  *   builder's file system;
- * - links to `NN-name.ipynb` point to `NN-name.html`;
+ * - links to `NN-name.ipynb` point to `NN-name.html`, and an appendix's `NNa-name.ipynb` to `NNa-name.html`;
  * - a navigation bar goes at the top and the bottom, and the page gets the notebook's title;
  * - long code lines wrap instead of running off the right edge (a notebook page is read, not edited).
  */
@@ -106,7 +106,7 @@ export function sitePage(html: string, pages: readonly PageInfo[], index: number
     .replace(/<script\b[^>]*\bsrc="[^"]*(?:mathjax|require)[^"]*"[^>]*>\s*<\/script>/gi, "")
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/gi, "")
     .replace(/<title>[\s\S]*?<\/title>/, `<title>${escape(pages[index].title)} · LSTM course</title>`)
-    .replace(/href="(\.\/)?(\d\d-[\w-]+)\.ipynb"/g, 'href="$2.html"')
+    .replace(/href="(\.\/)?(\d\d[a-z]?-[\w-]+)\.ipynb"/g, 'href="$2.html"')
     .replace(/<\/head>/, `${WRAP_CODE}\n</head>`)
     .replace(/<body([^>]*)>/, `<body$1>\n${nav}`)
     .replace(/<\/body>/, `${nav}\n</body>`);

@@ -33,6 +33,25 @@ export const REPEAT_LINES = 6;
  */
 export const LECTURE_BUDGET = { notebooks: /^0[1-6]-/, words: 7000, codeLines: 900 } as const;
 
+/**
+ * Notebooks read as a learner's guide, each with a word limit of its own (prose: markdown and `Deno.jupyter.md`
+ * templates; issue 31). Their appendices (`09a-…`, `10a-…`) are not on the main path and have none.
+ */
+export const GUIDE_BUDGETS: readonly { readonly notebook: RegExp; readonly words: number }[] = [
+  { notebook: /^09-/, words: 2500 },
+  { notebook: /^10-/, words: 2200 },
+];
+
+/** Each given guide notebook's prose against its limit in {@linkcode GUIDE_BUDGETS}. */
+export function guideBudgets(stats: readonly NotebookStats[]) {
+  return GUIDE_BUDGETS.flatMap(({ notebook, words: limit }) =>
+    stats.filter((s) => notebook.test(s.notebook)).map((s) => {
+      const words = s.markdownWords + s.templateWords;
+      return { notebook: s.notebook, words, limit, ok: words <= limit };
+    })
+  );
+}
+
 /** The lecture half's totals against {@linkcode LECTURE_BUDGET}, or undefined when none of 01–06 is given. */
 export function lectureBudget(stats: readonly NotebookStats[]) {
   const lecture = stats.filter((s) => LECTURE_BUDGET.notebooks.test(s.notebook));
@@ -264,6 +283,10 @@ export async function main(args: string[]): Promise<number> {
         `(limit ${LECTURE_BUDGET.words}) and ${budget.codeLines} lines of code (limit ${LECTURE_BUDGET.codeLines})`,
     );
   }
+  const guides = guideBudgets(stats);
+  for (const g of guides) {
+    console.log(`${g.ok ? "ok" : "OVER BUDGET"}: ${g.notebook} holds ${g.words} words of prose (limit ${g.limit})`);
+  }
   const long = stats.flatMap((s) => s.longCells.map((c) => `${s.notebook} cell ${c.cell} (${c.lines} lines)`));
   if (long.length > 0) console.log(`cells over ${CELL_LIMIT} lines: ${long.join("; ")}`);
   const wide = stats.flatMap((s) =>
@@ -274,7 +297,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const repeats = repeatedCode(all);
   for (const r of repeats) console.log(`code repeated across notebooks: ${r.places.join(", ")}: "${r.first}" …`);
-  const ok = check.ok && lint.ok && (budget?.ok ?? true) && wide.length === 0 &&
+  const ok = check.ok && lint.ok && (budget?.ok ?? true) && guides.every((g) => g.ok) && wide.length === 0 &&
     (!strict || (long.length === 0 && repeats.length === 0));
   console.log(`${ok ? "ok" : "FAIL"}: type-checked and linted the code of ${files.length} notebook(s)`);
   return ok ? 0 : 1;

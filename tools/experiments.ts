@@ -4,7 +4,10 @@
  * of 3 seeds, measuring validation perplexity as it goes; data/results/experiments.json, which notebook
  * 09 reads, holds every seed's result and their mean and range.
  *
- *   deno task experiments [--workers 2] [--only RUN,RUN] [--seeds 0,1,2] [--merge] [--list] [--tokens N]
+ *   deno task experiments [--workers 2] [--only RUN,RUN] [--seeds 0,1,2] [--merge] [--list] [--tokens N] [--recipe]
+ *
+ * `--recipe` trains the full run's recipe where text repeats instead (`RECIPE_RUNS`: 5 trainings of one seed at
+ * E = H = 512, about 25 minutes with two workers) into data/results/recipe_regime.json.
  *
  * Budget: 24 runs × 3 seeds = 72 trainings, 20 of them one epoch (835,520 tokens) and 4 of 160,000
  * tokens on a slice: 52 million training tokens, 111 minutes on this course's 2-core machine on
@@ -30,12 +33,12 @@ import {
   machineInfo,
   performRun,
   type RunResult,
-  RUNS,
+  RECIPE_RUNS,
+  RECIPE_SEEDS,
+  RUNS as EXPERIMENT_RUNS,
   type RunSpec,
-  SEEDS,
+  SEEDS as EXPERIMENT_SEEDS,
 } from "@course/lib/experiments.ts";
-
-const RESULTS = "data/results/experiments.json";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     merge: { type: "boolean" },
     list: { type: "boolean" },
     tokens: { type: "string" },
+    recipe: { type: "boolean" },
     worker: { type: "boolean" }, // internal: train the one training --only and --seeds name, in this process
   },
   strict: true,
@@ -56,12 +60,19 @@ function fail(message: string): never {
   Deno.exit(1);
 }
 
+// `--recipe`: the full run's recipe where text repeats (RECIPE_RUNS), one seed, its own results file.
+const RUNS = values.recipe ? RECIPE_RUNS : EXPERIMENT_RUNS;
+const SEEDS: readonly number[] = values.recipe ? RECIPE_SEEDS : EXPERIMENT_SEEDS;
+const RESULTS = values.recipe ? "data/results/recipe_regime.json" : "data/results/experiments.json";
+
 const smokeTokens = values.tokens === undefined ? undefined : Number(values.tokens);
 if (smokeTokens !== undefined && !(Number.isInteger(smokeTokens) && smokeTokens >= 2)) {
   fail(`--tokens must be a whole number >= 2, got ${values.tokens}`);
 }
 // Every training's result is committed (a few kB each), so that a later session, on a fresh clone, resumes.
-const OUT_DIR = smokeTokens === undefined ? "data/results/experiments" : "build/experiments-smoke";
+const OUT_DIR = smokeTokens === undefined
+  ? (values.recipe ? "data/results/recipe_regime" : "data/results/experiments")
+  : "build/experiments-smoke";
 const file = (id: string, seed: number) => `${OUT_DIR}/${id}-s${seed}.json`;
 
 let specs = RUNS;
@@ -79,7 +90,9 @@ if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a whole n
 /** Seconds one training takes on one core: tokens/s measured here with two workers, and about 20 s of loading and validation. */
 function estimatedSeconds(spec: RunSpec): number {
   const c = spec.config, o = spec.options;
-  const speed = o.seqLength === 5
+  const speed = c.hiddenSize === 512
+    ? 1_700
+    : o.seqLength === 5
     ? 2_100
     : c.hiddenSize === 256
     ? 2_850
@@ -134,7 +147,13 @@ async function merge() {
   await Deno.mkdir("data/results", { recursive: true });
   await Deno.writeTextFile(
     RESULTS,
-    JSON.stringify({ command: "deno task experiments", seeds: SEEDS, experiments: EXPERIMENTS, runs }, null, 1) +
+    JSON.stringify(
+      values.recipe
+        ? { command: "deno task experiments --recipe", seeds: SEEDS, runs }
+        : { command: "deno task experiments", seeds: SEEDS, experiments: EXPERIMENTS, runs },
+      null,
+      1,
+    ) +
       "\n",
   );
   console.log(`wrote ${RESULTS}`);
@@ -206,6 +225,7 @@ async function worker() {
       "--worker",
       `--only=${spec.id}`,
       `--seeds=${seed}`,
+      ...(values.recipe ? ["--recipe"] : []),
       ...(smokeTokens === undefined ? [] : [`--tokens=${smokeTokens}`]),
     ];
     const child = new Deno.Command(Deno.execPath(), {
