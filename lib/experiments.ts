@@ -18,7 +18,7 @@
 
 import { cpus } from "node:os";
 import * as Plot from "@observablehq/plot";
-import { type Chart, chartRow, plot } from "./plot.ts";
+import { type Chart, chartRow, plot, SERIES_COLORS } from "./plot.ts";
 import { type Table, table } from "./display.ts";
 import { tfjsEngine } from "./tfjs.ts";
 import {
@@ -502,7 +502,8 @@ export async function readResults<T = Record<string, unknown>>(name: string): Pr
 // What notebook 09 shows of each experiment: its validation curves and a table of its runs.
 
 /** The colours of a row of curves: the same run has the same colour in every chart of the row. */
-const RUN_COLOURS = ["#4269d0", "#e8590c", "#3ca951", "#a463f2"];
+/** One colour a run (the recipe experiment has five runs): the course palette without its second red. */
+const RUN_COLOURS = SERIES_COLORS.filter((c) => c !== "#ff725c"); // its red is too close to the orange
 
 /** data/results/experiments.json as notebook 09 reads it: every run over its seeds. */
 export interface ExperimentsFile {
@@ -574,7 +575,9 @@ export function experimentCurves(
 
 /** The validation text a run's curve is measured on, as a chart's subtitle: "measured on a 32,000-token validation sample". */
 export function sampleSubtitle(run: Pick<RunSpec, "curveValidTokens">): string {
-  return `measured on a ${run.curveValidTokens.toLocaleString("en-US")}-token validation sample`;
+  return `measured on a ${
+    run.curveValidTokens.toLocaleString("en-US")
+  }-token validation sample (dashed: the KN trigram on it)`;
 }
 
 /**
@@ -669,7 +672,7 @@ export function recipeRegimeView(
   regime: Pick<ExperimentsFile, "runs">,
   knTrigram: { curve: number; final: number },
 ): ExperimentView {
-  return viewOf(RECIPE_EXPERIMENT, regime, {}, knTrigram);
+  return viewOf(RECIPE_EXPERIMENT, regime, {}, knTrigram, false);
 }
 
 function viewOf(
@@ -677,6 +680,8 @@ function viewOf(
   full: Pick<ExperimentsFile, "runs">,
   live: Readonly<Record<string, RunResult>>,
   knTrigram: { curve: number; final: number },
+  /** false when the runs shared the machine unevenly: no chart against seconds, no speeds. */
+  timed = true,
 ): ExperimentView {
   const id = spec.id;
   const runs = spec.runs.map((r) => {
@@ -690,8 +695,8 @@ function viewOf(
   // Runs on different amounts of text are compared by tokens: their epochs differ by design.
   const x = id === "data" ? "tokens" : "epoch";
   const charts = [
-    experimentCurves(runs, labels, x, `Full scale, against ${x === "tokens" ? "tokens" : "epochs"}`, knTrigram.curve),
-    experimentCurves(runs, labels, "seconds", "Full scale, against seconds", knTrigram.curve),
+    experimentCurves(runs, labels, x, `Against ${x === "tokens" ? "training tokens" : "epochs"}`, knTrigram.curve),
+    ...(timed ? [experimentCurves(runs, labels, "seconds", "Against seconds of training", knTrigram.curve)] : []),
   ];
   if (smallRuns.length >= 2) {
     charts.push(experimentCurves(smallRuns, labels, x, "Small scale, live (V = 2,000, E and H ÷ 4)", null));
@@ -704,7 +709,7 @@ function viewOf(
     ...(seeds > 1 ? { "seeds: lowest–highest": seedRange(r) } : {}),
     change: r === reference ? "reference" : signedChange(r.finalValidPerplexity / reference.finalValidPerplexity - 1),
     ...(seeds > 1 ? { "beyond the seeds?": r === reference ? "" : seedVerdict(r, reference) } : {}),
-    "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
+    ...(timed ? { "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US") } : {}),
     ...(smallRuns.length >= 2 ? { "small scale, V = 2,000": live[r.id]?.finalValidPerplexity ?? "not run" } : {}),
   }));
   return new ExperimentView(
@@ -714,7 +719,9 @@ function viewOf(
         reference.finalValidTokens.toLocaleString("en-US")
       } tokens) after ${reference.budgetTokens.toLocaleString("en-US")} training tokens, ${
         seeds > 1 ? `${seeds} seeds each` : "one seed"
-      }; Kneser–Ney trigram: ${knTrigram.final.toFixed(1)}`,
+      }${timed ? "" : " (the runs shared the machine unevenly, so no speeds are shown)"}; Kneser–Ney trigram: ${
+        knTrigram.final.toFixed(1)
+      }`,
       digits: 1,
     }),
   );
@@ -765,13 +772,13 @@ export function bpttAxesTable(full: Pick<ExperimentsFile, "runs">): Table {
   return table(
     runs.map((r) => ({
       run: r.label,
-      "updates in the run": Math.round(updates(r)).toLocaleString("en-US"),
+      "updates in the run": Math.ceil(updates(r) - 1e-9).toLocaleString("en-US"),
       "tokens/s": Math.round(r.tokensPerSecond).toLocaleString("en-US"),
       [`after ${tokens.toLocaleString("en-US")} tokens`]: cell(r.curve.at(-1)!.validPerplexity),
       ...Object.fromEntries(
         checkpoints.map((
           u,
-        ) => [`after ${Math.round(u).toLocaleString("en-US")} updates`, cell(curveAt(r, "updates", u))]),
+        ) => [`after ${Math.ceil(u - 1e-9).toLocaleString("en-US")} updates`, cell(curveAt(r, "updates", u))]),
       ),
       [`after ${seconds.toFixed(0)} s`]: cell(curveAt(r, "seconds", seconds)),
     })),
@@ -782,7 +789,8 @@ export function bpttAxesTable(full: Pick<ExperimentsFile, "runs">): Table {
         }-token validation sample (mean of ${
           runs[0].seeds.length
         } seeds) at equal tokens, at equal updates and at equal ` +
-        `seconds (the shortest run's time); log-linear between measured points, "—" where a run has none`,
+        `seconds (the shortest run's time); log-linear between measured points; "—" where a run has no measurement ` +
+        `there (before its first point or after its last)`,
     },
   );
 }

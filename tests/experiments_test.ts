@@ -327,28 +327,31 @@ Deno.test("notebook 09's guide: each sentence of meaning follows the results", a
   );
   says("two layers end far behind one after a pass", v("layers2") > 1.5 * v("base"));
   says(
-    "PyTorch trained with the same settings starts as slowly (09a)",
+    "PyTorch trained with the same settings starts as slowly (09a gives both)",
     Math.abs(cross.pytorch[2] / cross.course[2] - 1) < 0.05 && cross.pytorch[2] > 1.5 * cross.pytorch[1],
   );
   says(
-    "Where text repeats it pays, more at 0.5 than at 0.3. Recurrent dropout",
-    v("sliceDrop5") < v("sliceDrop3") && v("sliceDrop3") < v("slice") &&
-      seedVerdict(run("sliceDrop5"), run("slice")) === "better" &&
+    "Where text repeats it pays: dropout 0.5 beyond the seeds, 0.3 within them. Recurrent dropout",
+    seedVerdict(run("sliceDrop5"), run("slice")) === "better" &&
+      seedVerdict(run("sliceDrop3"), run("slice")) === "within the seed band" &&
       seedVerdict(run("sliceRec3"), run("slice")) !== "better",
   );
   const sameToTheDigit = run("noclip").seeds.every((s, k) =>
     s.finalValidPerplexity === run("base").seeds[k].finalValidPerplexity
   );
   says(
-    "bias 0 did slightly better, and no gradient ever reached the clipping limit",
+    "bias 0 did slightly better, and the two clipping runs are the same to the last digit, so clipping never fired",
     change("forget0") < 0 && sameToTheDigit,
   );
   const fall = 1 - v("lr02") / v("lr002");
   says(
-    "From Adam at 0.002 to 0.02 perplexity falls by almost a third, more than any bigger model gained",
-    fall > 0.28 && fall < 1 / 3 && fall > -change("hid256") && fall > -change("emb256"),
+    "The rate matters and costs nothing: from Adam at 0.002 to 0.02 perplexity falls by almost a third",
+    fall > 0.28 && fall < 1 / 3 && Math.abs(speed("lr02") - 1) < 0.2 && Math.abs(speed("lr002") - 1) < 0.2,
   );
-  says("SGD needs many epochs; Adam gets far in one", ["lr002", "base", "lr02"].every((id) => v(id) < v("sgd")));
+  says(
+    "Plain SGD at 1.0 is far behind after one pass",
+    ["lr002", "base", "lr02"].every((id) => v(id) < 0.7 * v("sgd")),
+  );
   says(
     "After one pass the decay made no difference the seeds could tell apart",
     seedVerdict(run("constant"), run("base")) === "within the seed band",
@@ -416,7 +419,7 @@ Deno.test("notebook 09's tables: BPTT on three axes, and the small runs beside t
     "updates in the run",
     "tokens/s",
     "after 835,520 tokens",
-    "after 261 updates",
+    "after 262 updates",
     "after 746 updates",
     `after ${
       Math.min(...["bptt5", "base", "bptt100", "nocarry"].map((id) => full.runs[id].curve.at(-1)!.seconds)).toFixed(0)
@@ -529,7 +532,7 @@ Deno.test("notebook 09's views: an experiment shows charts then table; the full 
   // The recipe where text repeats: one seed, so no seed columns.
   const regime = recipeRegimeView(await readResults<ExperimentsFile>("recipe_regime.json"), { curve: 170, final: 168 });
   assert.ok(regime.html.indexOf("<svg") < regime.html.indexOf("<table"));
-  assert.deepEqual(regime.table.columns, ["run", "parameters", "valid perplexity", "change", "tokens/s"]);
+  assert.deepEqual(regime.table.columns, ["run", "parameters", "valid perplexity", "change"]); // no speeds: shared machine
   assert.throws(() => recipeRegimeView({ runs: {} }, { curve: 1, final: 1 }), /run "recipe" is not in the results/);
   const curves = fullRunCharts(fr, 148.2).html;
   assert.match(curves, /12\.8 epochs/);
