@@ -150,24 +150,6 @@ export function glorotUniform(rows: number, cols: number, rng: Rng): Matrix {
 }
 
 /**
- * A vector of `n` numbers uniform in [lo, hi).
- *
- * @example
- * ```ts
- * import { seededRng, uniformVector } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * const v = uniformVector(5, -1, 1, seededRng(7));
- * assert.deepEqual(v, uniformVector(5, -1, 1, seededRng(7)));
- * ```
- */
-export function uniformVector(n: number, lo: number, hi: number, rng: Rng): Float32Array {
-  const out = new Float32Array(n);
-  for (let k = 0; k < n; k++) out[k] = rng.uniform(lo, hi);
-  return out;
-}
-
-/**
  * Fisher–Yates shuffle into a new array, driven by `rng`.
  *
  * @example

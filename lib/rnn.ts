@@ -23,7 +23,6 @@
 
 import { type Rng, seededRng, uniformMatrix } from "./random.ts";
 import {
-  type ArrayOf,
   copyOf,
   type DType,
   emptyLike,
@@ -141,28 +140,6 @@ export function initRNNParams(
     hiddenSize: H,
     W: { rows: H, cols: H + X, data: copyOf(like, W.data) },
     b: emptyLike(like, H),
-  };
-}
-
-/**
- * A copy of `params` in another float type (float64 for a gradient check).
- *
- * @example
- * ```ts
- * import { castRNNParams, initRNNParams } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * assert.ok(castRNNParams(initRNNParams(2, 3), "float64").b instanceof Float64Array);
- * ```
- */
-export function castRNNParams<D extends DType>(params: RNNParams<FloatArray>, dtype: D): RNNParams<ArrayOf<D>> {
-  const like = floatArray(dtype, 0);
-  const { W, b } = params;
-  return {
-    inputSize: params.inputSize,
-    hiddenSize: params.hiddenSize,
-    W: { rows: W.rows, cols: W.cols, data: copyOf(like, W.data) },
-    b: copyOf(like, b),
   };
 }
 

@@ -297,21 +297,6 @@ export function floatArray<D extends DType>(dtype: D, n: number): ArrayOf<D> {
 }
 
 /**
- * The {@linkcode DType} of a float array.
- *
- * @example
- * ```ts
- * import { dtypeOf } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * assert.equal(dtypeOf(new Float64Array(2)), "float64");
- * ```
- */
-export function dtypeOf(a: FloatArray): DType {
-  return a instanceof Float64Array ? "float64" : "float32";
-}
-
-/**
  * Returns `x` as an array of the same float type as `like`: `x` itself when it already is one,
  * else a copy. Used where a float64 model must not round its inputs to float32.
  *
