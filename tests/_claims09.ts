@@ -9,8 +9,8 @@ import {
   type SeededRun,
   seedRange,
   seedVerdict,
-} from "@course/lib/experiments.ts";
-import { earlyStoppingPoint } from "@course/lib/wordlm.ts";
+} from "@course/lib/course/experiments.ts";
+import { earlyStoppingPoint } from "@course/lib/engine/wordlm.ts";
 
 /** data/results/layers_crosscheck.json (`deno task crosscheck:layers`). */
 export interface LayersCrosscheck {

@@ -21,7 +21,7 @@ Deno.test("mapLocations rewrites file:line:col of joined files into notebook, ce
     mapLocations("at file:///repo/build/nbcheck/03-x.ts:4:7", maps),
     "at notebooks/03-x.ipynb, cell 1, line 2:7",
   );
-  assert.equal(mapLocations("at lib/plot.ts:4:7", maps), "at lib/plot.ts:4:7");
+  assert.equal(mapLocations("at lib/charts/plot.ts:4:7", maps), "at lib/charts/plot.ts:4:7");
 });
 
 Deno.test("notebookStats: words, template words, code lines, long cells; repeatedCode across notebooks", () => {

@@ -1,4 +1,4 @@
-// lib/disk_cache.ts: results kept on disk only for the same inputs and the same library, written atomically.
+// lib/core/disk_cache.ts: results kept on disk only for the same inputs and the same library, written atomically.
 import assert from "node:assert/strict";
 import { cached, courseCacheDir, libraryFingerprint } from "@course/lib";
 

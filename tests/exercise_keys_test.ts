@@ -1,8 +1,8 @@
-// lib/exercise_keys/: every notebook's answers, kept off its page (issue 31).
+// lib/course/exercise_keys/: every notebook's answers, kept off its page (issue 31).
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { checkNotebookExercises, type ExerciseContext, type NotebookId } from "@course/lib";
-import { EXERCISE_KEYS, referenceAnswers } from "@course/lib/exercise_keys/mod.ts";
+import { EXERCISE_KEYS, referenceAnswers } from "@course/lib/course/exercise_keys/mod.ts";
 import { listNotebooks, readNotebook, sourceOf } from "../tools/_notebook.ts";
 
 /**
@@ -170,7 +170,7 @@ Deno.test("each notebook's answers cell asks for what its key checks, and every 
       assert.equal(key, undefined, `${path} has no answers cell, but a key`);
       continue;
     }
-    assert.ok(key, `${path} has exercises but no key in lib/exercise_keys/`);
+    assert.ok(key, `${path} has exercises but no key in lib/course/exercise_keys/`);
     if (NOT_YET_MIGRATED.includes(id)) continue;
     const asked = [...answers.matchAll(/^\s+(\w+): undefined,/gm)].map((m) => m[1]);
     assert.deepEqual(asked, key.exercises.map((e) => e.answer), `${path}: the answers cell's fields, in order`);

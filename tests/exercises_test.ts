@@ -1,4 +1,4 @@
-// lib/exercises.ts: the one exercise checker every notebook uses.
+// lib/course/exercises.ts: the one exercise checker every notebook uses.
 import assert from "node:assert/strict";
 import { checkExercises, matches } from "@course/lib";
 

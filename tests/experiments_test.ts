@@ -37,9 +37,9 @@ import {
   summaryTable,
   testScoreTable,
   toSmallVocabulary,
-} from "@course/lib/experiments.ts";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { earlyStoppingPoint, streamRows } from "@course/lib/wordlm.ts";
+} from "@course/lib/course/experiments.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { earlyStoppingPoint, streamRows } from "@course/lib/engine/wordlm.ts";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity } from "@course/lib";
 import { claims09, claimsFullRun, claimsRecipe, type LayersCrosscheck, wallMinutes } from "./_claims09.ts";
 import { resultsBlock } from "../tools/results_readme.ts";

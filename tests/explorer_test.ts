@@ -1,15 +1,15 @@
-// lib/explorer.ts: the gate explorer runs the library's lstmStep in a real browser; moving a control
+// lib/explorer/explorer.ts: the gate explorer runs the library's lstmStep in a real browser; moving a control
 // changes the numbers on the page to what lstmStep gives in Deno. The committed bundle is up to date.
 // The model explorer (the site's model-explorer.html, lib/explorer/model_explorer.ts) shows for a typed
 // sentence what the nextword CLI and the library compute in Deno.
 import assert from "node:assert/strict";
-import { gateExplorer } from "@course/lib/explorer.ts";
+import { gateExplorer } from "@course/lib/explorer/explorer.ts";
 import { lstmStep, runningExample } from "@course/lib";
 import { launchBrowser, openPage, screenshots } from "../tools/_browser.ts";
 import { bundle, writeExplorers } from "../tools/build_site.ts";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/wordlm.ts";
-import { courseModelDir, FOUND_UNITS, traceWords, wordLSTM } from "@course/lib/inside.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/engine/wordlm.ts";
+import { courseModelDir, FOUND_UNITS, traceWords, wordLSTM } from "@course/lib/course/inside.ts";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 

@@ -1,8 +1,8 @@
-// lib/fused_adam.ts: one SIMD pass per variable, bit for bit tf.train.adam's weights.
+// lib/engine/fused_adam.ts: one SIMD pass per variable, bit for bit tf.train.adam's weights.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { FusedAdam } from "@course/lib/fused_adam.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { FusedAdam } from "@course/lib/engine/fused_adam.ts";
 import { seededRng } from "@course/lib";
 
 await initTfjs();

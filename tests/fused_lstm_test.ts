@@ -1,15 +1,15 @@
-// lib/fused_lstm.ts: the LSTM layer over a window as one operation computes what tfjs's step-by-step
+// lib/engine/fused_lstm.ts: the LSTM layer over a window as one operation computes what tfjs's step-by-step
 // ops compute, forward and backward; its gradient also matches finite differences.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/fused_lstm.ts";
-import { loadBlas } from "@course/lib/_blas.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/engine/fused_lstm.ts";
+import { loadBlas } from "@course/lib/engine/_blas.ts";
 import { seededRng } from "@course/lib";
 
 await initTfjs();
 
-/** The step-by-step layer, as lib/wordlm.ts wrote it before: gates i, f, c̃, o. */
+/** The step-by-step layer, as lib/engine/wordlm.ts wrote it before: gates i, f, c̃, o. */
 function reference(xw: tf.Tensor3D, R: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D): tf.Tensor3D {
   const [B, T] = xw.shape;
   const H = R.shape[0];
@@ -68,7 +68,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "forward: the SIMD gates (lib/_lstm_gates.ts) give the JavaScript loop's states, large inputs too (float32, 2e-6)",
+    "forward: the SIMD gates (lib/engine/_lstm_gates.ts) give the JavaScript loop's states, large inputs too (float32, 2e-6)",
   ignore: !fusedLSTMAvailable(),
   fn: () => {
     const { sgemm } = loadBlas()!;

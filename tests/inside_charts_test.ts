@@ -1,4 +1,4 @@
-// lib/inside_charts.ts: notebook 10's pictures draw what they are given, within the page's width.
+// lib/course/inside_charts.ts: notebook 10's pictures draw what they are given, within the page's width.
 import assert from "node:assert/strict";
 import {
   correlationStrip,
@@ -10,8 +10,8 @@ import {
   saturationChart,
   searchTable,
   tokenLabel,
-} from "@course/lib/inside_charts.ts";
-import { searchUnits } from "@course/lib/inside.ts";
+} from "@course/lib/course/inside_charts.ts";
+import { searchUnits } from "@course/lib/course/inside.ts";
 
 const values = [[0, 1], [1, 0], [0, 1], [1, 0.5]].map((r) => Float32Array.from(r)); // [T=4][H=2]
 const feature = Float64Array.from([0, 1, 0, 1]);

@@ -1,9 +1,9 @@
-// lib/inside.ts: the trained tfjs model moved into the library, and the statistics of notebook 10.
+// lib/course/inside.ts: the trained tfjs model moved into the library, and the statistics of notebook 10.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { brownCorpus, Vocabulary } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { runLSTM } from "@course/lib/lstm.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { runLSTM } from "@course/lib/core/lstm.ts";
 import {
   disposeWordLM,
   evaluateWordLM,
@@ -13,8 +13,8 @@ import {
   readPrompt,
   wordLMForward,
   zeroState,
-} from "@course/lib/wordlm.ts";
-import { nextWordAfter } from "@course/lib/next_word_after.ts";
+} from "@course/lib/engine/wordlm.ts";
+import { nextWordAfter } from "@course/lib/course/next_word_after.ts";
 import {
   controlNetworks,
   correlations,
@@ -41,7 +41,7 @@ import {
   unitValues,
   wordLSTM,
   wordsOf,
-} from "@course/lib/inside.ts";
+} from "@course/lib/course/inside.ts";
 
 await initTfjs();
 

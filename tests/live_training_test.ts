@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { watchTraining } from "@course/lib/live_training.ts";
+import { watchTraining } from "@course/lib/course/live_training.ts";
 
 Deno.test("watchTraining: redraws at most once a second, reports the first crossing, refuses a bad target", async () => {
   const shown: [unknown, unknown][] = [];

@@ -1,9 +1,9 @@
-// lib/nextword.ts: the lecture's prefix model of notebook 07. Prediction pads a prompt exactly as
+// lib/engine/nextword.ts: the lecture's prefix model of notebook 07. Prediction pads a prompt exactly as
 // training padded its examples (the model carries its pad id, width and vocabulary).
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { librarySource } from "@course/lib";
 import {
   bestPossibleAccuracy,
@@ -14,13 +14,13 @@ import {
   lectureText,
   lectureTokens,
   repeatedInputs,
-} from "@course/lib/lecture_text.ts";
+} from "@course/lib/course/lecture_text.ts";
 import {
   compareStrategies,
   scoreEveryPrefix,
   strategyTokenSteps,
   trainEveryPrefix,
-} from "@course/lib/next_word_strategies.ts";
+} from "@course/lib/course/next_word_strategies.ts";
 import {
   lectureModel,
   nextWordParamCounts,
@@ -32,7 +32,7 @@ import {
   prefixInput,
   trainPrefixModel,
   windows,
-} from "@course/lib/nextword.ts";
+} from "@course/lib/engine/nextword.ts";
 
 await initTfjs();
 
@@ -197,7 +197,7 @@ Deno.test("notebook 07: the lecture's text, its examples, the best possible accu
 // Notebook 07: the lecture's model on the page, maskZero, and prefixes against a stream.
 
 Deno.test("the lecture's model region shows the three layers the library builds, maskZero among the embedding's options", async () => {
-  const region = await librarySource("nextword.ts", "the lecture's model");
+  const region = await librarySource("engine/nextword.ts", "the lecture's model");
   const code = region.lines.filter((l) => /^\S.*tf\./.test(l)); // the statements, not comments or continued lines
   assert.deepEqual(code.map((l) => /tf\.(sequential|layers\.\w+)/.exec(l)?.[1]), [
     "sequential",

@@ -1,4 +1,4 @@
-// lib/running_example.ts: the hand-chosen cell of notebooks 02–06, and every number their text states.
+// lib/core/running_example.ts: the hand-chosen cell of notebooks 02–06, and every number their text states.
 import assert from "node:assert/strict";
 import { EXAMPLE_COLUMNS, lstmStep, oneHot, runningExample, sigmoid, weightGrid } from "@course/lib";
 

@@ -1,4 +1,4 @@
-// lib/sampling.ts: the top k words and the four ways of picking the next one, with their options checked.
+// lib/text/sampling.ts: the top k words and the four ways of picking the next one, with their options checked.
 import assert from "node:assert/strict";
 import { checkSampling, pickNext, type Sampling, seededRng, topK, topWords } from "@course/lib";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { initWordLM, trainWordLM } from "@course/lib/engine/wordlm.ts";
 import {
   initSequenceClassifier,
   Interrupted,

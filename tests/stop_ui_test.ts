@@ -3,7 +3,7 @@ import { checkStopButton } from "../tools/check_stop.ts";
 
 // The Stop button of Jupyter's Notebook UI, pressed as a learner does (tools/check_stop.ts, about 20 s):
 // a training cell that awaits between batches ends at its next batch through the kernel's stop file
-// (lib/stop.ts), a busy synchronous loop through Deno's own interrupt, and after each the next cell reads
+// (lib/core/stop.ts), a busy synchronous loop through Deno's own interrupt, and after each the next cell reads
 // a variable defined before, with no kernel restart.
 Deno.test("the Notebook UI's Stop button ends a training cell and a busy loop; the kernel and its variables stay", async () => {
   const { checks, problems } = await checkStopButton();

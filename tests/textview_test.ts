@@ -1,6 +1,6 @@
-// lib/textview.ts: text coloured by a cell, and the top next words under each token.
+// lib/charts/textview.ts: text coloured by a cell, and the top next words under each token.
 import assert from "node:assert/strict";
-import { coloredText, divergingColor, wordsUnderTokens } from "@course/lib/textview.ts";
+import { coloredText, divergingColor, wordsUnderTokens } from "@course/lib/charts/textview.ts";
 
 Deno.test("divergingColor: blue at −1, near-white at 0, red at +1, clamped outside the domain", () => {
   assert.equal(divergingColor(-1), "rgb(33,102,172)");

@@ -2,13 +2,13 @@
 //
 // The references are computed first on tfjs's pure-JavaScript `cpu` backend, whose kernels are
 // untouched; then the same operations run on WASM with the course's kernels (native BLAS for large
-// products when the machine has it, see lib/_blas.ts). Tolerance: 1e-5 relative to the size of the
+// products when the machine has it, see lib/engine/_blas.ts). Tolerance: 1e-5 relative to the size of the
 // numbers (float32 sums of up to a few hundred products).
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { seededRng } from "@course/lib";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
+import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/engine/wordlm.ts";
 
 type Case = { name: string; run: () => tf.Tensor | tf.Tensor[] };
 

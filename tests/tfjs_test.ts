@@ -1,7 +1,7 @@
 // The WASM kernels registered by initTfjs, checked against plain loops.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initTfjs, softmaxCrossEntropyGrad } from "@course/lib/tfjs.ts";
+import { initTfjs, softmaxCrossEntropyGrad } from "@course/lib/engine/tfjs.ts";
 import { seededRng } from "@course/lib";
 import { assertAllClose } from "./_assert.ts";
 
@@ -52,8 +52,8 @@ Deno.test("an embedding's gradient (gather → UnsortedSegmentSum) adds up the r
 
 Deno.test("without a native BLAS (COURSE_NO_BLAS=1) tfjs falls back to WASM alone and still trains", async () => {
   const code = `
-    import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-    import { initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
+    import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
+    import { initWordLM, trainWordLM } from "@course/lib/engine/wordlm.ts";
     await initTfjs();
     const model = initWordLM({ vocabularySize: 50, embeddingSize: 8, hiddenSize: 8 });
     const history = await trainWordLM(model, Int32Array.from({ length: 200 }, (_, t) => t % 50), { batchSize: 4, seqLength: 8 });

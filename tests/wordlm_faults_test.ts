@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { loadBlas } from "@course/lib/_blas.ts";
-import { checksum } from "@course/lib/_modelfiles.ts";
-import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/fused_lstm.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { loadBlas } from "@course/lib/engine/_blas.ts";
+import { checksum } from "@course/lib/engine/_modelfiles.ts";
+import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/engine/fused_lstm.ts";
 import {
   disposeWordLM,
   DivergenceError,
@@ -23,7 +23,7 @@ import {
   wordLMForward,
   wordLMLoss,
   zeroState,
-} from "@course/lib/wordlm.ts";
+} from "@course/lib/engine/wordlm.ts";
 
 await initTfjs();
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import {
   disposeWordLM,
   earlyStoppingPoint,
@@ -23,7 +23,7 @@ import {
   wordLMForward,
   wordLMLoss,
   zeroState,
-} from "@course/lib/wordlm.ts";
+} from "@course/lib/engine/wordlm.ts";
 
 await initTfjs();
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { fromKerasLSTM, runLSTM, seededRng, Vocabulary } from "@course/lib";
-import { applyClipped, initTfjs } from "@course/lib/tfjs.ts";
+import { applyClipped, initTfjs } from "@course/lib/engine/tfjs.ts";
 import {
   disposeState,
   disposeWordLM,
@@ -23,7 +23,7 @@ import {
   wordLMLoss,
   wordLMParamCounts,
   zeroState,
-} from "@course/lib/wordlm.ts";
+} from "@course/lib/engine/wordlm.ts";
 
 await initTfjs();
 

@@ -10,13 +10,13 @@
  *   brown-base  V 10,000, E 128, H 256
  *   small       V 2,000,  E 64,  H 128
  * Engines, each in its own process (tfjs's backend and kernels are global):
- *   tfjs-wasm+blas  the course's default: WASM plus native BLAS for large products (lib/tfjs.ts), when found
+ *   tfjs-wasm+blas  the course's default: WASM plus native BLAS for large products (lib/engine/tfjs.ts), when found
  *   tfjs-wasm       WASM with the course's kernels, no BLAS
  *   tfjs-cpu        tfjs's pure-JavaScript backend (small only, and not with --quick: about 23 s a step)
- *   scratch         this library alone, no tfjs (lib/lm.ts; small only)
+ *   scratch         this library alone, no tfjs (lib/core/lm.ts; small only)
  * tfjs engines are timed on `trainWordLM`, the path notebooks 08–09 and `deno task nextword` use, with
  * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10). Under
- * each tfjs line, where a step's time goes (mean ms a step, `lib/_phases.ts`): matrix products (BLAS, or
+ * each tfjs line, where a step's time goes (mean ms a step, `lib/engine/_phases.ts`): matrix products (BLAS, or
  * WASM below its size threshold), softmax and cross-entropy (forward and gradient), the LSTM's
  * element-wise work (the fused layer's gates, forward and backward), Adam and clipping, gathers and
  * scatters (the embedding), and the rest (tfjs's per-operation dispatch and autograd, copies).
@@ -32,10 +32,10 @@
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initScratchLM, seededRng, trainScratchLM } from "@course/lib";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { loadBlas } from "@course/lib/_blas.ts";
-import { type Phase, PHASES, phaseTotals, recordPhases, timed } from "@course/lib/_phases.ts";
-import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
+import { loadBlas } from "@course/lib/engine/_blas.ts";
+import { type Phase, PHASES, phaseTotals, recordPhases, timed } from "@course/lib/engine/_phases.ts";
+import { disposeWordLM, initWordLM, trainWordLM } from "@course/lib/engine/wordlm.ts";
 
 const CONFIGS = {
   "brown-base": { vocabularySize: 10_000, embeddingSize: 128, hiddenSize: 256 },
@@ -71,7 +71,7 @@ function median(xs: number[]): number {
 
 /**
  * Step times (ms) of `warmup + measured` training steps on random ids, and after each step the time
- * spent so far in each phase (`lib/_phases.ts`; empty for `scratch`).
+ * spent so far in each phase (`lib/engine/_phases.ts`; empty for `scratch`).
  */
 async function stepTimes(
   engine: EngineName,
@@ -123,7 +123,7 @@ function phaseProfile(times: number[], phases: Map<string, number>[], warmup: nu
 
 /**
  * tfjs kernels timed as phases, wrapped here: the embedding's gather and the scatter of its gradient, and the
- * matrix products (which `lib/tfjs.ts` times itself when BLAS runs them; without BLAS they are WASM's own).
+ * matrix products (which `lib/engine/tfjs.ts` times itself when BLAS runs them; without BLAS they are WASM's own).
  */
 function timeKernels(): void {
   const phases: [string, Phase][] = [

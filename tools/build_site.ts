@@ -27,7 +27,7 @@ import { createRequire } from "node:module";
 import { cellSeconds, listNotebooks, readNotebook } from "./_notebook.ts";
 import { findPython, main as runNotebooks } from "./run_notebooks.ts";
 import { explorerPage, EXPLORERS, indexPage, type PageInfo, pageInfo, sitePage } from "./_site.ts";
-import { gateExplorer } from "../lib/explorer.ts";
+import { gateExplorer } from "../lib/explorer/explorer.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -1,5 +1,5 @@
 /**
- * `deno task data`: writes the Brown corpus split of `lib/corpus.ts` to `data/brown/`:
+ * `deno task data`: writes the Brown corpus split of `lib/text/corpus.ts` to `data/brown/`:
  * `train.txt`, `valid.txt`, `test.txt` (one sentence per line, lowercased, tags stripped, before
  * `<unk>` mapping), `vocab.txt` (one token per line, by id) and `manifest.json` (counts and SHA-256
  * checksums). The text files are not committed (they are rebuilt in about a second); the manifest

@@ -26,7 +26,7 @@
 import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import { brownCorpus } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import {
   combineSeeds,
   EXPERIMENTS,
@@ -38,7 +38,7 @@ import {
   RUNS as EXPERIMENT_RUNS,
   type RunSpec,
   SEEDS as EXPERIMENT_SEEDS,
-} from "@course/lib/experiments.ts";
+} from "@course/lib/course/experiments.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

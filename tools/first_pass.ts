@@ -39,8 +39,8 @@
 
 import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { EARLIER_FULL_RUN, machineInfo } from "@course/lib/experiments.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
+import { EARLIER_FULL_RUN, machineInfo } from "@course/lib/course/experiments.ts";
 import {
   disposeWordLM,
   evaluateWordLM,
@@ -50,8 +50,8 @@ import {
   streamRows,
   trainWordLM,
   type WordLM,
-} from "@course/lib/wordlm.ts";
-import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/inside.ts";
+} from "@course/lib/engine/wordlm.ts";
+import { nextWordProbabilities, traceWords, wordLSTM } from "@course/lib/course/inside.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

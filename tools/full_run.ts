@@ -23,9 +23,9 @@
 
 import { parseArgs } from "node:util";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity, unigramModel } from "@course/lib";
-import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/mixture.ts";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
-import { BEST_CONFIG, BEST_TRAINING, machineInfo, ONE_EPOCH, spreadSlice } from "@course/lib/experiments.ts";
+import { bestMixture, cacheProbabilities, mixturePerplexity, ngramProbabilities } from "@course/lib/text/mixture.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
+import { BEST_CONFIG, BEST_TRAINING, machineInfo, ONE_EPOCH, spreadSlice } from "@course/lib/course/experiments.ts";
 import {
   evaluateWordLM,
   generateText,
@@ -34,7 +34,7 @@ import {
   saveWordLM,
   trainWordLM,
   wordLMParamCounts,
-} from "@course/lib/wordlm.ts";
+} from "@course/lib/engine/wordlm.ts";
 
 const RESULTS = "data/results/full_run.json";
 /** Where the committed float16 copy goes, and how many test tokens its check scores (tests/inside_test.ts re-scores them). */

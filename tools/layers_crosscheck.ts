@@ -14,9 +14,9 @@
 
 import { parseArgs } from "node:util";
 import { brownCorpus } from "@course/lib";
-import { initTfjs } from "@course/lib/tfjs.ts";
-import { BASE_CONFIG, BASE_OPTIONS, machineInfo, spreadSlice } from "@course/lib/experiments.ts";
-import { disposeWordLM, evaluateWordLM, initWordLM, trainWordLM } from "@course/lib/wordlm.ts";
+import { initTfjs } from "@course/lib/engine/tfjs.ts";
+import { BASE_CONFIG, BASE_OPTIONS, machineInfo, spreadSlice } from "@course/lib/course/experiments.ts";
+import { disposeWordLM, evaluateWordLM, initWordLM, trainWordLM } from "@course/lib/engine/wordlm.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { tokens: { type: "string" } }, strict: true });
 const tokens = Number(values.tokens ?? 150_000);

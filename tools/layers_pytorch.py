@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch's side of `deno task crosscheck:layers`: the base model of notebook 09 with 1 or 2 stacked
-LSTM layers, trained as lib/wordlm.ts trains it, to check that a second layer's slow start is the
+LSTM layers, trained as lib/engine/wordlm.ts trains it, to check that a second layer's slow start is the
 model's and not the course's code.
 
     /usr/bin/python3 tools/layers_pytorch.py DIR TOKENS LAYERS

@@ -11,7 +11,7 @@
  * `predict`, `generate` and `eval` use the course's best model, `data/models/brown-lstm` (notebook 09's
  * hour-long run), unless `--model DIR` names another folder (any folder: `train --model DIR` writes one).
  * A prompt is read the way the corpus was cut (`tokenize`): "The king, who" is `the king , who`.
- * Every model is `lib/wordlm.ts`'s streaming model; a folder saved by the course's older `nextword`
+ * Every model is `lib/engine/wordlm.ts`'s streaming model; a folder saved by the course's older `nextword`
  * format (model.json) is read too. Bad input gets one line on stderr (with `--json`, `{"error": …}`
  * on stdout) and exit code 2; so does training that diverges (a NaN or infinite loss or gradient, or
  * a batch loss whose perplexity overflows), as soon as it does, with nothing saved.
@@ -19,7 +19,7 @@
 
 import { parseArgs } from "node:util";
 import { brownCorpus, detokenize, kneserNeyTrigram, ngramPerplexity, type Sampling, unigramModel } from "@course/lib";
-import { initTfjs, tfjsEngine } from "@course/lib/tfjs.ts";
+import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";
 import {
   DivergenceError,
   evaluateWordLM,
@@ -32,8 +32,8 @@ import {
   type WordLM,
   wordLMParamCounts,
   type WordLMProgress,
-} from "@course/lib/wordlm.ts";
-import { courseModelDir } from "@course/lib/inside.ts";
+} from "@course/lib/engine/wordlm.ts";
+import { courseModelDir } from "@course/lib/course/inside.ts";
 
 const USAGE = `usage:
   deno task nextword predict "some words" [--model DIR] [--k 5] [--unknown] [--json]
@@ -248,7 +248,7 @@ async function evaluate(values: Values) {
   const corpus = await brownCorpus();
   if (vocabulary.words.join("\n") !== corpus.vocabulary.words.join("\n")) {
     throw new UsageError(
-      `${dir}/vocab.json is not the Brown vocabulary of lib/corpus.ts: this model was trained on other text`,
+      `${dir}/vocab.json is not the Brown vocabulary of lib/text/corpus.ts: this model was trained on other text`,
     );
   }
   const all = corpus.ids[split];

@@ -4,7 +4,7 @@
  * result files say. `--check` only reports whether the block is up to date (tests/results_test.ts).
  */
 
-import { readResults } from "@course/lib/experiments.ts";
+import { readResults } from "@course/lib/course/experiments.ts";
 
 const START = "<!-- results:start -->", END = "<!-- results:end -->";
 

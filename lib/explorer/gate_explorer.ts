@@ -2,7 +2,7 @@
  * The gate explorer's page script (notebooks 03–06, the course website): the running example's cell,
  * H = 3, X = 4, computed by the library's own `lstmStep` in the browser as the learner moves the
  * sliders: the word read, hₜ₋₁, cₜ₋₁ and each gate's bias. Bundled for the browser by `deno task bundle` into `gate_explorer.bundle.js`, which
- * {@linkcode gateExplorer} (in `lib/explorer.ts`) inlines into an HTML output.
+ * {@linkcode gateExplorer} (in `lib/explorer/explorer.ts`) inlines into an HTML output.
  *
  * Every number on the page is in an element with a `data-value` attribute naming it (`f0`, `c2`, …),
  * so that `tests/explorer_test.ts` can read them back and compare them with `lstmStep` in Deno. The
@@ -13,8 +13,8 @@
  * @module
  */
 
-import { lstmStep } from "../lstm_cell.ts";
-import { EXAMPLE_UNITS, EXAMPLE_WORDS, runningExample } from "../running_example.ts";
+import { lstmStep } from "../core/lstm_cell.ts";
+import { EXAMPLE_UNITS, EXAMPLE_WORDS, runningExample } from "../core/running_example.ts";
 
 const fmt = (x: number) => (Math.abs(x) < 0.0005 ? "0.000" : x.toFixed(3));
 

@@ -22,13 +22,13 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { generateText, predictNext, readAlong, type WordLM, wordLMFromFiles } from "../wordlm.ts";
-import { FOUND_UNITS, traceWords, type WordLSTM, wordLSTM } from "../inside.ts";
-import type { Vocabulary } from "../corpus.ts";
-import { continuationText } from "../corpus_text.ts";
-import type { Sampling } from "../sampling.ts";
-import { initTfjs } from "../tfjs.ts";
-import { divergingColor } from "../textview.ts"; // the colours of notebook 10's coloured text
+import { generateText, predictNext, readAlong, type WordLM, wordLMFromFiles } from "../engine/wordlm.ts";
+import { FOUND_UNITS, traceWords, type WordLSTM, wordLSTM } from "../course/inside.ts";
+import type { Vocabulary } from "../text/corpus.ts";
+import { continuationText } from "../text/corpus_text.ts";
+import type { Sampling } from "../text/sampling.ts";
+import { initTfjs } from "../engine/tfjs.ts";
+import { divergingColor } from "../charts/textview.ts"; // the colours of notebook 10's coloured text
 
 /** What `brown-lstm.js` sets: the model folder's config.json and vocab.json, and weights.bin in base64. */
 export interface ModelData {
@@ -513,7 +513,7 @@ export async function mountModelExplorer(root: HTMLElement): Promise<void> {
           seed: value(seed),
         });
         // Added as text (capitals, quotes, no space before a comma): the prompt reader reads it back
-        // to the same tokens, <eos> after each sentence end (lib/corpus_text.ts).
+        // to the same tokens, <eos> after each sentence end (lib/text/corpus_text.ts).
         const added = continuationText(out.prompt.tokens, out.words);
         contNote.textContent = `added:${added}`;
         contNote.setAttribute("data-continued", out.words.join(" "));

@@ -21,7 +21,7 @@ What this proxy does, between the front end and an unmodified `deno jupyter --ke
 5. an error ends Run All: queued execute_requests are answered `aborted` (stop_on_error, as ipykernel);
    a cell Deno answers only "Execution failed" gets its syntax error, from `deno fmt` (diagnose);
 6. Interrupt (Stop) first creates the stop file the course's training loops look for after each batch
-   (lib/stop.ts, STOP_FILE_ENV), then becomes an interrupt_request to Deno, which would die of SIGINT;
+   (lib/core/stop.ts, STOP_FILE_ENV), then becomes an interrupt_request to Deno, which would die of SIGINT;
    a cell Deno cannot stop ends with a message and a kernel restart (INTERRUPT_WAIT_S);
 7. is_complete says "invalid" for code that cannot parse (Deno: "complete"), and a value's text/plain
    loses its terminal colour codes (ANSI_CODE). tests/kernel/conformance.py: Jupyter's kernel test suite.
@@ -84,7 +84,7 @@ STREAM_FLUSH_S = 0.05
 # Deno is ended, so that Jupyter restarts the kernel rather than leave it hanging.
 INTERRUPT_WAIT_S = 3.0
 # Before that, the proxy creates the stop file that the course's training loops look for after every batch
-# (lib/stop.ts; its path is in STOP_FILE_ENV): a loop that awaits between batches ends with an
+# (lib/core/stop.ts; its path is in STOP_FILE_ENV): a loop that awaits between batches ends with an
 # "Interrupted" error and every variable stays. Only if the cell has not ended STOP_FILE_WAIT_S after the
 # Stop does the interrupt_request go to Deno (which stops a synchronous cell, and wedges an awaiting one).
 STOP_FILE_ENV = "LSTM_COURSE_STOP_FILE"
@@ -375,7 +375,7 @@ class Proxy:
             self.interrupt_deadline = time.monotonic() + INTERRUPT_WAIT_S
 
     def clear_stop(self):
-        """Removes the stop file (lib/stop.ts) and forgets the pending Stop."""
+        """Removes the stop file (lib/core/stop.ts) and forgets the pending Stop."""
         self.stop_deadline = None
         try:
             os.unlink(self.stop_path)
