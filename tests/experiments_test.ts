@@ -302,7 +302,7 @@ Deno.test("notebook 09's guide: each sentence of meaning follows the results", a
   );
   says("per second, the bigger state and the shorter window are slower", speed("hid256") < 1 && speed("bptt5") < 1);
   says(
-    "Three ideas lose after one pass and belong to longer training: dropout on text read once, tied embeddings, and a second layer",
+    "Of the ideas that lose after one pass, three belong to longer training: dropout on text read once, tied embeddings, and a second layer",
     ["drop3", "tied", "layers2"].every((id) => seedVerdict(run(id), run("base")) === "worse"),
   );
   const modelChanges = ["emb256", "hid256", "gru", "tied", "layers2", "drop3", "forget0"].map((id) =>

@@ -167,7 +167,7 @@ export function checkNotebookExercises<N extends NotebookId, A extends ExerciseA
  *
  * @example
  * ```ts
- * import { referenceAnswers } from "@course/lib/exercise_keys/mod.ts";
+ * import { referenceAnswers } from "@course/lib/course/exercise_keys/mod.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(referenceAnswers("08", { testPerplexity: 150 }).testNats, Math.log(150));
