@@ -221,8 +221,9 @@ Deno.test({
       assert.equal(run.errors.length, 1, show);
       assert.ok(run.seconds < 2, show);
     }
-    assert.match(String(r.after_busy_sigint), /42/, "a variable defined before survives SIGINT");
-    assert.match(String(r.after_busy_message), /42/, "a variable defined before survives interrupt_request");
+    const valueOf = (x: unknown) => String((x as { value: string[] }).value);
+    assert.match(valueOf(r.after_busy_sigint), /42/, `a variable defined before survives SIGINT: ${show}`);
+    assert.match(valueOf(r.after_busy_message), /42/, `a variable defined before survives interrupt_request: ${show}`);
     const awaiting = r.await_sigint as Run;
     assert.match(JSON.stringify(awaiting.errors), /restarting/, show);
     assert.equal(r.await_kernel_ended, true, "the kernel process ends so that Jupyter restarts it");
