@@ -3,6 +3,7 @@
 // new run of the experiments fails the tests until the notebook's text follows it.
 
 import {
+  curveAt,
   type ExperimentsFile,
   type FullRunFile,
   type OneEpochFile,
@@ -70,11 +71,9 @@ export function claims09(
   const noise = `${(100 * (Math.max(...sameWork) / Math.min(...sameWork) - 1)).toFixed(0)} %`;
   // A run's validation perplexity after `seconds` of training, read off its mean curve (log-linear between points).
   const atSeconds = (id: string, seconds: number) => {
-    const c = run(id).curve;
-    const k = c.findIndex((p) => p.seconds >= seconds);
-    if (k <= 0) throw new RangeError(`${id} has no curve point on both sides of ${seconds} s`);
-    const [a, b] = [c[k - 1], c[k]], f = (seconds - a.seconds) / (b.seconds - a.seconds);
-    return Math.exp((1 - f) * Math.log(a.validPerplexity) + f * Math.log(b.validPerplexity));
+    const p = curveAt(run(id), "seconds", seconds);
+    if (p === undefined) throw new RangeError(`${id} has no curve point on both sides of ${seconds} s`);
+    return p;
   };
   const whenBaseEnded = (id: string) => {
     const end = run("base").curve.at(-1)!;

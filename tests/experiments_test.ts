@@ -379,6 +379,15 @@ Deno.test("notebook 09's guide: each sentence of meaning follows the results", a
     change("tied") > 0 && change("tied") < 0.03 && params > 0.45 && params < 0.6,
   );
   says("The LSTM wins clearly here", seedVerdict(run("gru"), run("base")) === "worse");
+  // The figures 09's prose states, from the files and the corpus they describe.
+  says(`reading it ${fr.training.epochs.toFixed(1)} times`, true);
+  says(`835,520 of its 835,523 tokens`, ONE_EPOCH === 835_520 && run("base").budgetTokens === ONE_EPOCH);
+  says(
+    `That removes H · V parameters (${
+      ((run("base").parameters - run("tied").parameters) / 1e6).toFixed(2)
+    } million here)`,
+    run("base").parameters - run("tied").parameters === 128 * 10_000,
+  );
   const t = fr.scores.test;
   says(
     "An hour takes the LSTM well below the trigram, and mixing in the trigram and a cache of recent words",

@@ -666,7 +666,8 @@ export function topWordsChart(
 
 /**
  * Two groups' values as stacked histograms of shares (each group's own tokens add to 100 %), for a
- * unit's tanh(c) inside and outside a feature (notebook 10). `groups` names the two groups in order.
+ * unit's tanh(c) inside and outside a feature (notebook 10). `groups` names the two groups in order, the first
+ * panel on top.
  *
  * @example
  * ```ts
@@ -695,9 +696,13 @@ export function groupHistogram(
     height: 260,
     marginBottom: 40,
     x: { label: "tanh(c)", domain, ticks: 5, labelAnchor: "center", labelOffset: 32 },
-    y: { label: "share of the group's tokens", percent: true, grid: true },
+    y: { label: "% of the group's tokens", percent: true, domain: [0, 100], ticks: [0, 50, 100], grid: true },
     color: { legend: true, domain: [...groups], range: ["#e08214", "#8c8c8c"] },
+    // The panels in the order of `groups` (Plot would sort them by name), with a gap so that "100" and "0" do
+    // not meet.
+    fy: { domain: [...groups], label: null, axis: null, padding: 0.2 },
     marks: [
+      Plot.frame({ stroke: "#ddd" }),
       Plot.rectY(
         data,
         Plot.binX<Plot.RectYOptions>({ y: "proportion-facet" }, {
@@ -708,7 +713,6 @@ export function groupHistogram(
         }),
       ),
     ],
-    fy: { label: null, axis: null },
   });
 }
 

@@ -11,7 +11,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Chart, chartRow, plot } from "../charts/plot.ts";
+import { type Chart, chartRow, groupHistogram, plot } from "../charts/plot.ts";
 import { type Table, table } from "../charts/display.ts";
 import {
   positionProfile,
@@ -134,30 +134,7 @@ export function featureHistogram(
   groups: { yes: string; no: string; title: string },
 ): Chart {
   const { labels, data } = splitByFeature(values, flag, groups.yes, groups.no);
-  return plot({
-    title: groups.title,
-    subtitle: "Share of each group's tokens in each band of tanh(c)",
-    width: 236,
-    height: 260,
-    marginBottom: 40,
-    x: { label: "tanh(c)", domain: [-1, 1], ticks: 5, labelAnchor: "center", labelOffset: 32 },
-    y: { label: "% of the group's tokens", percent: true, domain: [0, 100], ticks: [0, 50, 100], grid: true },
-    color: { legend: true, domain: labels, range: ["#e08214", "#8c8c8c"] },
-    // The group where the feature holds on top in every chart (Plot would sort the panels by name).
-    fy: { domain: labels, label: null, axis: null, padding: 0.2 }, // a gap, so that "100" and "0" do not meet
-    marks: [
-      Plot.frame({ stroke: "#ddd" }),
-      Plot.rectY(
-        data,
-        Plot.binX<Plot.RectYOptions>({ y: "proportion-facet" }, {
-          x: "value",
-          fill: "where",
-          fy: "where",
-          interval: 0.05,
-        }),
-      ),
-    ],
-  });
+  return groupHistogram(data, { title: groups.title, groups: labels, width: 236 });
 }
 
 /**
