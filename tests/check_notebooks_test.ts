@@ -1,6 +1,6 @@
 // Joining notebook cells for `deno check`, and mapping errors back to notebook, cell and line.
 import assert from "node:assert/strict";
-import { joinCells, mapLocations, notebookStats, repeatedCode } from "../tools/check_notebooks.ts";
+import { joinCells, mapLocations, notebookStats, repeatedCode } from "../tools/notebooks/check_notebooks.ts";
 
 Deno.test("joinCells keeps code cells only and remembers where each line came from", () => {
   const { text, origins } = joinCells("03-x.ipynb", [
@@ -45,8 +45,8 @@ Deno.test("notebookStats: words, template words, code lines, long cells; repeate
 });
 
 Deno.test("the lecture half (notebooks 01–06) keeps its budget: at most 7,000 words of prose and 900 code lines", async () => {
-  const { LECTURE_BUDGET, lectureBudget, notebookStats } = await import("../tools/check_notebooks.ts");
-  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const { LECTURE_BUDGET, lectureBudget, notebookStats } = await import("../tools/notebooks/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/notebooks/_notebook.ts");
   const stats = [];
   for (const path of await listNotebooks(new URL("../notebooks", import.meta.url).pathname)) {
     const nb = await readNotebook(path);
@@ -59,8 +59,8 @@ Deno.test("the lecture half (notebooks 01–06) keeps its budget: at most 7,000 
 });
 
 Deno.test("the guides (notebooks 09 and 10) keep their word limits: 2,500 and 2,200 words of prose", async () => {
-  const { guideBudgets, notebookStats } = await import("../tools/check_notebooks.ts");
-  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const { guideBudgets, notebookStats } = await import("../tools/notebooks/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/notebooks/_notebook.ts");
   const stats = [];
   for (const path of await listNotebooks(new URL("../notebooks", import.meta.url).pathname)) {
     const nb = await readNotebook(path);
@@ -72,8 +72,8 @@ Deno.test("the guides (notebooks 09 and 10) keep their word limits: 2,500 and 2,
 });
 
 Deno.test("notebookStats: template lines wider than TEMPLATE_WIDTH are reported by cell and line; every notebook has none", async () => {
-  const { TEMPLATE_WIDTH } = await import("../tools/check_notebooks.ts");
-  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/_notebook.ts");
+  const { TEMPLATE_WIDTH } = await import("../tools/notebooks/check_notebooks.ts");
+  const { listNotebooks, readNotebook, sourceOf } = await import("../tools/notebooks/_notebook.ts");
   const wide = "word ".repeat(30).trim(); // 149 characters
   const cells = [
     { cell_type: "code", source: `const x = 1;\nDeno.jupyter.md\`short\n${wide}\nend\`` },

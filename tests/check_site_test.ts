@@ -1,10 +1,11 @@
-// tools/check_site.ts in headless Chromium (puppeteer-core): a good page passes, and a broken site
+// tools/site/check_site.ts in headless Chromium (puppeteer-core): a good page passes, and a broken site
 // fails on each fault it must catch: a console error, an exception, a missing chart, an empty
 // chart, a chart without a size, a dead link, a missing image, an index that misses a page.
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { countTopLevelSvgs, deadLinks } from "../tools/_site.ts";
+import { deadLinks } from "../tools/site/_site.ts";
+import { countTopLevelSvgs } from "../tools/notebooks/_notebook.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -30,7 +31,15 @@ async function site(files: Record<string, string>, pages: { file: string; svgs: 
 
 async function check(dir: string): Promise<{ code: number; out: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(ROOT, "tools", "check_site.ts"), "--site", dir, "--shots", join(dir, "shots")],
+    args: [
+      "run",
+      "--allow-all",
+      join(ROOT, "tools", "site", "check_site.ts"),
+      "--site",
+      dir,
+      "--shots",
+      join(dir, "shots"),
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();

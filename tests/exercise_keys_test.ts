@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { checkNotebookExercises, type ExerciseContext, type NotebookId } from "@course/lib";
 import { EXERCISE_KEYS, referenceAnswers } from "@course/lib/course/exercise_keys/mod.ts";
-import { listNotebooks, readNotebook, sourceOf } from "../tools/_notebook.ts";
+import { listNotebooks, readNotebook, sourceOf } from "../tools/notebooks/_notebook.ts";
 
 /**
  * Notebooks whose checking cells still hold their answers, because someone else is rewriting them:

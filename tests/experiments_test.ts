@@ -42,8 +42,8 @@ import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { earlyStoppingPoint, streamRows } from "@course/lib/engine/wordlm.ts";
 import { brownCorpus, kneserNeyTrigram, ngramPerplexity } from "@course/lib";
 import { claims09, claimsFullRun, claimsRecipe, type LayersCrosscheck, wallMinutes } from "./_claims09.ts";
-import { resultsBlock } from "../tools/results_readme.ts";
-import { readNotebook, sourceOf } from "../tools/_notebook.ts";
+import { resultsBlock } from "../tools/research/results_readme.ts";
+import { readNotebook, sourceOf } from "../tools/notebooks/_notebook.ts";
 
 await initTfjs();
 

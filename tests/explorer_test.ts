@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { gateExplorer } from "@course/lib/explorer/explorer.ts";
 import { lstmStep, runningExample } from "@course/lib";
 import { launchBrowser, openPage, screenshots } from "../tools/_browser.ts";
-import { bundle, writeExplorers } from "../tools/build_site.ts";
+import { bundle, writeExplorers } from "../tools/site/build_site.ts";
 import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { generateText, loadWordLM, readAlong, readPrompt } from "@course/lib/engine/wordlm.ts";
-import { courseModelDir, FOUND_UNITS, traceWords, wordLSTM } from "@course/lib/course/inside.ts";
+import { FOUND_UNITS, traceWords, wordLSTM } from "@course/lib/course/inside.ts";
+import { courseModelDir } from "@course/lib/engine/course_model.ts";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -166,7 +167,7 @@ Deno.test("model explorer in Chromium: a typed sentence's top 5 are the CLI's (s
         "--allow-write",
         "--allow-env",
         "--allow-ffi",
-        "tools/nextword.ts",
+        "tools/cli/nextword.ts",
         "predict",
         prompt,
         "--json",

@@ -1,4 +1,4 @@
-// lib/course/inside.ts: the trained tfjs model moved into the library, and the statistics of notebook 10.
+// lib/course/inside.ts, lib/engine/word_lstm.ts: a trained tfjs model in the library; notebook 10's statistics.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { brownCorpus, Vocabulary } from "@course/lib";
@@ -18,7 +18,6 @@ import { nextWordAfter } from "@course/lib/course/next_word_after.ts";
 import {
   controlNetworks,
   correlations,
-  courseModelDir,
   DETERMINERS,
   entropyBits,
   findPassage,
@@ -42,6 +41,7 @@ import {
   wordLSTM,
   wordsOf,
 } from "@course/lib/course/inside.ts";
+import { courseModelDir } from "@course/lib/engine/course_model.ts";
 
 await initTfjs();
 

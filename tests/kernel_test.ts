@@ -1,12 +1,12 @@
-// The course's Deno kernel (tools/kernel.ts, tools/kernel/deno_kernel.py): registered where Jupyter
+// The course's Deno kernel (tools/kernel/install.ts, tools/kernel/deno_kernel.py): registered where Jupyter
 // looks, and every output of tests/fixtures/output_race.ipynb arrives before its cell's `idle`, read
 // the way every front end reads it (plain nbclient, which stops at `idle`).
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { installKernel, kernelSpec } from "../tools/kernel.ts";
-import { findPython } from "../tools/run_notebooks.ts";
-import { measureRace } from "../tools/output_race.ts";
+import { installKernel, kernelSpec } from "../tools/kernel/install.ts";
+import { findPython } from "../tools/_paths.ts";
+import { measureRace } from "../tools/notebooks/output_race.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 

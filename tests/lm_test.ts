@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { Adam, initScratchLM, scratchLMGradients, scratchLMTensors, trainScratchLM } from "@course/lib";
+import { Adam, initScratchLM, scratchLMGradients, scratchLMTensors, trainScratchLM, windows } from "@course/lib";
+
+Deno.test("windows of T + 1 tokens advance by T, neighbours sharing one token", () => {
+  assert.deepEqual(windows(Int32Array.from([0, 1, 2, 3, 4, 5, 6]), 3).map((w) => [...w]), [[0, 1, 2, 3], [3, 4, 5, 6]]);
+  assert.throws(() => windows(Int32Array.of(1, 2), 0), /seqLength must be a whole number >= 1, got 0/);
+});
 
 Deno.test("scratch LM: embedding, LSTM and output gradients match finite differences (float32, 2 % relative)", () => {
   const lm = initScratchLM({ vocabularySize: 7, embeddingSize: 3, hiddenSize: 4, seed: 1 });

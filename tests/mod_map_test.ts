@@ -3,7 +3,7 @@
 // module that exports them.
 
 import assert from "node:assert/strict";
-import { listNotebooks, readNotebook, sourceOf } from "../tools/_notebook.ts";
+import { listNotebooks, readNotebook, sourceOf } from "../tools/notebooks/_notebook.ts";
 
 const LIB = new URL("../lib/", import.meta.url);
 

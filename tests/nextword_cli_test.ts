@@ -1,9 +1,9 @@
-// deno task nextword (tools/nextword.ts): the course's best model answers from a clean clone; a model
+// deno task nextword (tools/cli/nextword.ts): the course's best model answers from a clean clone; a model
 // trained into any folder is read back; every bad input gets exit code 2 and one line, no stack trace.
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { main } from "../tools/nextword.ts";
+import { main } from "../tools/cli/nextword.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 

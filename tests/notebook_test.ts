@@ -1,4 +1,4 @@
-// The runner's rules for executed notebooks (tools/_notebook.ts): what counts as a failure.
+// The runner's rules for executed notebooks (tools/notebooks/_notebook.ts): what counts as a failure.
 import assert from "node:assert/strict";
 import {
   budgetOf,
@@ -9,7 +9,7 @@ import {
   type Notebook,
   outputKinds,
   recordOf,
-} from "../tools/_notebook.ts";
+} from "../tools/notebooks/_notebook.ts";
 
 function notebook(cells: Partial<Cell>[], budget?: number): Notebook {
   return {

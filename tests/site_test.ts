@@ -1,4 +1,4 @@
-// tools/_site.ts: the website's pages and the checks run on them in Chromium (tools/check_site.ts).
+// tools/site/_site.ts: the website's pages and the checks run on them in Chromium (tools/site/check_site.ts).
 import assert from "node:assert/strict";
 import {
   checkRenderedIndex,
@@ -10,8 +10,8 @@ import {
   type PageInfo,
   pageInfo,
   sitePage,
-} from "../tools/_site.ts";
-import type { Notebook } from "../tools/_notebook.ts";
+} from "../tools/site/_site.ts";
+import type { Notebook } from "../tools/notebooks/_notebook.ts";
 
 const notebook: Notebook = {
   nbformat: 4,

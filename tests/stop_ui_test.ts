@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { checkStopButton } from "../tools/check_stop.ts";
+import { checkStopButton } from "../tools/notebooks/check_stop.ts";
 
-// The Stop button of Jupyter's Notebook UI, pressed as a learner does (tools/check_stop.ts, about 20 s):
+// The Stop button of Jupyter's Notebook UI, pressed as a learner does (tools/notebooks/check_stop.ts, about 20 s):
 // a training cell that awaits between batches ends at its next batch through the kernel's stop file
 // (lib/core/stop.ts), a busy synchronous loop through Deno's own interrupt, and after each the next cell reads
 // a variable defined before, with no kernel restart.

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Vocabulary } from "@course/lib";
 import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { loadBlas } from "@course/lib/engine/_blas.ts";
-import { checksum } from "@course/lib/engine/_modelfiles.ts";
+import { checksum } from "@course/lib/engine/wordlm/model_files.ts";
 import { forward, fusedLSTMAvailable, lstmWindow } from "@course/lib/engine/fused_lstm.ts";
 import {
   disposeWordLM,

@@ -1,6 +1,6 @@
 /**
  * Headless Chromium through puppeteer-core: the one way the course's tools drive a real browser
- * (the website check, `tools/check_site.ts`, and Jupyter's own UI, `tools/check_jupyter.ts`).
+ * (the website check, `tools/site/check_site.ts`, and Jupyter's own UI, `tools/notebooks/check_jupyter.ts`).
  *
  * Chromium is Debian's `chromium` package (`.ci/run` installs it); `$CHROMIUM` names another binary.
  * puppeteer-core downloads no browser of its own.

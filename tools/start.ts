@@ -2,18 +2,17 @@
  * `deno task start`: registers the course's Deno kernel with Jupyter and opens Jupyter on `notebooks/`.
  *
  * The kernel is Deno's own behind a proxy that delivers every output of a cell before the cell is
- * reported finished (`tools/kernel.ts`; Deno's kernel alone lets front ends drop late outputs).
+ * reported finished (`tools/kernel/install.ts`; Deno's kernel alone lets front ends drop late outputs).
  * Registering (re)writes the kernelspec "deno", so running this twice is safe. Opens JupyterLab where it is installed, else the classic Notebook. Extra arguments
  * go to Jupyter, e.g. `deno task start --no-browser --port 8890`.
  *
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { installKernel } from "./kernel.ts";
+import { join } from "node:path";
+import { installKernel } from "./kernel/install.ts";
+import { ROOT } from "./_paths.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function succeeds(command: string, args: string[]): Promise<boolean> {
   try {

@@ -6,16 +6,16 @@
  * 3. `deno test` on `tests/` and `deno test --doc` on `lib/` (so every JSDoc example runs), in three processes
  *    at once: the tests that compute, the tests that wait on Jupyter, kernels and Chromium (`WAITING_TESTS`),
  *    and the JSDoc examples;
- * 4. run every notebook as a learner does (`tools/check_jupyter.ts`): Jupyter started by `deno task start`,
+ * 4. run every notebook as a learner does (`tools/notebooks/check_jupyter.ts`): Jupyter started by `deno task start`,
  *    each notebook opened in the classic Notebook UI in headless Chromium, Run All; every code cell
  *    must show the outputs the headless runner records, every chart a size, the page no JavaScript
  *    error, the notebook its time budget; executed copies go to build/notebooks/, screenshots to
  *    build/jupyter-screenshots/;
- * 5. build the course website from those executed notebooks (`tools/build_site.ts --no-execute`);
- * 6. open the index and every page in headless Chromium (`tools/check_site.ts`): no console errors,
+ * 5. build the course website from those executed notebooks (`tools/site/build_site.ts --no-execute`);
+ * 6. open the index and every page in headless Chromium (`tools/site/check_site.ts`): no console errors,
  *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/;
- * 7. step 4 again, for every notebook, in JupyterLab 4's notebook (`tools/check_jupyter.ts --ui lab`: a page
- *    built with esbuild from JupyterLab's npm packages, `tools/jupyterlab/`), with its own Jupyter server;
+ * 7. step 4 again, for every notebook, in JupyterLab 4's notebook (`tools/notebooks/check_jupyter.ts --ui lab`: a page
+ *    built with esbuild from JupyterLab's npm packages, `tools/notebooks/jupyterlab/`), with its own Jupyter server;
  *    screenshots `NN-name-lab-K.png` go beside step 4's. It runs while steps 4–6 run (the machine has two
  *    cores; each notebook's kernel mostly uses one), so the suite stays under 8 minutes.
  *
@@ -28,10 +28,8 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "./_paths.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 interface Step {
   name: string;
@@ -79,7 +77,7 @@ const WAITING_TESTS = [
 
 const STEPS: Step[] = [
   { name: "type-check lib, tests, tools", args: ["check", "--quiet", "lib/", "tests/", "tools/"] },
-  { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/check_notebooks.ts"] },
+  { name: "type-check and lint notebooks", args: ["run", "--allow-all", "tools/notebooks/check_notebooks.ts"] },
   { name: "lint lib, tests, tools", args: ["lint", "--quiet", "lib/", "tests/", "tools/"] },
   { name: "format check lib, tests, tools", args: ["fmt", "--check", "--quiet", "lib/", "tests/", "tools/"] },
   {
@@ -99,17 +97,17 @@ const STEPS: Step[] = [
   },
   {
     name: "notebooks in Jupyter's Notebook UI",
-    args: ["run", "--allow-all", "tools/check_jupyter.ts"],
+    args: ["run", "--allow-all", "tools/notebooks/check_jupyter.ts"],
     count: countPlain,
   },
-  { name: "build site from them", args: ["run", "--allow-all", "tools/build_site.ts", "--no-execute"] },
-  { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/check_site.ts"], count: countPlain },
+  { name: "build site from them", args: ["run", "--allow-all", "tools/site/build_site.ts", "--no-execute"] },
+  { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/site/check_site.ts"], count: countPlain },
 ];
 
 /** Step 7: run at the same time as the steps after `deno test` (its output lines are prefixed `[lab] `). */
 const ALONGSIDE: Step = {
   name: "notebooks in JupyterLab 4",
-  args: ["run", "--allow-all", "tools/check_jupyter.ts", "--ui", "lab"],
+  args: ["run", "--allow-all", "tools/notebooks/check_jupyter.ts", "--ui", "lab"],
   count: countPlain,
 };
 /** The step after which {@linkcode ALONGSIDE} starts. */

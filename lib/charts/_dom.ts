@@ -11,6 +11,7 @@
 
 import { parseHTML } from "linkedom";
 import { pngDataUrl } from "./_png.ts";
+import { parseColor } from "./palette.ts";
 
 /** A canvas that supports what Plot's ramp legend uses: `getContext("2d")`, `fillStyle`, `fillRect`, `toDataURL`. */
 export class RampCanvas {
@@ -24,7 +25,7 @@ export class RampCanvas {
     const fillRect = (x: number, y: number, w: number, h: number) => this.#fillRect(rgba, x, y, w, h);
     return {
       set fillStyle(color: string) {
-        rgba = parseColor(color);
+        rgba = parseColor(color, "paint legend");
       },
       get fillStyle() {
         return `rgba(${rgba.join(",")})`;
@@ -51,23 +52,6 @@ export class RampCanvas {
     if (this.#pixels?.length !== size) this.#pixels = new Uint8Array(size);
     return this.#pixels;
   }
-}
-
-/** Parses the colours d3 interpolators produce: `#rgb`, `#rrggbb`, `rgb(r, g, b)`, `rgba(r, g, b, a)`. */
-export function parseColor(color: string): [number, number, number, number] {
-  const text = color.trim();
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(text);
-  if (hex) {
-    const h = hex[1].length === 3 ? [...hex[1]].map((d) => d + d).join("") : hex[1];
-    return [0, 2, 4].map((k) => parseInt(h.slice(k, k + 2), 16)).concat(255) as [number, number, number, number];
-  }
-  const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+))?\s*\)$/i.exec(text);
-  if (rgb) {
-    const [r, g, b] = [rgb[1], rgb[2], rgb[3]].map((v) => Math.round(Number(v)));
-    const a = rgb[4] === undefined ? 255 : Math.round(Number(rgb[4]) * 255);
-    return [r, g, b, a];
-  }
-  throw new TypeError(`Cannot paint legend: unsupported colour ${JSON.stringify(color)}, expected #rrggbb or rgb(...)`);
 }
 
 /** Makes a fresh linkedom document whose `createElement("canvas")` returns a {@linkcode RampCanvas}. */

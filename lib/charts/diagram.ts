@@ -13,6 +13,7 @@
 import { Chart } from "./plot.ts";
 import { createDocument } from "./_dom.ts";
 import { escapeHtml } from "./_html.ts";
+import { DIAGRAM, GREY } from "./palette.ts";
 
 /** The parts of the diagram that can be highlighted. */
 export type DiagramPart = "forget" | "input" | "output" | "cell" | "pointwise" | "layers";
@@ -25,9 +26,11 @@ export interface DiagramOptions {
   title?: string;
 }
 
-const YELLOW = { fill: "#ffe08a", stroke: "#b8860b" };
-const PINK = { fill: "#f8bbd0", stroke: "#c2185b" };
-const INK = "#333";
+const YELLOW = DIAGRAM.layer;
+const PINK = DIAGRAM.op;
+const INK = GREY.ink;
+/** A gradient flowing backwards through time, in the unrolled diagram. */
+const RED = DIAGRAM.gradient;
 
 /** A layer box (yellow) with its activation written inside. */
 function layer(cx: number, cy: number, text: string): string {
@@ -154,7 +157,7 @@ export function lstmDiagram(options: DiagramOptions = {}): Chart {
     `role="img" aria-label="LSTM cell diagram">${title}` +
     `<defs><marker id="lstm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ` +
     `orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${INK}"/></marker></defs>` +
-    `<rect x="60" y="20" width="560" height="290" rx="16" fill="#f5f7fa" stroke="#c9d1d9"/>` +
+    `<rect x="60" y="20" width="560" height="290" rx="16" fill="${DIAGRAM.panel.fill}" stroke="${DIAGRAM.panel.stroke}"/>` +
     parts.join("") + legend + `</svg>`;
 
   const document = createDocument();
@@ -197,7 +200,11 @@ export interface UnrolledOptions {
   caption?: string;
 }
 
-const RED = "#c62828";
+/** The unrolled diagram's geometry in px: a box `width` × `height` every `step` px from `left`, its top at `top`. */
+const BOX = { left: 56, step: 90, top: 62, width: 50, height: 64 } as const;
+/** The height of the unrolled diagram's `<svg>`, in px. */
+const UNROLLED_HEIGHT = 250;
+
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 /** A whole number written in subscript digits: 12 → ₁₂. */
 function sub(n: number): string {
@@ -222,6 +229,33 @@ function sub(n: number): string {
  * @throws {RangeError} for no steps or more than 10, labels of the wrong length, or steps out of range
  */
 export function unrolledDiagram(options: UnrolledOptions): Chart {
+  const plan = unrolledPlan(options);
+  const parts = plan.steps.flatMap((t) => stepParts(t, plan));
+  if (plan.gradient) parts.push(gradientPart(plan));
+  return unrolledFigure(options, boxX(plan.steps.length) + 20, parts);
+}
+
+/** What {@linkcode unrolledDiagram} draws, its options checked. */
+interface UnrolledPlan {
+  readonly kind: "lstm" | "rnn";
+  /** The steps, 0 … T − 1. */
+  readonly steps: readonly number[];
+  readonly inputs: readonly string[];
+  readonly outputs: "every" | "last" | "none";
+  readonly outputLabels: readonly string[];
+  /** The steps where a window starts (0 among them). */
+  readonly starts: ReadonlySet<number>;
+  readonly carry: boolean;
+  readonly highlightSteps?: readonly number[];
+  readonly gradient?: { readonly from: number; readonly to: number };
+  /** The state the gradient flows along. */
+  readonly through: "c" | "h";
+  /** The states carried, each with the height of its line: c above h for an LSTM, h alone for an RNN. */
+  readonly states: readonly (readonly ["c" | "h", number])[];
+}
+
+/** Checks {@linkcode unrolledDiagram}'s options and fills in the defaults. */
+function unrolledPlan(options: UnrolledOptions): UnrolledPlan {
   const { inputs, kind = "lstm", outputs = "every", carry = false } = options;
   const T = inputs?.length ?? 0;
   const context = "draw the unrolled network";
@@ -239,84 +273,116 @@ export function unrolledDiagram(options: UnrolledOptions): Chart {
   }
   const through = g?.through ?? (kind === "lstm" ? "c" : "h");
   if (through === "c" && kind !== "lstm") throw new RangeError(`Cannot ${context}: an RNN has no cell state c`);
+  const { top, height } = BOX;
+  const states: ["c" | "h", number][] = kind === "lstm"
+    ? [["c", top + 16], ["h", top + height - 16]]
+    : [["h", top + height / 2]];
+  const steps = inputs.map((_, t) => t);
+  return {
+    kind,
+    steps,
+    inputs,
+    outputs,
+    outputLabels,
+    starts,
+    carry,
+    highlightSteps: options.highlightSteps,
+    gradient: g,
+    through,
+    states,
+  };
+}
 
-  const W = 90, left = 56, boxW = 50, top = 62, boxH = 64;
-  const xOf = (t: number) => left + t * W; // the box's left edge
-  const lineY = kind === "lstm" ? { c: top + 16, h: top + boxH - 16 } : { h: top + boxH / 2 };
-  const width = left + T * W + 20, height = 250;
-  const faded = (t: number) => options.highlightSteps === undefined || options.highlightSteps.includes(t) ? "1" : "0.3";
-  const arrow = (x1: number, y1: number, x2: number, y2: number, colour = INK, dashed = false) =>
-    `<path d="M${x1},${y1} L${x2},${y2}" stroke="${colour}" stroke-width="2" fill="none"${
-      dashed ? ' stroke-dasharray="5 4"' : ""
-    } marker-end="url(#unrolled-arrow${colour === RED ? "-red" : ""})"/>`;
-  const text = (x: number, y: number, s: string, size = 13, extra = "") =>
-    `<text x="${x}" y="${y}" text-anchor="middle" font-size="${size}"${extra}>${escapeHtml(s)}</text>`;
+/** The left edge of step t's box. */
+function boxX(t: number): number {
+  return BOX.left + t * BOX.step;
+}
 
-  const parts: string[] = [];
-  const states = Object.entries(lineY) as [("c" | "h"), number][];
-  for (let t = 0; t < T; t++) {
-    const x = xOf(t);
-    const body: string[] = [
-      `<rect x="${x}" y="${top}" width="${boxW}" height="${boxH}" rx="6" fill="${YELLOW.fill}" stroke="${YELLOW.stroke}" stroke-width="1.5"/>`,
-      text(x + boxW / 2, top + boxH / 2 + 5, kind.toUpperCase(), 11, ' font-weight="600"'),
-      arrow(x + boxW / 2, 178, x + boxW / 2, top + boxH + 2),
-      text(x + boxW / 2, 196, inputs[t], 13, ' font-style="italic"'),
-    ];
-    if (outputs === "every" || (outputs === "last" && t === T - 1)) {
-      body.push(
-        arrow(x + boxW / 2, top, x + boxW / 2, 28),
-        text(x + boxW / 2, 20, outputLabels[t], 13, ' font-style="italic"'),
-      );
-    }
-    parts.push(`<g data-part="step" opacity="${faded(t)}">${body.join("")}</g>`);
-    // The state coming in from the left: zeros at a window start that does not carry, else the last step's.
-    const fresh = t === 0 || (starts.has(t) && !carry);
-    for (const [name, y] of states) {
-      if (fresh) {
-        parts.push(`<g data-part="zero">${text(x - 20, y + 4, "0", 12)}${arrow(x - 13, y, x - 1, y)}</g>`);
-      } else {
-        parts.push(`<g data-part="state">${arrow(xOf(t - 1) + boxW, y, x - 1, y)}</g>`);
-      }
-      if (t === 0) parts.push(text(x - 38, y + 4, name, 12, ' font-style="italic" fill="#555"'));
-    }
-    if (starts.has(t) && t > 0) {
-      const sx = x - (W - boxW) / 2;
-      parts.push(
-        `<g data-part="window-start"><path d="M${sx},${top - 22} L${sx},${
-          top + boxH + 22
-        }" stroke="#888" stroke-dasharray="3 3"/>${
-          text(sx, top + boxH + 36, carry ? "state carried" : "cut: from 0", 10, ' fill="#666"')
-        }</g>`,
-      );
-    }
+/** An arrow of the unrolled diagram, in ink or in the gradient's red. */
+function arrow(x1: number, y1: number, x2: number, y2: number, colour: string = INK): string {
+  return `<path d="M${x1},${y1} L${x2},${y2}" stroke="${colour}" stroke-width="2" fill="none" marker-end="url(#unrolled-arrow${
+    colour === RED ? "-red" : ""
+  })"/>`;
+}
+
+/** Text centred on x, its baseline at y. */
+function centred(x: number, y: number, s: string, size = 13, extra = ""): string {
+  return `<text x="${x}" y="${y}" text-anchor="middle" font-size="${size}"${extra}>${escapeHtml(s)}</text>`;
+}
+
+/** Step t: its box, input and output (faded unless highlighted), the states coming in, and a window boundary. */
+function stepParts(t: number, plan: UnrolledPlan): string[] {
+  const { top, height: boxH, width: boxW } = BOX;
+  const x = boxX(t), mid = x + boxW / 2;
+  const T = plan.steps.length;
+  const body: string[] = [
+    `<rect x="${x}" y="${top}" width="${boxW}" height="${boxH}" rx="6" fill="${YELLOW.fill}" stroke="${YELLOW.stroke}" stroke-width="1.5"/>`,
+    centred(mid, top + boxH / 2 + 5, plan.kind.toUpperCase(), 11, ' font-weight="600"'),
+    arrow(mid, 178, mid, top + boxH + 2),
+    centred(mid, 196, plan.inputs[t], 13, ' font-style="italic"'),
+  ];
+  if (plan.outputs === "every" || (plan.outputs === "last" && t === T - 1)) {
+    body.push(arrow(mid, top, mid, 28), centred(mid, 20, plan.outputLabels[t], 13, ' font-style="italic"'));
   }
-  if (g) {
-    const y = lineY[through as "c" | "h"]! - 7;
-    const segments: string[] = [];
-    for (let t = g.from; t > g.to; t--) {
-      const x1 = xOf(t) - 2, x2 = xOf(t - 1) + boxW + 2;
-      segments.push(arrow(x1, y, x2, y, RED));
-      // The factor the gradient picks up on this link: f_{t} along c, the Jacobian J_t = ∂h_t/∂h_{t-1} along h.
-      const factor = through === "c" ? `×f${sub(t + 1)}` : `×J${sub(t + 1)}`;
-      segments.push(text((x1 + x2) / 2, y - 6, factor, 11, ` fill="${RED}" font-weight="600"`));
+  const faded = plan.highlightSteps === undefined || plan.highlightSteps.includes(t) ? "1" : "0.3";
+  const parts = [`<g data-part="step" opacity="${faded}">${body.join("")}</g>`];
+  // The state coming in from the left: zeros at a window start that does not carry, else the last step's.
+  const fresh = t === 0 || (plan.starts.has(t) && !plan.carry);
+  for (const [name, y] of plan.states) {
+    if (fresh) {
+      parts.push(`<g data-part="zero">${centred(x - 20, y + 4, "0", 12)}${arrow(x - 13, y, x - 1, y)}</g>`);
+    } else {
+      parts.push(`<g data-part="state">${arrow(boxX(t - 1) + boxW, y, x - 1, y)}</g>`);
     }
-    parts.push(`<g data-part="gradient">${segments.join("")}</g>`);
+    if (t === 0) parts.push(centred(x - 38, y + 4, name, 12, ` font-style="italic" fill="${GREY.muted}"`));
   }
+  if (plan.starts.has(t) && t > 0) {
+    const sx = x - (BOX.step - boxW) / 2;
+    parts.push(
+      `<g data-part="window-start"><path d="M${sx},${top - 22} L${sx},${
+        top + boxH + 22
+      }" stroke="${GREY.baseline}" stroke-dasharray="3 3"/>${
+        centred(sx, top + boxH + 36, plan.carry ? "state carried" : "cut: from 0", 10, ` fill="${GREY.note}"`)
+      }</g>`,
+    );
+  }
+  return parts;
+}
+
+/** The gradient flowing back from step `from` to step `to` along one state, each link labelled with its factor. */
+function gradientPart(plan: UnrolledPlan): string {
+  const { from, to } = plan.gradient!;
+  const y = plan.states.find(([name]) => name === plan.through)![1] - 7;
+  const segments: string[] = [];
+  for (let t = from; t > to; t--) {
+    const x1 = boxX(t) - 2, x2 = boxX(t - 1) + BOX.width + 2;
+    segments.push(arrow(x1, y, x2, y, RED));
+    // The factor the gradient picks up on this link: f_{t} along c, the Jacobian J_t = ∂h_t/∂h_{t-1} along h.
+    const factor = plan.through === "c" ? `×f${sub(t + 1)}` : `×J${sub(t + 1)}`;
+    segments.push(centred((x1 + x2) / 2, y - 6, factor, 11, ` fill="${RED}" font-weight="600"`));
+  }
+  return `<g data-part="gradient">${segments.join("")}</g>`;
+}
+
+/** The parts in an `<svg>` `width` px wide, with the arrowheads, "time →", and the title and caption around it. */
+function unrolledFigure(options: UnrolledOptions, width: number, parts: readonly string[]): Chart {
+  const height = UNROLLED_HEIGHT;
   const titleText = options.title === undefined ? undefined : escapeHtml(options.title);
+  const markers = [["unrolled-arrow", INK], ["unrolled-arrow-red", RED]].map(([id, colour]) =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`
+  ).join("");
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
     `font-family="system-ui, sans-serif" fill="${INK}" style="background:white;max-width:100%;height:auto" ` +
     `role="img" aria-label="${titleText ?? "a recurrent network unrolled in time"}">` +
     (titleText ? `<title>${titleText}</title>` : "") +
-    `<defs>${
-      [["unrolled-arrow", INK], ["unrolled-arrow-red", RED]].map(([id, colour]) =>
-        `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`
-      ).join("")
-    }</defs>` +
-    parts.join("") + text(width / 2, height - 14, "time →", 11, ' fill="#666"') + `</svg>`;
+    `<defs>${markers}</defs>` +
+    parts.join("") + centred(width / 2, height - 14, "time →", 11, ` fill="${GREY.note}"`) + `</svg>`;
   const heading = titleText ? `<h3 style="margin:0 0 6px">${titleText}</h3>` : "";
   const caption = options.caption
-    ? `<figcaption style="font: 12px system-ui, sans-serif; color: #555">${escapeHtml(options.caption)}</figcaption>`
+    ? `<figcaption style="font: 12px system-ui, sans-serif; color: ${GREY.muted}">${
+      escapeHtml(options.caption)
+    }</figcaption>`
     : "";
   const holder = createDocument().createElement("div");
   holder.innerHTML = `<figure style="margin:0">${heading}${svg}${caption}</figure>`;

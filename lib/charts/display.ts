@@ -1,14 +1,68 @@
 /**
- * Tables that a notebook cell ends with: shapes, parameter counts, worked examples.
+ * What a notebook cell ends with, displayed in Jupyter: the one way every output of the library
+ * shows itself ({@linkcode Displayable}), and tables (shapes, parameter counts, worked examples).
  *
- * Like a {@linkcode Chart}, a {@linkcode Table} displays in Jupyter through
- * `Symbol.for("Jupyter.display")` (HTML, with an aligned text fallback) and never prints.
+ * Jupyter's Deno kernel displays an object through its `Symbol.for("Jupyter.display")` method, which
+ * returns a MIME bundle. Charts, tables, text views and the library's source answer with `text/html`
+ * and a plain-text fallback; nothing here touches `Deno.jupyter` (it exists only inside the kernel), so
+ * the same code runs in `deno test`, and nothing prints.
  *
  * @module
  */
 
 import { escapeHtml } from "./_html.ts";
 import { formatNumber, formatVector } from "../core/tensor.ts";
+
+/** A Jupyter MIME bundle: output type → content, e.g. `{ "text/html": "<svg …", "text/plain": "Chart: loss" }`. */
+export type MimeBundle = Record<string, string>;
+
+/**
+ * The bundle of an HTML output with a plain-text fallback for consoles, in this key order:
+ * `{ "text/html": html, "text/plain": text }`.
+ *
+ * @example
+ * ```ts
+ * import { htmlBundle } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(htmlBundle("<b>hi</b>", "hi"), { "text/html": "<b>hi</b>", "text/plain": "hi" });
+ * ```
+ */
+export function htmlBundle(html: string, text: string): MimeBundle {
+  return { "text/html": html, "text/plain": text };
+}
+
+/**
+ * Something Jupyter displays: a subclass says what in {@linkcode Displayable.bundle} (usually
+ * {@linkcode htmlBundle}), and the kernel's `Symbol.for("Jupyter.display")` method, defined here once,
+ * returns it.
+ *
+ * @example
+ * ```ts
+ * import { Displayable, htmlBundle } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * class Note extends Displayable {
+ *   bundle() {
+ *     return htmlBundle("<em>note</em>", "note");
+ *   }
+ * }
+ * const shown = (new Note() as unknown as Record<symbol, () => unknown>)[Symbol.for("Jupyter.display")]();
+ * assert.deepEqual(shown, { "text/html": "<em>note</em>", "text/plain": "note" });
+ * ```
+ */
+export abstract class Displayable {
+  /**
+   * The object as a Jupyter MIME bundle: what the kernel shows, and what a notebook passes to
+   * `Deno.jupyter.broadcast("update_display_data", …)` to redraw an output in place.
+   */
+  abstract bundle(): MimeBundle;
+
+  /** What Jupyter's Deno kernel calls to display the object: its {@linkcode Displayable.bundle}. */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return this.bundle();
+  }
+}
 
 /** A table cell: text, a number, or a vector (printed the lecture's way, `[4 10 18]`). */
 export type TableValue = string | number | boolean | Float32Array | readonly number[];
@@ -35,7 +89,7 @@ export interface TableOptions {
  * assert.ok(t.html.includes("<table"));
  * ```
  */
-export class Table {
+export class Table extends Displayable {
   /** Column names, in order. */
   readonly columns: readonly string[];
   /** Every cell as the text shown. */
@@ -44,6 +98,7 @@ export class Table {
   readonly caption: string | undefined;
 
   constructor(columns: readonly string[], cells: readonly (readonly string[])[], caption?: string) {
+    super();
     this.columns = columns;
     this.cells = cells;
     this.caption = caption;
@@ -61,7 +116,7 @@ export class Table {
   }
 
   /** The table as aligned plain text. */
-  toString(): string {
+  override toString(): string {
     const widths = this.columns.map((c, j) => Math.max(c.length, ...this.cells.map((row) => row[j].length)));
     const line = (row: readonly string[]) => row.map((cell, j) => cell.padEnd(widths[j])).join("  ").trimEnd();
     const rule = widths.map((w) => "-".repeat(w)).join("  ");
@@ -69,8 +124,8 @@ export class Table {
   }
 
   /** What Jupyter shows: the HTML table, and the text table as fallback. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/html": this.html, "text/plain": this.toString() };
+  bundle(): MimeBundle {
+    return htmlBundle(this.html, this.toString());
   }
 }
 

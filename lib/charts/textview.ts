@@ -3,40 +3,44 @@
  * of Karpathy, Johnson & Fei-Fei (2015, "Visualizing and Understanding Recurrent Networks"), and the
  * model's top next words written under each token.
  *
- * Like a {@linkcode Chart}, an {@linkcode HtmlView} displays in Jupyter through
- * `Symbol.for("Jupyter.display")` as `text/html` with inline styles only (no scripts, no classes),
- * so it looks the same in the notebook and in the course website, and never prints.
+ * Like a chart, an {@linkcode HtmlView} displays in Jupyter (a {@linkcode Displayable}) as `text/html`
+ * with inline styles only (no scripts, no classes), so it looks the same in the notebook and in the
+ * course website, and never prints.
  *
  * @module
  */
 
 import { escapeHtml } from "./_html.ts";
+import { Displayable, htmlBundle, type MimeBundle } from "./display.ts";
+import { ACCENT, DIVERGING, GREY, parseColor, SERIES } from "./palette.ts";
 
 /** A piece of HTML that Jupyter displays, with a plain-text fallback. */
-export class HtmlView {
+export class HtmlView extends Displayable {
   /** The HTML (inline styles only). */
   readonly html: string;
   /** What a console prints. */
   readonly text: string;
 
   constructor(html: string, text: string) {
+    super();
     this.html = html;
     this.text = text;
   }
 
   /** What Jupyter shows: the HTML, and the plain text as fallback. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/html": this.html, "text/plain": this.text };
+  bundle(): MimeBundle {
+    return htmlBundle(this.html, this.text);
   }
 
-  toString(): string {
+  override toString(): string {
     return this.text;
   }
 }
 
 // Red-blue diverging colours (ColorBrewer RdBu): blue for −1, near-white for 0, red for +1, so the
 // sign of a cell reads at a glance and a value near 0 fades into the page.
-const NEGATIVE = [33, 102, 172], MIDDLE = [247, 247, 247], POSITIVE = [178, 24, 43];
+const [NEGATIVE, MIDDLE, POSITIVE] = [DIVERGING.negative, DIVERGING.middle, DIVERGING.positive]
+  .map((color) => parseColor(color).slice(0, 3));
 
 /** The colour of `value` on a red-blue scale over `[lo, hi]` (0 in the middle when lo < 0 < hi), as `rgb(…)`. */
 export function divergingColor(value: number, lo = -1, hi = 1): string {
@@ -105,14 +109,16 @@ export function coloredText(
   });
   const key = [lo, (lo + hi) / 2, hi].map((v, k) =>
     `<span style="background:${divergingColor(v, lo, hi)};color:${
-      k === 1 ? "#222" : "white"
+      k === 1 ? GREY.text : "white"
     };padding:1px 6px;border-radius:3px">${formatSigned(v)}</span>`
   ).join(" … ");
   const title = options.title
     ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(options.title)}</div>`
     : "";
   const html = `<div style="font-family:Georgia,serif;font-size:14px;max-width:900px">${title}` +
-    `<div>${spans.join(" ")}</div><div style="font-size:12px;color:#555;margin-top:6px">colour key: ${key}</div></div>`;
+    `<div>${
+      spans.join(" ")
+    }</div><div style="font-size:12px;color:${GREY.muted};margin-top:6px">colour key: ${key}</div></div>`;
   const text = tokens.map((token, t) => `${shown(token)}(${formatSigned(values[t])})`).join(" ");
   return new HtmlView(html, options.title ? `${options.title}\n${text}` : text);
 }
@@ -154,13 +160,13 @@ export function wordsUnderTokens(columns: readonly TokenGuesses[]): HtmlView {
   const cells = columns.map(({ token, next, top }) => {
     const rows = top.map(({ word, p }) => {
       const hit = word === next;
-      const bar = `<div style="height:3px;background:#4269d0;width:${Math.max(1, Math.round(70 * p))}px"></div>`;
-      return `<div style="padding:1px 2px;${hit ? "background:#c7e9c0;font-weight:bold;" : ""}" title="${
+      const bar = `<div style="height:3px;background:${SERIES.blue};width:${Math.max(1, Math.round(70 * p))}px"></div>`;
+      return `<div style="padding:1px 2px;${hit ? `background:${ACCENT.hit};font-weight:bold;` : ""}" title="${
         escapeHtml(`P(${word}) = ${(100 * p).toFixed(1)} %`)
-      }">${escapeHtml(shown(word))} <span style="color:#777">${percent(p)}</span>${bar}</div>`;
+      }">${escapeHtml(shown(word))} <span style="color:${GREY.faint}">${percent(p)}</span>${bar}</div>`;
     }).join("");
     return `<div style="display:inline-block;vertical-align:top;min-width:78px;margin:0 4px 10px 0;font-size:12px">` +
-      `<div style="font-family:Georgia,serif;font-size:15px;border-bottom:1px solid #999;margin-bottom:2px">${
+      `<div style="font-family:Georgia,serif;font-size:15px;border-bottom:1px solid ${GREY.rule};margin-bottom:2px">${
         escapeHtml(shown(token))
       }</div>${rows}</div>`;
   });

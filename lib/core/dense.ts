@@ -14,6 +14,7 @@ import {
   emptyLike,
   expectFinite,
   expectLength,
+  expectWhole,
   type FloatArray,
   floatArray,
   type Matrix,
@@ -73,9 +74,7 @@ export function initDense(
   options: InitDenseOptions = {},
 ): DenseParams<FloatArray> {
   for (const [what, n] of [["inputSize", inputSize], ["outputSize", outputSize]] as const) {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot make dense layer: ${what} must be a whole number >= 1, got ${n}`);
-    }
+    expectWhole(n, what, "make dense layer", 1);
   }
   const rng = options.rng ?? seededRng(options.seed ?? 0);
   const W = uniformMatrix(outputSize, inputSize, Math.sqrt(6 / (inputSize + outputSize)), rng); // [Y, X]

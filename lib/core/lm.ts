@@ -21,6 +21,7 @@ import { Adam, clipGradNorm, type Optimizer, prefixTensors, type Tensors } from 
 import { seededRng, shuffle } from "./random.ts";
 import { throwIfStopRequested } from "./stop.ts";
 import type { Matrix } from "./tensor.ts";
+import { expectWhole } from "./tensor.ts";
 
 /** The from-scratch next-word model. */
 export interface ScratchLM {
@@ -124,9 +125,7 @@ export async function trainScratchLM(
 ): Promise<void> {
   const { batchSize = 32, seqLength = 35, clipNorm = 5, maxSteps = Infinity, seed = 0 } = options;
   const optimizer = options.optimizer ?? new Adam({ lr: 0.003 });
-  const count = Math.floor((ids.length - 1) / seqLength);
-  const all = Array.from({ length: count }, (_, k) => ids.subarray(k * seqLength, k * seqLength + seqLength + 1));
-  const order = shuffle(all, seededRng(seed));
+  const order = shuffle(windows(ids, seqLength), seededRng(seed));
   const params = scratchLMTensors(model);
   const started = performance.now();
   for (let start = 0, step = 1; start < order.length && step <= maxSteps; start += batchSize, step++) {
@@ -136,4 +135,26 @@ export async function trainScratchLM(
     await options.onBatch?.({ step, loss, seconds: (performance.now() - started) / 1000 });
     throwIfStopRequested(`after batch ${step}`); // the Stop button (stop.ts)
   }
+}
+
+/**
+ * The text cut into windows of T + 1 consecutive ids, each starting T after the previous, so that
+ * neighbours share one id (the last target of one is the first input of the next): `[count][T + 1]`,
+ * count = ⌊(n − 1)/T⌋, views into `ids`. Inputs are a window's first T ids, targets its last T.
+ *
+ * @throws {RangeError} if `seqLength` is not a whole number >= 1
+ *
+ * @example
+ * ```ts
+ * import { windows } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const ws = windows(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]), 3); // the 7 left over after two windows is dropped
+ * assert.deepEqual(ws.map((w) => [...w]), [[0, 1, 2, 3], [3, 4, 5, 6]]);
+ * ```
+ */
+export function windows(ids: Int32Array, seqLength: number): Int32Array[] {
+  expectWhole(seqLength, "seqLength", "cut windows", 1);
+  const count = Math.floor((ids.length - 1) / seqLength);
+  return Array.from({ length: count }, (_, k) => ids.subarray(k * seqLength, k * seqLength + seqLength + 1));
 }

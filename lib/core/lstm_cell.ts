@@ -32,6 +32,7 @@ import {
   type DType,
   expectFinite,
   expectLength,
+  expectWhole,
   type FloatArray,
   floatArray,
   type Matrix,
@@ -119,9 +120,7 @@ export interface LSTMWeights {
  */
 export function lstmParamCount(inputSize: number, hiddenSize: number): number {
   for (const [what, n] of [["inputSize", inputSize], ["hiddenSize", hiddenSize]] as const) {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot count LSTM parameters: ${what} must be a whole number >= 1, got ${n}`);
-    }
+    expectWhole(n, what, "count LSTM parameters", 1);
   }
   const H = hiddenSize, X = inputSize;
   return 4 * (H * (H + X) + H);

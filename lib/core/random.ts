@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Matrix } from "./tensor.ts";
+import { expectWhole, type Matrix } from "./tensor.ts";
 
 /** A seeded source of random numbers. Pass one around instead of calling `Math.random()`. */
 export interface Rng {
@@ -63,9 +63,7 @@ export function seededRng(seed: number): Rng {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
     int: (n) => {
-      if (!Number.isInteger(n) || n <= 0) {
-        throw new RangeError(`Cannot draw random integer: n must be a whole number > 0, got ${n}`);
-      }
+      expectWhole(n, "n", "draw random integer", 1);
       return Math.floor(next() * n);
     },
     normal: () => {

@@ -28,6 +28,7 @@ import {
   emptyLike,
   expectFinite,
   expectLength,
+  expectWhole,
   type FloatArray,
   floatArray,
   type Matrix,
@@ -95,9 +96,7 @@ export interface InitRNNOptions {
  */
 export function rnnParamCount(inputSize: number, hiddenSize: number): number {
   for (const [what, n] of [["inputSize", inputSize], ["hiddenSize", hiddenSize]] as const) {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot count RNN parameters: ${what} must be a whole number >= 1, got ${n}`);
-    }
+    expectWhole(n, what, "count RNN parameters", 1);
   }
   return hiddenSize * (hiddenSize + inputSize) + hiddenSize;
 }

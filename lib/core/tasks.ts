@@ -7,6 +7,7 @@
  */
 
 import { type Rng, seededRng } from "./random.ts";
+import { expectWhole } from "./tensor.ts";
 
 /**
  * One training example: a sequence of input vectors and the class to predict after the last one, or
@@ -102,9 +103,7 @@ export function recallTask(options: RecallTaskOptions): SequenceTask {
       1,
     ]] as const
   ) {
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`Cannot make recall task: ${what} must be a whole number >= ${min}, got ${n}`);
-    }
+    expectWhole(n, what, "make recall task", min);
   }
   const rng = options.rng ?? seededRng(options.seed ?? 0);
   const X = K + noise;

@@ -111,7 +111,7 @@ export function expectLength(v: ArrayLike<number>, expected: number, what: strin
  * ```
  */
 export function zeros(n: number): Float32Array {
-  expectSize(n, "n", "make zeros");
+  expectWhole(n, "n", "make zeros");
   return new Float32Array(n);
 }
 
@@ -130,8 +130,8 @@ export function zeros(n: number): Float32Array {
  * ```
  */
 export function matrix(rows: number, cols: number, data?: VectorLike): Matrix {
-  expectSize(rows, "rows", "make matrix");
-  expectSize(cols, "cols", "make matrix");
+  expectWhole(rows, "rows", "make matrix");
+  expectWhole(cols, "cols", "make matrix");
   if (data === undefined) return { rows, cols, data: new Float32Array(rows * cols) };
   const values = toVector(data, "data", "make matrix");
   if (values.length !== rows * cols) {
@@ -292,7 +292,7 @@ export function formatNumber(value: number, digits = 4): string {
  * ```
  */
 export function floatArray<D extends DType>(dtype: D, n: number): ArrayOf<D> {
-  expectSize(n, "n", "make float array");
+  expectWhole(n, "n", "make float array");
   return (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)) as ArrayOf<D>;
 }
 
@@ -394,9 +394,35 @@ export function expectFinite(v: ArrayLike<number>, what: string, context: string
   }
 }
 
-function expectSize(n: number, what: string, context: string): void {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`Cannot ${context}: ${what} must be a whole number >= 0, got ${n}`);
+/**
+ * Checks that `n` is a whole number in [min, max], the one check behind every count, size, index and seed
+ * the library takes.
+ *
+ * @param n the value given
+ * @param what its name in the message (`"hiddenSize"`, `"seed"`)
+ * @param context what could not be done, after "Cannot" (`"make dense layer"`)
+ * @param min the smallest value allowed (default 0)
+ * @param max the largest value allowed (default no limit)
+ * @throws {RangeError} `Cannot <context>: <what> must be a whole number >= <min>[ and <= <max>], got <n>`
+ *
+ * @example
+ * ```ts
+ * import { expectWhole } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * expectWhole(3, "hiddenSize", "make LSTM", 1); // fine
+ * assert.throws(() => expectWhole(2.5, "hiddenSize", "make LSTM", 1), {
+ *   name: "RangeError",
+ *   message: "Cannot make LSTM: hiddenSize must be a whole number >= 1, got 2.5",
+ * });
+ * assert.throws(() => expectWhole("3", "k", "pick top-k", 1, 10), /k must be a whole number >= 1 and <= 10, got the string "3"/);
+ * ```
+ */
+export function expectWhole(n: unknown, what: string, context: string, min = 0, max = Infinity): asserts n is number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    const range = max === Infinity ? `>= ${min}` : `>= ${min} and <= ${max}`;
+    const got = typeof n === "number" ? String(n) : describe(n);
+    throw new RangeError(`Cannot ${context}: ${what} must be a whole number ${range}, got ${got}`);
   }
 }
 

@@ -40,7 +40,7 @@ import { throwIfStopRequested } from "./stop.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
 import type { CacheCodec } from "./disk_cache.ts";
-import { describe, type VectorLike } from "./tensor.ts";
+import { describe, expectWhole, type VectorLike } from "./tensor.ts";
 
 /** A recurrent layer and a dense layer on its last hidden state. */
 export type SequenceClassifier =
@@ -455,9 +455,7 @@ export function trainSequenceClassifier(
 ): EpochStats[] {
   const { epochs = 10, batchSize = 32, clipNorm = 1, seed = 0 } = options;
   for (const [what, n] of [["epochs", epochs], ["batchSize", batchSize]] as const) {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot train classifier: ${what} must be a whole number >= 1, got ${n}`);
-    }
+    expectWhole(n, what, "train classifier", 1);
   }
   if (!(clipNorm > 0)) {
     throw new RangeError(`Cannot train classifier: clipNorm must be > 0 (Infinity for no clipping), got ${clipNorm}`);

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { Displayable, type MimeBundle } from "../charts/display.ts";
+
 /** One exercise: the learner's answer, and either the right answer or the verdict. */
 export type Exercise =
   & {
@@ -33,11 +35,12 @@ export interface ExerciseResult {
 }
 
 /** The exercises checked; displays in Jupyter as one line per exercise. */
-export class ExerciseReport {
+export class ExerciseReport extends Displayable {
   /** One line per exercise, as displayed. */
   readonly lines: readonly string[];
 
   constructor(readonly results: readonly ExerciseResult[]) {
+    super();
     this.lines = results.map((r) => {
       const said = r.verdict === "not answered"
         ? "not answered yet."
@@ -49,7 +52,7 @@ export class ExerciseReport {
   }
 
   /** What Jupyter shows: one line per exercise. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  bundle(): MimeBundle {
     return { "text/plain": this.lines.join("\n") };
   }
 }

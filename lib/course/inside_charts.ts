@@ -11,7 +11,8 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Chart, chartRow, groupHistogram, plot } from "../charts/plot.ts";
+import { type Chart, chartRow, plot } from "../charts/plot.ts";
+import { ACCENT, GREY, SERIES } from "../charts/palette.ts";
 import { type Table, table } from "../charts/display.ts";
 import {
   positionProfile,
@@ -82,14 +83,14 @@ export function correlationStrip(
         x: "r",
         y: "row",
         r: 2.5,
-        fill: (d: { row: string }) => (d.row.endsWith("trained") ? "#4269d0" : "#999"),
+        fill: (d: { row: string }) => (d.row.endsWith("trained") ? SERIES.blue : GREY.rule),
         fillOpacity: 0.45,
       }),
-      Plot.dot(rows.filter((d) => d.second), { x: "r", y: "row", r: 5, stroke: "#d62728", strokeWidth: 1.5 }),
-      Plot.dot(rows.filter((d) => d.best), { x: "r", y: "row", r: 5, fill: "#d62728" }),
+      Plot.dot(rows.filter((d) => d.second), { x: "r", y: "row", r: 5, stroke: ACCENT.red, strokeWidth: 1.5 }),
+      Plot.dot(rows.filter((d) => d.best), { x: "r", y: "row", r: 5, fill: ACCENT.red }),
       // The pick's number above its dot, the runner-up's below, so that the two never overlap.
-      Plot.text(rows.filter((d) => d.best), { x: "r", y: "row", text: named, dy: -11, fill: "#d62728" }),
-      Plot.text(rows.filter((d) => d.second), { x: "r", y: "row", text: named, dy: 12, fill: "#d62728" }),
+      Plot.text(rows.filter((d) => d.best), { x: "r", y: "row", text: named, dy: -11, fill: ACCENT.red }),
+      Plot.text(rows.filter((d) => d.second), { x: "r", y: "row", text: named, dy: 12, fill: ACCENT.red }),
     ],
   });
 }
@@ -114,11 +115,63 @@ export function positionChart(
     marginBottom: 40,
     x: { label: "tokens of the sentence read, n", labelAnchor: "center", labelOffset: 32 },
     y: { label: "mean tanh(c), standardised", grid: true },
-    color: { legend: true, domain: units.map((u) => u.name), range: ["#e08214", "#8c8c8c", "#4269d0"] },
+    color: { legend: true, domain: units.map((u) => u.name), range: [ACCENT.amber, GREY.other, SERIES.blue] },
     marks: [
       Plot.ruleY([0]),
       Plot.line(points, { x: "n", y: "mean", stroke: "network", z: "network" }),
       Plot.dot(points, { x: "n", y: "mean", fill: "network", r: 2 }),
+    ],
+  });
+}
+
+/**
+ * Two groups' values as stacked histograms of shares (each group's own tokens add to 100 %), for a
+ * unit's tanh(c) inside and outside a feature (notebook 10). `groups` names the two groups in order, the first
+ * panel on top.
+ *
+ * @example
+ * ```ts
+ * import { groupHistogram } from "@course/lib/course/inside_charts.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const data = [{ value: 0.9, where: "in" }, { value: -0.2, where: "out" }];
+ * assert.ok(groupHistogram(data, { title: "t", groups: ["in", "out"] }).html.includes("<svg"));
+ * ```
+ */
+export function groupHistogram(
+  data: readonly { value: number; where: string }[],
+  options: { title: string; groups: readonly string[]; subtitle?: string; domain?: [number, number]; width?: number },
+): Chart {
+  const {
+    title,
+    groups,
+    subtitle = "Share of each group's tokens in each band of tanh(c)",
+    domain = [-1, 1],
+    width = 300,
+  } = options;
+  return plot({
+    title,
+    subtitle,
+    width,
+    height: 260,
+    marginBottom: 40,
+    x: { label: "tanh(c)", domain, ticks: 5, labelAnchor: "center", labelOffset: 32 },
+    y: { label: "% of the group's tokens", percent: true, domain: [0, 100], ticks: [0, 50, 100], grid: true },
+    color: { legend: true, domain: [...groups], range: [ACCENT.amber, GREY.other] },
+    // The panels in the order of `groups` (Plot would sort them by name), with a gap so that "100" and "0" do
+    // not meet.
+    fy: { domain: [...groups], label: null, axis: null, padding: 0.2 },
+    marks: [
+      Plot.frame({ stroke: GREY.frame }),
+      Plot.rectY(
+        data,
+        Plot.binX<Plot.RectYOptions>({ y: "proportion-facet" }, {
+          x: "value",
+          fill: "where",
+          fy: "where",
+          interval: 0.05,
+        }),
+      ),
     ],
   });
 }
@@ -149,7 +202,7 @@ export function saturationChart(name: string, s: Saturation, tokens: number): Ch
   const units = Array.from(s.left, (left, k) => ({ left, right: s.right[k] }));
   const corner = (d: { left: number; right: number }) => d.left > 0.9 || d.right > 0.9;
   const open = units.filter((d) => d.right > 0.9).length, shut = units.filter((d) => d.left > 0.9).length;
-  const label = { fill: "#1d3a8a", fontSize: 11, textAnchor: "start", lineAnchor: "top", lineHeight: 1.1 } as const;
+  const label = { fill: ACCENT.navy, fontSize: 11, textAnchor: "start", lineAnchor: "top", lineHeight: 1.1 } as const;
   return plot({
     title: name,
     subtitle: `${H} units over ${tokens.toLocaleString("en-US")} tokens`,
@@ -161,10 +214,16 @@ export function saturationChart(name: string, s: Saturation, tokens: number): Ch
     x: { label: "fraction left-saturated (< 0.1) →", domain: [0, 1], ticks: 5, labelAnchor: "center", labelOffset: 34 },
     y: { label: "↑ fraction right-saturated (> 0.9)", domain: [0, 1], ticks: 5 },
     marks: [
-      Plot.line([[0, 1], [1, 0]], { stroke: "#bbb", strokeDasharray: "4 3" }),
-      Plot.frame({ stroke: "#ddd" }),
-      Plot.dot(units.filter((d) => !corner(d)), { x: "left", y: "right", r: 2.5, fill: "#4269d0", fillOpacity: 0.35 }),
-      Plot.dot(units.filter(corner), { x: "left", y: "right", r: 2.5, fill: "#1d3a8a", fillOpacity: 0.8 }),
+      Plot.line([[0, 1], [1, 0]], { stroke: GREY.guide, strokeDasharray: "4 3" }),
+      Plot.frame({ stroke: GREY.frame }),
+      Plot.dot(units.filter((d) => !corner(d)), {
+        x: "left",
+        y: "right",
+        r: 2.5,
+        fill: SERIES.blue,
+        fillOpacity: 0.35,
+      }),
+      Plot.dot(units.filter(corner), { x: "left", y: "right", r: 2.5, fill: ACCENT.navy, fillOpacity: 0.8 }),
       // Each label's first line level with its corner (the open one in the empty space above the diagonal);
       // the shut one starts clear of the x axis's "1.0".
       Plot.text([`← ${open} units open > 90 %`], { ...label, x: 0, y: 1, dx: 8, dy: -6 }),
@@ -258,8 +317,8 @@ export function predictionCharts(predictions: readonly TokenPrediction[]): Chart
       x,
       y: { label: "probability", domain: [0, 1], grid: true },
       marks: [
-        Plot.barY(rows, { x: "label", y: "pNext", fill: "#4269d0" }),
-        Plot.tickY(rows, { x: "label", y: "pTop", stroke: "#d62728", strokeWidth: 2 }),
+        Plot.barY(rows, { x: "label", y: "pNext", fill: SERIES.blue }),
+        Plot.tickY(rows, { x: "label", y: "pTop", stroke: ACCENT.red, strokeWidth: 2 }),
       ],
     }),
     plot({
@@ -269,7 +328,7 @@ export function predictionCharts(predictions: readonly TokenPrediction[]): Chart
       height: 230,
       x,
       y: { label: "bits", grid: true },
-      marks: [Plot.barY(rows, { x: "label", y: "bits", fill: "#999" })],
+      marks: [Plot.barY(rows, { x: "label", y: "bits", fill: GREY.rule })],
     }),
   ]);
 }

@@ -3,7 +3,7 @@
  * punctuation dropped, ids by frequency from 1), every prefix of every line padded in front with 0,
  * the best accuracy and loss any model can reach on them, and greedy continuation of a prompt.
  *
- * Needs `initTfjs` first for the model parts, like `lib/engine/nextword.ts`; import
+ * Needs `initTfjs` first for the model parts, like `lib/engine/prefix_model.ts`; import
  * `@course/lib/course/lecture_text.ts`.
  *
  * @module
@@ -11,14 +11,15 @@
 
 import {
   PAD,
-  predictNext,
+  predictNextPrefix,
   type PrefixExamples,
   prefixExamples,
   prefixInput,
   type PrefixModel,
   promptTokens,
   type WordTable,
-} from "../engine/nextword.ts";
+} from "../engine/prefix_model.ts";
+import { expectWhole } from "../core/tensor.ts";
 
 /**
  * The characters Keras's `Tokenizer` drops by default (`filters` of `text_to_word_sequence`): all
@@ -134,7 +135,7 @@ export function lectureExamples(index: WordIndex, lines: readonly string[], widt
  * @example
  * ```ts
  * import { bestPossibleAccuracy } from "@course/lib/course/lecture_text.ts";
- * import { prefixExamples } from "@course/lib/engine/nextword.ts";
+ * import { prefixExamples } from "@course/lib/engine/prefix_model.ts";
  * import assert from "node:assert/strict";
  *
  * // "a b", "a c", "a b": the input [a] is followed by b twice and c once.
@@ -166,7 +167,7 @@ function nextWordsByInput(examples: PrefixExamples): { input: Int32Array; next: 
  * @example
  * ```ts
  * import { bestPossibleLoss } from "@course/lib/course/lecture_text.ts";
- * import { prefixExamples } from "@course/lib/engine/nextword.ts";
+ * import { prefixExamples } from "@course/lib/engine/prefix_model.ts";
  * import assert from "node:assert/strict";
  *
  * // [a] → b twice, c once: −(2 ln(2/3) + ln(1/3)) / 3.
@@ -210,14 +211,12 @@ export function continuePrompt(
   prompt: string,
   words: number,
 ): { input: Int32Array; word: string; p: number }[] {
-  if (!Number.isInteger(words) || words < 1) {
-    throw new RangeError(`Cannot continue the prompt: words must be a whole number >= 1, got ${words}`);
-  }
+  expectWhole(words, "words", "continue the prompt", 1);
   const text = promptTokens(model, prompt);
   const steps: { input: Int32Array; word: string; p: number }[] = [];
   for (let k = 0; k < words; k++) {
     const input = prefixInput(model, text);
-    const [best] = predictNext(model, text, { k: 1 });
+    const [best] = predictNextPrefix(model, text, { k: 1 });
     steps.push({ input, word: best.word, p: best.p });
     text.push(best.word);
   }

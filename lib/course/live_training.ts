@@ -7,14 +7,19 @@
  * @module
  */
 
-import { type Chart, type JupyterDisplay, liveOutputs, TrainingChart } from "../charts/plot.ts";
+import type { Chart } from "../charts/plot.ts";
+import { Displayable, type MimeBundle } from "../charts/display.ts";
+import { type JupyterDisplay, liveOutputs } from "../charts/live.ts";
+import { TrainingChart } from "./word_model_charts.ts";
 import { tfjsEngine } from "../engine/tfjs.ts";
 import type { WordLMHistory, WordLMProgress, WordLMValidation } from "../engine/wordlm.ts";
 
 /** Markdown a notebook displays, for the status line: `text/markdown` alone, as `Deno.jupyter.md` gives. */
-class Markdown {
-  constructor(readonly text: string) {}
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+class Markdown extends Displayable {
+  constructor(readonly text: string) {
+    super();
+  }
+  bundle(): MimeBundle {
     return { "text/markdown": this.text };
   }
 }

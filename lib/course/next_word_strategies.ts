@@ -1,19 +1,20 @@
 /**
  * Prefixes or a stream (notebook 07): what each strategy costs in LSTM steps, and what each learns
  * from the same text for the same work. The prefix strategy is the lecture's model of
- * `lib/engine/nextword.ts`, bucketed by length so that nothing is padded; the stream is `lib/engine/wordlm.ts`.
+ * `lib/engine/prefix_model.ts`, bucketed by length so that nothing is padded; the stream is `lib/engine/wordlm.ts`.
  *
- * Needs `initTfjs` first, like `lib/engine/nextword.ts`; import `@course/lib/course/next_word_strategies.ts`.
+ * Needs `initTfjs` first, like `lib/engine/prefix_model.ts`; import `@course/lib/course/next_word_strategies.ts`.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { checkIds } from "../text/corpus.ts";
-import { buildModel, prefixStep } from "../engine/nextword.ts";
+import { buildModel, prefixStep } from "../engine/prefix_model.ts";
 import { seededRng, shuffle } from "../core/random.ts";
 import { stopRequested, throwIfStopRequested } from "../core/stop.ts";
 import { disposeWordLM, evaluateWordLM, initWordLM, trainWordLM } from "../engine/wordlm.ts";
+import { expectWhole } from "../core/tensor.ts";
 
 /** The id of `<eos>` in the course's vocabularies (`lib/text/corpus.ts`). */
 const EOS_ID = 1;
@@ -113,9 +114,7 @@ export async function trainEveryPrefix(
   const V = (net.layers[0].getConfig() as { inputDim: number }).inputDim;
   checkIds(ids, V, "train on every prefix");
   for (const [name, v] of [["maxTokenSteps", maxTokenSteps], ["batchSize", batchSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`Cannot train on every prefix: ${name} must be a whole number >= 1, got ${v}`);
-    }
+    expectWhole(v, name, "train on every prefix", 1);
   }
   const byLength = prefixesByLength(ids);
   const optimizer = tf.train.adam(learningRate);

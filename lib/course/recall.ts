@@ -22,7 +22,7 @@ import {
   type SequenceClassifier,
   trainSequenceClassifier,
 } from "../core/train.ts";
-import { describe, type VectorLike } from "../core/tensor.ts";
+import { describe, expectWhole, type VectorLike } from "../core/tensor.ts";
 
 /** The networks notebook 01 compares on the recall task. */
 export const RECALL_CONTENDERS = {
@@ -137,6 +137,54 @@ export interface RecallExperiment {
  * ```
  */
 export function recallExperiment(options: RecallExperimentOptions = {}): RecallExperiment {
+  const settings = recallSettings(options);
+  const { trainGaps: [minGap, maxGap], testGaps, contenders, seeds, validationCount, perEpoch, testCount } = settings;
+  const mixed = (count: number, seed: number): SequenceExample[] => {
+    const rng = seededRng(seed);
+    return Array.from({ length: count }, () => {
+      const distractors = minGap + rng.int(maxGap - minGap + 1);
+      return recallTask({ distractors, count: 1, symbols: 8, noise: 8, rng }).examples[0];
+    });
+  };
+  const data: RecallData = {
+    validation: mixed(validationCount, 1),
+    tests: testGaps.map((gap) =>
+      recallTask({ distractors: gap, count: testCount, symbols: 8, noise: 8, seed: 2 + gap }).examples
+    ),
+    trainingSet: (() => {
+      const epochData = new Map<number, SequenceExample[]>(); // the same sequences for every network
+      return (epoch: number) => {
+        if (!epochData.has(epoch)) epochData.set(epoch, mixed(perEpoch, 100 + epoch));
+        return epochData.get(epoch)!;
+      };
+    })(),
+  };
+  const started = performance.now();
+  const runs: RecallRun[] = [];
+  for (const seed of seeds) {
+    for (const contender of contenders) runs.push(recallRun(contender, seed, settings, data, options));
+  }
+  return {
+    trainGaps: [minGap, maxGap],
+    testGaps: [...testGaps],
+    contenders: [...contenders],
+    seeds: [...seeds],
+    runs,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The experiment's options with their defaults, checked. */
+type RecallSettings = Required<Omit<RecallExperimentOptions, "onEpoch" | "cache">>;
+
+/** The examples every network of one experiment sees. */
+interface RecallData {
+  validation: SequenceExample[];
+  tests: (readonly SequenceExample[])[];
+  trainingSet: (epoch: number) => SequenceExample[];
+}
+
+function recallSettings(options: RecallExperimentOptions): RecallSettings {
   const {
     trainGaps = [4, 50],
     testGaps = [5, 10, 20, 30, 40, 50],
@@ -150,7 +198,8 @@ export function recallExperiment(options: RecallExperimentOptions = {}): RecallE
     testCount = 500,
     stopAtAccuracy = 0.99,
   } = options;
-  const fail = (what: string) => new RangeError(`Cannot run recall experiment: ${what}`);
+  const context = "run recall experiment";
+  const fail = (what: string) => new RangeError(`Cannot ${context}: ${what}`);
   const whole = (n: unknown, min: number) => Number.isInteger(n) && (n as number) >= min;
   if (
     !Array.isArray(trainGaps) || trainGaps.length !== 2 || !trainGaps.every((g) => whole(g, 1)) ||
@@ -175,81 +224,74 @@ export function recallExperiment(options: RecallExperimentOptions = {}): RecallE
     }
   }
   for (const [what, n] of [["perEpoch", perEpoch], ["validationCount", validationCount], ["testCount", testCount]]) {
-    if (!whole(n, 1)) throw fail(`${what} must be a whole number >= 1, got ${n}`);
-  }
-  const [minGap, maxGap] = trainGaps;
-  const mixed = (count: number, seed: number): SequenceExample[] => {
-    const rng = seededRng(seed);
-    return Array.from({ length: count }, () => {
-      const distractors = minGap + rng.int(maxGap - minGap + 1);
-      return recallTask({ distractors, count: 1, symbols: 8, noise: 8, rng }).examples[0];
-    });
-  };
-  const validation = mixed(validationCount, 1);
-  const tests = testGaps.map((gap) =>
-    recallTask({ distractors: gap, count: testCount, symbols: 8, noise: 8, seed: 2 + gap }).examples
-  );
-  const epochData = new Map<number, SequenceExample[]>(); // the same sequences for every network
-  const trainingSet = (epoch: number) => {
-    if (!epochData.has(epoch)) epochData.set(epoch, mixed(perEpoch, 100 + epoch));
-    return epochData.get(epoch)!;
-  };
-  const started = performance.now();
-  const runs: RecallRun[] = [];
-  for (const seed of seeds) {
-    for (const contender of contenders) {
-      const init = () =>
-        initSequenceClassifier({
-          kind: contender === "rnn" ? "rnn" : "lstm",
-          inputSize: 16,
-          hiddenSize,
-          classes: 8,
-          chrono: contender === "chrono" ? maxGap + 1 : undefined,
-          seed,
-        });
-      let trainedNow = false;
-      const train = () => {
-        const model = init(), trainStarted = performance.now();
-        const history = trainSequenceClassifier(model, trainingSet, {
-          epochs,
-          optimizer: new Adam({ lr: learningRate }),
-          seed,
-          validation,
-          stopAtAccuracy,
-          onEpoch: (stats) => options.onEpoch?.(contender, seed, stats),
-        });
-        trainedNow = true;
-        return { model, history, seconds: (performance.now() - trainStarted) / 1000 };
-      };
-      const inputs = { contender, seed, trainGaps, hiddenSize, epochs, learningRate, perEpoch, validationCount };
-      const { model, history, seconds } = cached(
-        "recall-network",
-        { ...inputs, stopAtAccuracy },
-        train,
-        classifierCodec(init),
-        { mode: options.cache },
-      );
-      if (!trainedNow) history.forEach((stats) => options.onEpoch?.(contender, seed, stats));
-      const scores = tests.map((examples) => evaluateClassifier(model, examples));
-      runs.push({
-        contender,
-        seed,
-        epochs: history.length,
-        seconds,
-        accuracy: scores.map((s) => s.accuracy),
-        loss: scores.map((s) => s.loss),
-        history,
-        model,
-      });
-    }
+    expectWhole(n, what as string, context, 1);
   }
   return {
-    trainGaps: [minGap, maxGap],
-    testGaps: [...testGaps],
-    contenders: [...contenders],
-    seeds: [...seeds],
-    runs,
-    seconds: (performance.now() - started) / 1000,
+    trainGaps,
+    testGaps,
+    contenders,
+    seeds,
+    hiddenSize,
+    epochs,
+    learningRate,
+    perEpoch,
+    validationCount,
+    testCount,
+    stopAtAccuracy,
+  };
+}
+
+/** Trains (or reads from the disk cache) one network with one seed, and scores it at every test gap. */
+function recallRun(
+  contender: RecallContender,
+  seed: number,
+  settings: RecallSettings,
+  data: RecallData,
+  options: RecallExperimentOptions,
+): RecallRun {
+  const { trainGaps, hiddenSize, epochs, learningRate, perEpoch, validationCount, stopAtAccuracy } = settings;
+  const init = () =>
+    initSequenceClassifier({
+      kind: contender === "rnn" ? "rnn" : "lstm",
+      inputSize: 16,
+      hiddenSize,
+      classes: 8,
+      chrono: contender === "chrono" ? trainGaps[1] + 1 : undefined,
+      seed,
+    });
+  let trainedNow = false;
+  const train = () => {
+    const model = init(), trainStarted = performance.now();
+    const history = trainSequenceClassifier(model, data.trainingSet, {
+      epochs,
+      optimizer: new Adam({ lr: learningRate }),
+      seed,
+      validation: data.validation,
+      stopAtAccuracy,
+      onEpoch: (stats) => options.onEpoch?.(contender, seed, stats),
+    });
+    trainedNow = true;
+    return { model, history, seconds: (performance.now() - trainStarted) / 1000 };
+  };
+  const inputs = { contender, seed, trainGaps, hiddenSize, epochs, learningRate, perEpoch, validationCount };
+  const { model, history, seconds } = cached(
+    "recall-network",
+    { ...inputs, stopAtAccuracy },
+    train,
+    classifierCodec(init),
+    { mode: options.cache },
+  );
+  if (!trainedNow) history.forEach((stats) => options.onEpoch?.(contender, seed, stats));
+  const scores = data.tests.map((examples) => evaluateClassifier(model, examples));
+  return {
+    contender,
+    seed,
+    epochs: history.length,
+    seconds,
+    accuracy: scores.map((s) => s.accuracy),
+    loss: scores.map((s) => s.loss),
+    history,
+    model,
   };
 }
 
@@ -347,9 +389,7 @@ export function memoryTrace(
 ): MemoryTrace {
   const X = model.cell.inputSize;
   if (distractors.length === 0) throw new RangeError("Cannot trace memory: got 0 distractors, expected at least 1");
-  if (!Number.isInteger(symbols) || symbols < 1 || symbols > X) {
-    throw new RangeError(`Cannot trace memory: symbols must be a whole number in 1 … ${X}, got ${symbols}`);
-  }
+  expectWhole(symbols, "symbols", "trace memory", 1, X);
   const states = Array.from({ length: symbols }, (_, s) => {
     const xs = [oneHot(s, X), ...distractors];
     return model.kind === "lstm" ? runLSTM(model.cell, xs).c : runRNN(model.cell, xs).h;

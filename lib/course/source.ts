@@ -7,9 +7,11 @@
  */
 
 import { escapeHtml } from "../charts/_html.ts";
+import { Displayable, htmlBundle, type MimeBundle } from "../charts/display.ts";
+import { CODE_BACKGROUND, GREY } from "../charts/palette.ts";
 
 /** A piece of the library's source; displays in Jupyter as code with its file and lines. */
-export class SourceRegion {
+export class SourceRegion extends Displayable {
   constructor(
     /** The file, relative to `lib/`. */
     readonly file: string,
@@ -19,24 +21,32 @@ export class SourceRegion {
     readonly firstLine: number,
     /** The lines, their common indentation removed. */
     readonly lines: readonly string[],
-  ) {}
+  ) {
+    super();
+  }
 
   /** Where the code is: `lib/FILE, lines A–B`. */
   get where(): string {
     return `lib/${this.file}, lines ${this.firstLine}–${this.firstLine + this.lines.length - 1}`;
   }
 
-  /** What Jupyter shows: the code, with where it comes from. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  /** The code as HTML: where it comes from, then the lines in a `<pre>`. */
+  get html(): string {
     const code = escapeHtml(this.lines.join("\n"));
-    const caption = `<div style="font-size: 0.85em; color: #555">${
+    const caption = `<div style="font-size: 0.85em; color: ${GREY.muted}">${
       escapeHtml(this.where)
     } (read from the file as this cell ran)</div>`;
-    return {
-      "text/html":
-        `<figure style="margin: 0">${caption}<pre style="background: #f6f8fa; padding: 8px; overflow-x: auto"><code>${code}</code></pre></figure>`,
-      "text/plain": `${this.where}\n${this.lines.join("\n")}`,
-    };
+    return `<figure style="margin: 0">${caption}<pre style="background: ${CODE_BACKGROUND}; padding: 8px; overflow-x: auto"><code>${code}</code></pre></figure>`;
+  }
+
+  /** Where the code is, then its lines: what a console prints. */
+  override toString(): string {
+    return `${this.where}\n${this.lines.join("\n")}`;
+  }
+
+  /** What Jupyter shows: the code, with where it comes from. */
+  bundle(): MimeBundle {
+    return htmlBundle(this.html, this.toString());
   }
 }
 

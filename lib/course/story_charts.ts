@@ -1,15 +1,48 @@
 /**
- * Notebooks 04–06's pictures of the trained story model: one gate of the name units over a story,
- * word by word, with the names and the questions marked, and the gate figures over several seeds as
- * a table. They take what {@linkcode storyGates} and {@linkcode storyGateStats} compute.
+ * Notebooks 04–06's pictures: one of the running example's weight matrices as a labelled grid (notebook
+ * 04), and, of the trained story model, one gate of the name units over a story, word by word, with the
+ * names and the questions marked, and the gate figures over several seeds as a table. The story charts
+ * take what {@linkcode storyGates} and {@linkcode storyGateStats} compute.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
 import { type Chart, plot } from "../charts/plot.ts";
+import { matrixHeatmap } from "../charts/heatmap.ts";
+import { ACCENT, GREY, SERIES } from "../charts/palette.ts";
 import { type Table, table } from "../charts/display.ts";
-import { STORY_NAMES, STORY_QUESTION, type StoryGates, type StoryGateStats } from "./story.ts";
+import { EXAMPLE_COLUMNS, EXAMPLE_UNITS } from "../core/running_example.ts";
+import { STORY_NAMES, STORY_QUESTION } from "./story.ts";
+import type { StoryGates, StoryGateStats } from "./story_gates.ts";
+
+/**
+ * One of the example's weight matrices as a labelled grid: a row per unit, a column per entry of
+ * `[hₜ₋₁, xₜ]`, each weight written in its square (the lecture's 21 weights of W_f, for example).
+ */
+export function weightGrid(
+  W: { rows: number; cols: number; data: ArrayLike<number> },
+  title: string,
+  subtitle?: string,
+): Chart {
+  if (W.rows !== 3 || W.cols !== 7) {
+    throw new RangeError(`Cannot draw the example's weights: got a [${W.rows}, ${W.cols}] matrix, expected [3, 7]`);
+  }
+  const largest = Math.max(1, ...Array.from(W.data, Math.abs));
+  return matrixHeatmap(W, {
+    title,
+    subtitle: subtitle ??
+      "One row per unit, one column per entry of [hₜ₋₁, xₜ]: unit k's z is its row times [hₜ₋₁, xₜ], plus its bias",
+    columns: EXAMPLE_COLUMNS,
+    rows: EXAMPLE_UNITS.map((u, k) => `unit ${k}: ${u}`),
+    xLabel: "entry of [hₜ₋₁, xₜ]: the three of hₜ₋₁, then one per word (xₜ is one-hot)",
+    yLabel: "unit",
+    domain: [-largest, largest],
+    scheme: "rdbu",
+    digits: 0,
+    legend: false,
+  });
+}
 
 /** What a story chart can draw, with its symbol: the three gates, and the size of the write. */
 export const STORY_GATE_SYMBOLS = { f: "fₜ", i: "iₜ", o: "oₜ", write: "|iₜ ⊗ c̃ₜ|" } as const;
@@ -63,17 +96,17 @@ export function storyGateChart(
     y: { domain: [0, 1], grid: true, label: null },
     caption: `${STORY_GATE_SYMBOLS[gate]}, the mean over the name units (${gates.units.join(", ")}), after each word`,
     marks: [
-      Plot.barY(marked(isName), { x: "t", y: 1, fill: "#e8590c", fillOpacity: 0.18, inset: 0 }),
-      Plot.barY(marked((w) => w === STORY_QUESTION), { x: "t", y: 1, fill: "#4269d0", fillOpacity: 0.18, inset: 0 }),
-      Plot.line(data, { x: "t", y: "value", stroke: "#222", strokeWidth: 1.5 }),
-      Plot.dot(data, { x: "t", y: "value", r: 2.5, fill: "#222" }),
-      Plot.text(marked(isName), { x: "t", y: 1, text: () => "name", dy: -6, fill: "#b34100", fontSize: 10 }),
+      Plot.barY(marked(isName), { x: "t", y: 1, fill: SERIES.orange, fillOpacity: 0.18, inset: 0 }),
+      Plot.barY(marked((w) => w === STORY_QUESTION), { x: "t", y: 1, fill: SERIES.blue, fillOpacity: 0.18, inset: 0 }),
+      Plot.line(data, { x: "t", y: "value", stroke: GREY.text, strokeWidth: 1.5 }),
+      Plot.dot(data, { x: "t", y: "value", r: 2.5, fill: GREY.text }),
+      Plot.text(marked(isName), { x: "t", y: 1, text: () => "name", dy: -6, fill: ACCENT.orangeText, fontSize: 10 }),
       Plot.text(marked((w) => w === STORY_QUESTION), {
         x: "t",
         y: 1,
         text: () => "who?",
         dy: -6,
-        fill: "#2a4fa8",
+        fill: ACCENT.blueText,
         fontSize: 10,
       }),
     ],

@@ -1,3 +1,4 @@
+import { expectWhole } from "../core/tensor.ts";
 /**
  * The Brown corpus, tokenised and split the standard way, with a vocabulary.
  *
@@ -12,7 +13,7 @@
  *    training words (ties broken alphabetically) up to {@linkcode BROWN_VOCABULARY_SIZE} entries.
  *    Every other word becomes `<unk>`; every sentence ends with `<eos>`.
  *
- * `tools/data_brown.ts` (`deno task data`) writes the result to `data/brown/` with a manifest of
+ * `tools/research/data_brown.ts` (`deno task data`) writes the result to `data/brown/` with a manifest of
  * counts and SHA-256 checksums; the tests rebuild it and compare with the committed manifest.
  *
  * Introduced in notebooks 07 (the next-word strategy) and 08 (the next-word model).
@@ -357,9 +358,7 @@ export class Vocabulary {
  * ```
  */
 export function buildVocabulary(train: readonly Sentence[], size = BROWN_VOCABULARY_SIZE): Vocabulary {
-  if (!Number.isInteger(size) || size < 2) {
-    throw new RangeError(`Cannot build vocabulary: size must be a whole number >= 2, got ${size}`);
-  }
+  expectWhole(size, "size", "build vocabulary", 2);
   if (!Array.isArray(train)) {
     throw new TypeError("Cannot build vocabulary: expected a list of sentences (lists of words)");
   }
@@ -478,7 +477,7 @@ export async function brownCorpus(sentences?: readonly Sentence[]): Promise<Corp
  */
 export function checkIds(ids: Int32Array, V: number, context: string): void {
   if (!(ids instanceof Int32Array)) throw new TypeError(`Cannot ${context}: ids must be an Int32Array`);
-  if (!Number.isInteger(V) || V < 1) throw new RangeError(`Cannot ${context}: V must be a whole number >= 1, got ${V}`);
+  expectWhole(V, "V", context, 1);
   for (let t = 0; t < ids.length; t++) {
     if (ids[t] < 0 || ids[t] >= V) {
       throw new RangeError(`Cannot ${context}: ids[${t}] is ${ids[t]}, expected an id in [0, ${V})`);

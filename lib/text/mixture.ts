@@ -13,6 +13,7 @@
  */
 
 import type { NgramModel } from "./ngram.ts";
+import { expectWhole } from "../core/tensor.ts";
 
 /** An n-gram model's probability of `ids[t]` after the tokens before it, for each t in `positions`. */
 export function ngramProbabilities(model: NgramModel, ids: Int32Array, positions: readonly number[]): Float64Array {
@@ -30,9 +31,7 @@ export function cacheProbabilities(
   vocabularySize: number,
   window = 500,
 ): Float64Array {
-  if (!Number.isInteger(window) || window < 1) {
-    throw new RangeError(`Cannot build cache: window must be a whole number >= 1, got ${window}`);
-  }
+  expectWhole(window, "window", "build cache", 1);
   const counts = new Int32Array(vocabularySize);
   const out = new Float64Array(positions.length);
   let lo = 0, hi = 0; // counts hold ids[lo, hi)

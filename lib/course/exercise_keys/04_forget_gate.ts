@@ -6,7 +6,7 @@
  */
 
 import { mul, sigmoid } from "../../core/pointwise.ts";
-import type { StoryGateStats } from "../story.ts";
+import type { StoryGateStats } from "../story_gates.ts";
 import { formatVector } from "../../core/tensor.ts";
 import { type ExerciseKey, numbersField } from "./_key.ts";
 

@@ -7,7 +7,7 @@
 
 import { lstmStep } from "../../core/lstm_cell.ts";
 import { runningExample } from "../../core/running_example.ts";
-import type { StoryGateStats } from "../story.ts";
+import type { StoryGateStats } from "../story_gates.ts";
 import { type ExerciseKey, numbersField } from "./_key.ts";
 
 /** The learner's answers to notebook 05's exercises; `undefined` is not answered yet. */

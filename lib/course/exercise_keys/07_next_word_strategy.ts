@@ -22,7 +22,7 @@ export interface NextWordStrategyAnswers {
 
 /**
  * What notebook 07's key reads from the notebook (the parts of its objects it uses; the notebook's
- * `PrefixModel` and `PrefixExamples` from `lib/engine/nextword.ts` are ones).
+ * `PrefixModel` and `PrefixExamples` from `lib/engine/prefix_model.ts` are ones).
  */
 export interface NextWordStrategyContext {
   /** The lecture's model, `model`: its word index, pad id and width. */
