@@ -26,7 +26,9 @@
  * | `core/optim.ts` | SGD, Adam, gradient clipping | — |
  * | `core/stop.ts` | the Stop button: training loops end after the batch during which it was pressed | — |
  * | `core/disk_cache.ts` | results computed once and kept in `build/cache/` (the story networks 04 trains, 05 and 06 load) | — |
+ * | `core/platform.ts` | the host the library runs on, Deno or a browser's Web Worker: repository files, saves, environment, machine (import `@course/lib/core/platform.ts`) | — |
  * | `core/tasks.ts`, `core/train.ts` | the recall task; training a classifier from scratch | 01, 06, 07, 11 |
+ * | `core/train_loop.ts` | the from-scratch engine's one mini-batch loop (the classifier and `core/lm.ts` train through it) | — |
  * | `course/recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01, 11 |
  * | `course/story.ts`, `course/story_gates.ts`, `course/story_charts.ts` | the story task (who is the hero now? asked at "who") and its trained LSTM; its gates, measured; their charts | 04–06 |
  * | `text/corpus.ts` | the Brown corpus, split and with a vocabulary | 07–09, 09a, 10, 10a |
@@ -85,6 +87,7 @@ export * from "./core/loss.ts";
 export * from "./core/optim.ts";
 export * from "./core/tasks.ts";
 export * from "./core/train.ts";
+export * from "./core/train_loop.ts";
 export * from "./course/recall.ts";
 export * from "./core/interop.ts";
 export * from "./course/story.ts";

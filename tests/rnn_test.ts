@@ -76,3 +76,9 @@ Deno.test("rnnJacobian is diag(1 − h²)·W_h, and matches finite differences o
   }
   assert.throws(() => rnnJacobian(params as unknown as Parameters<typeof rnnJacobian>[0], [0, 0]), /h/);
 });
+
+Deno.test("runRNN refuses weights with a NaN, naming the first one", () => {
+  const params = initRNNParams(2, 3);
+  params.W.data[0] = NaN;
+  assert.throws(() => runRNN(params, [[1, 0]]), { message: "Cannot run RNN: W[0] is NaN, expected a finite number" });
+});

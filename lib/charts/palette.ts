@@ -53,10 +53,14 @@ export const ACCENT = {
   orangeText: "#b34100",
   /** The background of a right guess (light green). */
   hit: "#c7e9c0",
+  /** The gate explorer's numbers written on its diagram. */
+  link: "#1f4fa0",
 } as const;
 
 /** The greys, darkest first. */
 export const GREY = {
+  /** The darkest marks: the point a chart is about (the full run's end). */
+  black: "#111",
   /** Headings, and dark marks that carry the data (a single line with its dots). */
   text: "#222",
   /** The diagrams' lines, arrows and text. */
@@ -75,8 +79,12 @@ export const GREY = {
   rule: "#999",
   /** A light dashed guide (the diagonal of a saturation plot). */
   guide: "#bbb",
+  /** Rules under table headings. */
+  border: "#ccc",
   /** Frames around facets and plots. */
   frame: "#ddd",
+  /** The background of a control panel in an explorer. */
+  panel: "#f4f6f8",
 } as const;
 
 /**

@@ -20,7 +20,6 @@ import { GREY, SERIES, SERIES_COLORS } from "./palette.ts";
 import { toVector, type VectorLike } from "../core/tensor.ts";
 
 /** The series colours, in the order {@linkcode lineChart} gives them to its series. */
-export { SERIES_COLORS };
 
 /**
  * A rendered chart: its HTML, and how Jupyter should display it. Made by {@linkcode plot}, {@linkcode lineChart} and

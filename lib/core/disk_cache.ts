@@ -11,6 +11,8 @@
  * @module
  */
 
+import { denoRuntime } from "./platform.ts";
+
 /** `"use"` (default): load a kept result, else compute and keep it; `"refresh"`: always compute, then keep it; `"off"`: compute only. */
 export type CacheMode = "use" | "refresh" | "off";
 
@@ -110,8 +112,9 @@ function prune(folder: string, keep: string): void {
   }
 }
 
-/** `build/cache` in the course's folder (beside `lib/`), or `null` where this module was not loaded from a file. */
+/** `build/cache` in the course's folder (beside `lib/`), or `null` in a browser or where this module was not loaded from a file. */
 export function courseCacheDir(): string | null {
+  if (denoRuntime() === undefined) return null; // a browser: no file system, every call computes
   const url = new URL("../../build/cache", import.meta.url);
   if (url.protocol !== "file:") return null;
   return decodeURIComponent(url.pathname).replace(/^\/([A-Za-z]:)/, "$1"); // a Windows path loses its leading slash

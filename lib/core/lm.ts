@@ -17,9 +17,9 @@ import { dense, denseBackward, denseGradsLike, type DenseParams, denseTensors, i
 import { softmaxCrossEntropy } from "./loss.ts";
 import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
-import { Adam, clipGradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
-import { seededRng, shuffle } from "./random.ts";
-import { throwIfStopRequested } from "./stop.ts";
+import { Adam, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
+import { seededRng } from "./random.ts";
+import { minibatches } from "./train_loop.ts";
 import type { Matrix } from "./tensor.ts";
 import { expectWhole } from "./tensor.ts";
 
@@ -107,8 +107,9 @@ export function scratchLMGradients(model: ScratchLM, windows: readonly Int32Arra
 }
 
 /**
- * Trains the model in place: windows of T + 1 ids, shuffled, batches of B windows, Adam, clipping.
- * `onBatch` gets the batch's mean loss and the seconds since the start.
+ * Trains the model in place: windows of T + 1 ids, one pass of the engine's loop `minibatches`
+ * (`train_loop.ts`: shuffled, batches of B windows, clipped, the Stop button after every batch), Adam.
+ * `onBatch` gets the batch's mean loss and the seconds since the start; training waits for it.
  */
 export async function trainScratchLM(
   model: ScratchLM,
@@ -125,15 +126,21 @@ export async function trainScratchLM(
 ): Promise<void> {
   const { batchSize = 32, seqLength = 35, clipNorm = 5, maxSteps = Infinity, seed = 0 } = options;
   const optimizer = options.optimizer ?? new Adam({ lr: 0.003 });
-  const order = shuffle(windows(ids, seqLength), seededRng(seed));
   const params = scratchLMTensors(model);
+  const gradients = (batch: readonly Int32Array[]) => scratchLMGradients(model, batch);
+  const rng = seededRng(seed);
+  const batches = minibatches(windows(ids, seqLength), {
+    params,
+    optimizer,
+    rng,
+    batchSize,
+    clipNorm,
+    gradients,
+    maxSteps,
+  });
   const started = performance.now();
-  for (let start = 0, step = 1; start < order.length && step <= maxSteps; start += batchSize, step++) {
-    const { loss, grads } = scratchLMGradients(model, order.slice(start, start + batchSize));
-    clipGradNorm(grads, clipNorm);
-    optimizer.step(params, grads);
-    await options.onBatch?.({ step, loss, seconds: (performance.now() - started) / 1000 });
-    throwIfStopRequested(`after batch ${step}`); // the Stop button (stop.ts)
+  for (const { step, result } of batches) {
+    await options.onBatch?.({ step, loss: result.loss, seconds: (performance.now() - started) / 1000 });
   }
 }
 

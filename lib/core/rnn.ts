@@ -162,18 +162,8 @@ export function rnnTensors<F extends FloatArray>(params: RNNParams<F>): Record<"
  * Throws unless `params` is a well-formed RNN: W `[H, H+X]`, b `[H]`, one float type, all finite.
  *
  * @throws {RangeError} naming the wrong shape or the first non-finite entry
- *
- * @example
- * ```ts
- * import { checkRNNParams, initRNNParams } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * const params = initRNNParams(2, 3);
- * params.W.data[0] = NaN;
- * assert.throws(() => checkRNNParams(params, "run RNN"), { message: "Cannot run RNN: W[0] is NaN, expected a finite number" });
- * ```
  */
-export function checkRNNParams(params: RNNParams<FloatArray>, context = "use RNN parameters"): void {
+function checkRNNParams(params: RNNParams<FloatArray>, context = "use RNN parameters"): void {
   const { W, b, hiddenSize: H, inputSize: X } = params;
   if (W.rows !== H || W.cols !== H + X || W.data.length !== H * (H + X)) {
     throw new RangeError(

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { denoRuntime } from "./platform.ts";
+
 /** The environment variable that names the stop file (set by the course's kernel for Deno). */
 export const STOP_FILE_ENV = "LSTM_COURSE_STOP_FILE";
 
@@ -29,8 +31,8 @@ export class Interrupted extends Error {
  * permission to read the environment and the file) is missing. About 10 µs: cheap after every batch.
  */
 export function stopRequested(): boolean {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (deno === undefined) return false;
+  const deno = denoRuntime();
+  if (deno === undefined) return false; // a browser: its page stops the worker instead
   try {
     const path = deno.env.get(STOP_FILE_ENV);
     if (!path) return false;

@@ -31,12 +31,12 @@ import {
   denseTensors,
   initDense,
 } from "./dense.ts";
-import { argmax, softmax, softmaxCrossEntropy } from "./loss.ts";
+import { argmax, softmaxCrossEntropy } from "./loss.ts";
 import { backpropLSTM, runLSTM } from "./lstm.ts";
 import { initLSTMParams, type LSTMParams, lstmTensors } from "./lstm_cell.ts";
-import { Adam, clipGradNorm, gradNorm, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
-import { seededRng, shuffle } from "./random.ts";
-import { throwIfStopRequested } from "./stop.ts";
+import { Adam, type Optimizer, prefixTensors, type Tensors } from "./optim.ts";
+import { seededRng } from "./random.ts";
+import { minibatches } from "./train_loop.ts";
 import { backpropRNN, initRNNParams, type RNNParams, rnnTensors, runRNN } from "./rnn.ts";
 import type { SequenceExample } from "./tasks.ts";
 import type { CacheCodec } from "./disk_cache.ts";
@@ -106,23 +106,6 @@ export function initSequenceClassifier(options: InitClassifierOptions): Sequence
 export function classifierTensors(model: SequenceClassifier): Tensors {
   const cell = model.kind === "lstm" ? lstmTensors(model.cell) : rnnTensors(model.cell);
   return { ...prefixTensors("cell", cell), ...prefixTensors("out", denseTensors(model.out)) };
-}
-
-/**
- * The class probabilities after the last step, `[K]`.
- *
- * @example
- * ```ts
- * import { initSequenceClassifier, predictSequence } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * const model = initSequenceClassifier({ kind: "lstm", inputSize: 2, hiddenSize: 3, classes: 4 });
- * const p = predictSequence(model, [[1, 0], [0, 1]]);
- * assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-6); // probabilities (float32: 1e-6)
- * ```
- */
-export function predictSequence(model: SequenceClassifier, xs: readonly VectorLike[]): Float32Array {
-  return softmax(logits(model, xs));
 }
 
 /** What {@linkcode exampleGradients} returns. */
@@ -275,19 +258,8 @@ export function gradientReach(model: SequenceClassifier, examples: readonly Sequ
  * @param context what the caller was doing, for the error message ("Cannot <context>: …")
  * @throws {RangeError} if `targets` is not a list of T entries, an entry is neither null nor a whole
  *   number in [0, K), or `targets[T - 1]` is not `target`
- *
- * @example
- * ```ts
- * import { checkStepTargets } from "@course/lib";
- * import assert from "node:assert/strict";
- *
- * const xs = [new Float32Array([1, 0]), new Float32Array([0, 1])];
- * assert.deepEqual(checkStepTargets({ xs, target: 1 }, 3), [null, 1]);
- * assert.deepEqual(checkStepTargets({ xs, target: 1, targets: [2, 1] }, 3), [2, 1]);
- * assert.throws(() => checkStepTargets({ xs, target: 1, targets: [1] }, 3), RangeError);
- * ```
  */
-export function checkStepTargets(
+function checkStepTargets(
   example: SequenceExample,
   classes: number,
   context = "check step targets",
@@ -433,6 +405,8 @@ export interface EpochStats {
 
 /**
  * Trains `model` in place with mini-batch gradient descent and returns one {@linkcode EpochStats} per epoch.
+ * Each epoch is one pass of the engine's loop, `minibatches` (`train_loop.ts`): shuffled, clipped, Stop
+ * checked after every batch.
  *
  * `examples` is a fixed training set, or a function giving each epoch (from 1) its own fresh examples:
  * for generated tasks, fresh data every epoch means the model cannot pass by memorising the training set.
@@ -483,38 +457,27 @@ export function trainSequenceClassifier(
   checkActivationPenalty(activationPenalty, "train classifier");
   const rng = seededRng(seed);
   const params = classifierTensors(model);
-  const sum: Record<string, Float32Array> = {};
+  const sum: Record<string, Float32Array> = {}; // the batch's mean gradients, one buffer reused
   for (const [name, w] of Object.entries(params)) sum[name] = new Float32Array(w.length);
+  const tally = { loss: 0, correct: 0 }; // over the epoch, one example at a time
+  const gradients = (batch: readonly SequenceExample[]) => batchGradients(model, batch, sum, tally, activationPenalty);
   const history: EpochStats[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     const data = typeof examples === "function" ? examples(epoch) : examples;
     if (data.length === 0) throw new RangeError("Cannot train classifier: got 0 examples, expected at least 1");
-    const order = shuffle(data, rng);
-    let loss = 0, correct = 0, norms = 0, batches = 0;
-    for (let start = 0; start < order.length; start += batchSize) {
-      const batch = order.slice(start, start + batchSize);
-      for (const g of Object.values(sum)) g.fill(0);
-      for (const example of batch) {
-        const result = exampleGradients(model, example, { activationPenalty });
-        loss += result.loss;
-        correct += result.accuracy; // 1 or 0 for a last-step example
-        for (const [name, g] of Object.entries(result.grads)) {
-          const s = sum[name];
-          for (let k = 0; k < s.length; k++) s[k] += g[k];
-        }
-      }
-      for (const g of Object.values(sum)) for (let k = 0; k < g.length; k++) g[k] /= batch.length; // mean over the batch
-      norms += Number.isFinite(clipNorm) ? clipGradNorm(sum, clipNorm) : gradNorm(sum);
+    Object.assign(tally, { loss: 0, correct: 0 });
+    let norms = 0, batches = 0;
+    const pass = `epoch ${epoch} of ${epochs}`;
+    for (const { norm } of minibatches(data, { params, optimizer, rng, batchSize, clipNorm, gradients, pass })) {
+      norms += norm;
       batches++;
-      optimizer.step(params, sum);
       if (shrink !== 1) decayRecurrent(model, shrink);
-      throwIfStopRequested(`in epoch ${epoch} of ${epochs}, after batch ${batches}`); // the Stop button (stop.ts)
     }
     const stats: EpochStats = {
       epoch,
-      loss: loss / order.length,
-      accuracy: correct / order.length,
+      loss: tally.loss / data.length,
+      accuracy: tally.correct / data.length,
       ...(options.validation ? validationStats(model, options.validation) : {}),
       gradNorm: norms / batches,
       seconds: (performance.now() - started) / 1000,
@@ -525,6 +488,31 @@ export function trainSequenceClassifier(
     if (stopAtAccuracy !== undefined && watched >= stopAtAccuracy) break;
   }
   return history;
+}
+
+/**
+ * The mean gradients of a batch, into `sum` (zeroed first); each example's loss and accuracy added to
+ * `tally` as it is computed (1 or 0 for a last-step example).
+ */
+function batchGradients(
+  model: SequenceClassifier,
+  batch: readonly SequenceExample[],
+  sum: Record<string, Float32Array>,
+  tally: { loss: number; correct: number },
+  activationPenalty: number,
+): { grads: Tensors } {
+  for (const g of Object.values(sum)) g.fill(0);
+  for (const example of batch) {
+    const result = exampleGradients(model, example, { activationPenalty });
+    tally.loss += result.loss;
+    tally.correct += result.accuracy;
+    for (const [name, g] of Object.entries(result.grads)) {
+      const s = sum[name];
+      for (let k = 0; k < s.length; k++) s[k] += g[k];
+    }
+  }
+  for (const g of Object.values(sum)) for (let k = 0; k < g.length; k++) g[k] /= batch.length; // mean over the batch
+  return { grads: sum };
 }
 
 function checkActivationPenalty(alpha: number, context: string): void {

@@ -20,6 +20,7 @@ import {
   type WordTable,
 } from "../engine/prefix_model.ts";
 import { expectWhole } from "../core/tensor.ts";
+import { readText, repoUrl } from "../core/platform.ts";
 
 /**
  * The characters Keras's `Tokenizer` drops by default (`filters` of `text_to_word_sequence`): all
@@ -226,9 +227,9 @@ export function continuePrompt(
 /**
  * The lines of the lecture's small text, `data/lecture/vikram.txt` (written for the course; see
  * `data/lecture/README.md`): 15 lines of one story, read from the repository whatever the working
- * directory.
+ * directory (in a browser: the site's copy).
  */
 export async function lectureText(): Promise<string[]> {
-  const text = await Deno.readTextFile(new URL("../../data/lecture/vikram.txt", import.meta.url));
+  const text = await readText(repoUrl("data/lecture/vikram.txt"));
   return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
 }

@@ -10,9 +10,10 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { checkIds } from "../text/corpus.ts";
-import { buildModel, prefixStep } from "../engine/prefix_model.ts";
+import { buildModel, PREFIX_CLIP_NORM, prefixStep } from "../engine/prefix_model.ts";
 import { seededRng, shuffle } from "../core/random.ts";
-import { stopRequested, throwIfStopRequested } from "../core/stop.ts";
+import { batchesOf } from "../core/train_loop.ts";
+import { trainBatches } from "../engine/train_loop.ts";
 import { disposeWordLM, evaluateWordLM, initWordLM, trainWordLM } from "../engine/wordlm.ts";
 import { expectWhole } from "../core/tensor.ts";
 
@@ -103,7 +104,10 @@ export interface StrategyTraining {
 /**
  * Trains a prefix model (Embedding → LSTM, last step → Dense) on every prefix of a stream of ids,
  * bucketed by length so that no prefix is padded: batches of `batchSize` prefixes of one length, in a
- * shuffled order, for `maxTokenSteps` LSTM steps (the batch that reaches the budget is the last).
+ * shuffled order, for `maxTokenSteps` LSTM steps (the batch that reaches the budget is the last), each
+ * pass over the text through the engine's loop (`trainBatches`, `lib/engine/train_loop.ts`).
+ *
+ * @throws {DivergenceError} (`lib/engine/train_loop.ts`) at the first batch whose loss or gradient is not finite
  */
 export async function trainEveryPrefix(
   net: tf.Sequential,
@@ -123,24 +127,29 @@ export async function trainEveryPrefix(
   let tokenSteps = 0, predictions = 0, updates = 0;
   const started = performance.now();
   try {
-    while (tokenSteps < maxTokenSteps) {
+    for (let pass = 1; tokenSteps < maxTokenSteps; pass++) {
       const batches: { length: number; positions: number[] }[] = [];
       for (const [length, positions] of byLength) {
-        const order = shuffle(positions, rng);
-        for (let k = 0; k < order.length; k += batchSize) {
-          batches.push({ length, positions: order.slice(k, k + batchSize) });
-        }
+        for (const batch of batchesOf(shuffle(positions, rng), batchSize)) batches.push({ length, positions: batch });
       }
-      for (const { length, positions } of shuffle(batches, rng)) {
-        const x = new Int32Array(positions.length * length);
-        positions.forEach((p, b) => contextOf(ids, p, length, x, b * length));
-        prefixStep(net, variables, optimizer, x, Int32Array.from(positions, (p) => ids[p]), V);
-        tokenSteps += positions.length * length;
-        predictions += positions.length;
-        updates++;
-        if (stopRequested()) throwIfStopRequested(`after ${tokenSteps.toLocaleString("en-US")} token-steps`);
-        if (tokenSteps >= maxTokenSteps) break;
-      }
+      const run = await trainBatches(shuffle(batches, rng), {
+        epoch: pass,
+        clipNorm: PREFIX_CLIP_NORM,
+        stepsBefore: updates,
+        step: ({ length, positions }) => {
+          const x = new Int32Array(positions.length * length);
+          positions.forEach((p, b) => contextOf(ids, p, length, x, b * length));
+          const y = Int32Array.from(positions, (p) => ids[p]);
+          return { ...prefixStep(net, variables, optimizer, x, y, V), learningRate };
+        },
+        progress: ({ length, positions }) => {
+          tokenSteps += positions.length * length;
+          predictions += positions.length;
+        },
+        done: () => `after ${tokenSteps.toLocaleString("en-US")} token-steps`,
+        until: () => tokenSteps >= maxTokenSteps, // the batch that reaches the budget is the last
+      });
+      updates = run.steps;
       await Promise.resolve();
     }
   } finally {

@@ -9,6 +9,7 @@
 import { escapeHtml } from "../charts/_html.ts";
 import { Displayable, htmlBundle, type MimeBundle } from "../charts/display.ts";
 import { CODE_BACKGROUND, GREY } from "../charts/palette.ts";
+import { readText, repoUrl } from "../core/platform.ts";
 
 /** A piece of the library's source; displays in Jupyter as code with its file and lines. */
 export class SourceRegion extends Displayable {
@@ -70,7 +71,7 @@ export async function librarySource(file: string, region: string): Promise<Sourc
       `Cannot show library source: expected a file of lib/ such as "core/lstm_cell.ts", got "${file}"`,
     );
   }
-  const text = await Deno.readTextFile(new URL(`../${file}`, import.meta.url));
+  const text = await readText(repoUrl(`lib/${file}`)); // in a browser: the site's copy of lib/
   const all = text.split("\n");
   const start = all.findIndex((l) => l.trim() === `// #region ${region}`);
   const end = start < 0 ? -1 : all.findIndex((l, k) => k > start && l.trim() === "// #endregion");

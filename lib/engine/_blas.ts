@@ -5,6 +5,8 @@
 // library is found (or FFI is not permitted) the course runs on WASM alone.
 
 import { timed } from "./_phases.ts";
+import { expectWhole } from "../core/tensor.ts";
+import { denoRuntime } from "../core/platform.ts";
 
 /**
  * cblas_sgemm, row-major: C = op(A)·op(B) + beta·C (beta 0 unless given), with op(X) = X or Xᵀ;
@@ -44,20 +46,22 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112; // CBLAS enums
 
 let cached: Blas | null | undefined;
 
-/** The first BLAS library that loads, or null (none installed, or no FFI permission). */
+/** The first BLAS library that loads, or null (none installed, no FFI permission, or a browser). */
 export function loadBlas(): Blas | null {
   if (cached !== undefined) return cached;
   cached = null;
+  const deno = denoRuntime();
+  if (deno === undefined) return null; // a browser: no native library
   try {
-    if (Deno.env.get("COURSE_NO_BLAS") === "1") return null; // for measuring what BLAS buys
+    if (deno.env.get("COURSE_NO_BLAS") === "1") return null; // for measuring what BLAS buys
 
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
+    if (deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
   } catch {
     return null;
   }
   for (const library of CANDIDATES) {
     try {
-      const lib = Deno.dlopen(library, {
+      const lib = deno.dlopen(library, {
         cblas_sgemm: {
           parameters: [
             "i32",
@@ -114,11 +118,7 @@ export function loadBlas(): Blas | null {
 
 /** Refuses sizes that would make cblas_sgemm read or write past one of its buffers. */
 function checkOperands(M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void {
-  for (const [name, n] of [["M", M], ["N", N], ["K", K]] as const) {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new RangeError(`Cannot multiply: ${name} must be a whole number >= 0, got ${n}`);
-    }
-  }
+  for (const [name, n] of [["M", M], ["N", N], ["K", K]] as const) expectWhole(n, name, "multiply", 0);
   for (const [name, x, need] of [["A", a, M * K], ["B", b, K * N], ["C", c, M * N]] as const) {
     if (x.length < need) {
       throw new RangeError(

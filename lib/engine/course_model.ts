@@ -5,12 +5,13 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
+import { repoPath } from "../core/platform.ts";
 
 /**
  * The folder of the course's trained model, data/models/brown-lstm, as a path of the system that works from any
  * working directory: a notebook's kernel runs in `notebooks/` under nbconvert and at the repository root under
- * `jupyter notebook`. The folder is found from this file's place in lib/engine/.
+ * `jupyter notebook`. The folder is found from the library's place in the repository; in a browser it is the
+ * URL of the site's copy (`lib/core/platform.ts`), which `loadWordLM` reads the same way.
  *
  * @example
  * ```ts
@@ -22,5 +23,5 @@ import { fileURLToPath } from "node:url";
  * ```
  */
 export function courseModelDir(): string {
-  return fileURLToPath(new URL("../../data/models/brown-lstm", import.meta.url));
+  return repoPath("data/models/brown-lstm");
 }

@@ -26,7 +26,7 @@ import { timed } from "./_phases.ts";
 import { F32, I32, instantiate, op, V128, wasmModule } from "./_wasm.ts";
 
 /** The kernel's name on the WASM backend. */
-export const FUSED_ADAM = "CourseFusedAdam";
+const FUSED_ADAM = "CourseFusedAdam";
 
 // ---------------------------------------------------------------------------------------------
 // The WebAssembly function

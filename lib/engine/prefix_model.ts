@@ -22,12 +22,13 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { applyClipped } from "./tfjs.ts";
+import { clippedStep, trainBatches } from "./train_loop.ts";
 import { checkIds, checkTokens, normalizeWord, tokenize, UNK } from "../text/corpus.ts";
 import { lstmParamCount } from "../core/lstm_cell.ts";
 import { seededRng, shuffle } from "../core/random.ts";
-import { stopRequested, throwIfStopRequested } from "../core/stop.ts";
+import { batchesOf } from "../core/train_loop.ts";
 import { topWords, type WordProbability } from "../text/sampling.ts";
+import { expectWhole } from "../core/tensor.ts";
 
 /** The sizes of a next-word model. */
 export interface NextWordConfig {
@@ -70,9 +71,7 @@ function seededInitializers(seed: number) {
 export function buildModel(config: NextWordConfig, context: string): tf.Sequential {
   const { vocabularySize: V, embeddingSize: E, hiddenSize: H, maskZero = false, seed = 0 } = config;
   for (const [what, n] of [["vocabularySize", V], ["embeddingSize", E], ["hiddenSize", H]] as const) {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`Cannot ${context}: ${what} must be a whole number >= 1, got ${n}`);
-    }
+    expectWhole(n, what, context, 1);
   }
   if (typeof maskZero !== "boolean") {
     throw new TypeError(`Cannot ${context}: maskZero must be true or false, got ${maskZero}`);
@@ -251,9 +250,7 @@ export function lectureModel(
       `Cannot ${context}: vocabularySize is ${config.vocabularySize}, the vocabulary has ${vocabulary.size}`,
     );
   }
-  if (!Number.isInteger(layout.width) || layout.width < 1) {
-    throw new RangeError(`Cannot ${context}: width must be a whole number >= 1, got ${layout.width}`);
-  }
+  expectWhole(layout.width, "width", context, 1);
   if (!Number.isInteger(layout.pad) || layout.pad < 0 || layout.pad >= vocabulary.size) {
     throw new RangeError(`Cannot ${context}: pad must be an id of the vocabulary, got ${layout.pad}`);
   }
@@ -278,10 +275,12 @@ function checkLayout(model: PrefixModel, examples: PrefixExamples, context: stri
 }
 
 /**
- * Trains the lecture's model on prefix examples (Adam, shuffled each epoch, clipped at norm 5) and
- * returns the mean loss and accuracy of every epoch, measured on the batches as they were trained.
+ * Trains the lecture's model on prefix examples (Adam, shuffled each epoch, clipped at norm 5, through the
+ * engine's loop `trainBatches`, `train_loop.ts`) and returns the mean loss and accuracy of every epoch,
+ * measured on the batches as they were trained.
  *
  * @throws {RangeError} (as a rejected promise) for bad options, or examples padded unlike the model
+ * @throws {DivergenceError} (`train_loop.ts`) at the first batch whose loss or gradient is not finite
  */
 export async function trainPrefixModel(
   model: PrefixModel,
@@ -296,11 +295,7 @@ export async function trainPrefixModel(
   } = {},
 ): Promise<{ epoch: number; loss: number; accuracy: number }[]> {
   const { epochs = 10, batchSize = 64, learningRate = 0.01, seed = 0 } = options;
-  for (const [name, v] of [["epochs", epochs], ["batchSize", batchSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`Cannot train: ${name} must be a whole number >= 1, got ${v}`);
-    }
-  }
+  for (const [name, v] of [["epochs", epochs], ["batchSize", batchSize]] as const) expectWhole(v, name, "train", 1);
   if (!(learningRate > 0)) throw new RangeError(`Cannot train: learningRate must be > 0, got ${learningRate}`);
   checkLayout(model, examples, "train");
   const V = model.vocabulary.size;
@@ -312,35 +307,47 @@ export async function trainPrefixModel(
   const variables = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = seededRng(seed);
   const history: { epoch: number; loss: number; accuracy: number }[] = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = shuffle(Array.from({ length: n }, (_, k) => k), rng);
-    let loss = 0, correct = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const batch = order.slice(start, start + batchSize);
-      const x = new Int32Array(batch.length * width);
-      batch.forEach((k, b) => x.set(examples.inputs[k], b * width));
-      const y = Int32Array.from(batch, (k) => examples.labels[k]);
-      const step = prefixStep(model.net, variables, optimizer, x, y, V);
-      loss += step.loss;
-      correct += step.hits;
-      if (stopRequested()) { // the Stop button (stop.ts)
-        optimizer.dispose();
-        throwIfStopRequested(
-          `in epoch ${epoch} of ${epochs}, after ${Math.min(start + batchSize, n)} of ${n} examples`,
-        );
-      }
+  let steps = 0;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = shuffle(Array.from({ length: n }, (_, k) => k), rng);
+      let loss = 0, correct = 0, seen = 0;
+      const run = await trainBatches(batchesOf(order, batchSize), {
+        epoch,
+        clipNorm: PREFIX_CLIP_NORM,
+        stepsBefore: steps,
+        step: (batch) => {
+          const x = new Int32Array(batch.length * width);
+          batch.forEach((k, b) => x.set(examples.inputs[k], b * width));
+          const y = Int32Array.from(batch, (k) => examples.labels[k]);
+          return { ...prefixStep(model.net, variables, optimizer, x, y, V), learningRate };
+        },
+        progress: (batch, step) => {
+          loss += step.loss * batch.length;
+          correct += step.hits;
+          seen += batch.length;
+        },
+        done: () => `in epoch ${epoch} of ${epochs}, after ${seen} of ${n} examples`,
+      });
+      steps = run.steps;
+      const stats = { epoch, loss: loss / n, accuracy: correct / n };
+      history.push(stats);
+      await options.onEpoch?.(stats);
     }
-    const stats = { epoch, loss: loss / n, accuracy: correct / n };
-    history.push(stats);
-    await options.onEpoch?.(stats);
+  } finally {
+    optimizer.dispose();
   }
-  optimizer.dispose();
   return history;
 }
 
+/** The global norm a prefix model's gradients are clipped to. */
+export const PREFIX_CLIP_NORM = 5;
+
 /**
- * One Adam step (gradients clipped at norm 5) on a batch of inputs `x` (`[b, width]`, flat) and their
- * labels `y` (`[b]`): the batch's summed loss (nats) and how many labels were the most probable word.
+ * One Adam step (gradients clipped at norm {@linkcode PREFIX_CLIP_NORM}, nothing applied when the loss
+ * or the norm is not finite: `clippedStep`) on a batch of inputs `x` (`[b, width]`, flat) and their
+ * labels `y` (`[b]`): the batch's mean loss (nats), the gradients' norm, and how many labels were the
+ * most probable word.
  */
 export function prefixStep(
   net: tf.Sequential,
@@ -349,19 +356,18 @@ export function prefixStep(
   x: Int32Array,
   y: Int32Array,
   V: number,
-): { loss: number; hits: number } {
+): { loss: number; norm: number; hits: number } {
   return tf.tidy(() => {
     const b = y.length;
     const inputs = tf.tensor2d(x, [b, x.length / b], "int32");
     const labels = tf.tensor1d(y, "int32");
     let hits = 0;
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, norm } = clippedStep(optimizer, variables, PREFIX_CLIP_NORM, () => {
       const logits = net.apply(inputs, { training: true }) as tf.Tensor2D; // [b, V]
       hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32")).dataSync()[0];
       return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, V), logits) as tf.Scalar;
-    }, variables);
-    applyClipped(optimizer, grads, 5);
-    return { loss: value.dataSync()[0] * b, hits };
+    });
+    return { loss, norm, hits };
   });
 }
 

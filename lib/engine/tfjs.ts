@@ -32,6 +32,7 @@ import { type Blas, loadBlas } from "./_blas.ts";
 import { timed } from "./_phases.ts";
 import { registerFusedAdam } from "./fused_adam.ts";
 import { scaledRow } from "./_scaled_rows.ts";
+import { envValue } from "../core/platform.ts";
 
 // The parts of the WASM backend the kernels below use.
 interface TensorInfo {
@@ -131,13 +132,9 @@ export function tfjsEngine(): string {
   return blasInUse === null ? "tfjs-wasm" : `tfjs-wasm + BLAS (${blasInUse.library})`;
 }
 
-/** Whether an environment variable is "1" (false without env permission). */
+/** Whether an environment variable is "1" (false without env permission, and in a browser). */
 function envFlag(name: string): boolean {
-  try {
-    return Deno.env.get(name) === "1";
-  } catch {
-    return false;
-  }
+  return envValue(name) === "1";
 }
 
 /** Below this many multiply-adds a product stays in WASM: the FFI call costs more than it saves. */
@@ -257,7 +254,7 @@ function registerRowGather(): void {
 }
 
 /** The kernel behind {@linkcode softmaxCrossEntropyGrad}, registered by {@linkcode initTfjs}. */
-export const SOFTMAX_CROSS_ENTROPY_GRAD = "CourseSoftmaxCrossEntropyGrad";
+const SOFTMAX_CROSS_ENTROPY_GRAD = "CourseSoftmaxCrossEntropyGrad";
 
 /**
  * The gradient of a mean cross-entropy through its softmax, in one pass over the probabilities:

@@ -28,13 +28,14 @@
  * The code lives in `lib/engine/wordlm/`, one concept a module: `model.ts` (config, parameters, state),
  * `forward.ts` (the forward pass), `fused_switch.ts` (fused LSTM or step by step), `output_layer.ts` (the
  * fused output layer and its gradient), `batches.ts` (rows and windows), `train.ts`, `evaluate.ts`,
- * `files.ts` (save and load) and `ask.ts` (prompts, predictions, generated text), with `checks.ts`,
- * `loss.ts`, `float16.ts` and `model_files.ts`. This module is their public face: import from here.
+ * `files.ts` (save and load) and `ask.ts` (prompts, predictions, generated text), with `layout.ts` (every
+ * weight's name and shape), `checks.ts`, `loss.ts`, `float16.ts` and `model_files.ts`; its training loop is the
+ * engine's `train_loop.ts`. This module is their public face: import from here.
  *
  * @module
  */
 
-export { DivergenceError } from "./wordlm/checks.ts";
+export { DivergenceError } from "./train_loop.ts";
 export type { Float16Report } from "./wordlm/float16.ts";
 export {
   disposeState,

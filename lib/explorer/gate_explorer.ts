@@ -25,6 +25,7 @@ import { lightDiagram } from "./gate_explorer/diagram.ts";
 import { writeNote } from "./gate_explorer/note.ts";
 import { gateStep, initialState } from "./gate_explorer/state.ts";
 import { drawEquations, equationTable } from "./gate_explorer/table.ts";
+import { GREY } from "../charts/palette.ts";
 
 /** Builds the explorer inside `root`: sliders, the six equations with live numbers, a lit diagram. */
 export function mountGateExplorer(root: HTMLElement): void {
@@ -49,7 +50,7 @@ export function mountGateExplorer(root: HTMLElement): void {
   // The cell diagram the page brought along (gateExplorer puts lstmDiagram's SVG in the root), moved under the table.
   const diagram = doc.getElementById(`${root.id}-diagram`);
   const table = equationTable(doc);
-  const note = el("p", { style: "color: #555; margin: 6px 0 0" });
+  const note = el("p", { style: `color: ${GREY.muted}; margin: 6px 0 0` });
   out.append(table, note);
 
   function render() {

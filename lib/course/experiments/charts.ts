@@ -6,15 +6,16 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Chart, plot, SERIES_COLORS } from "../../charts/plot.ts";
+import { type Chart, plot } from "../../charts/plot.ts";
 import type { RunResult } from "./runner.ts";
 import type { RunSpec } from "./configs.ts";
 import type { SeededRun } from "./stats.ts";
 import type { FirstPassFile, FullRunFile } from "./results.ts";
 import { roundTicks } from "./log_ticks.ts";
+import { GREY, SERIES, SERIES_COLORS } from "../../charts/palette.ts";
 
 /** One colour a run (the recipe experiment has five runs): the course palette without its second red. */
-const RUN_COLOURS = SERIES_COLORS.filter((c) => c !== "#ff725c"); // its red is too close to the orange
+const RUN_COLOURS = SERIES_COLORS.filter((c) => c !== SERIES.coral); // its red is too close to the orange
 
 /**
  * Validation perplexity (log scale) of some runs against epochs, training tokens or seconds: each run's
@@ -60,14 +61,14 @@ export function experimentCurves(
     color: { domain: [...labels], range: RUN_COLOURS, legend: x !== "seconds" },
     marks: [
       ...(yardstick === null || yardstick < domain[0] || yardstick > domain[1] ? [] : [
-        Plot.ruleY([yardstick], { stroke: "#999", strokeDasharray: "4 4" }),
+        Plot.ruleY([yardstick], { stroke: GREY.rule, strokeDasharray: "4 4" }),
         Plot.text([yardstick], {
           y: (d: number) => d,
           text: () => "KN trigram",
           frameAnchor: "left",
           dx: 4,
           dy: -6,
-          fill: "#777",
+          fill: GREY.faint,
         }),
       ]),
       Plot.areaY(band, { x, y1: "low", y2: "high", fill: "run", z: "run", fillOpacity: 0.25, clip: true }),
@@ -104,9 +105,13 @@ export function passesChart(run: RunResult | SeededRun, title: string): Chart {
     height: 280,
     x: { label: "epochs (passes over the slice)", grid: true },
     y: { label: "perplexity", type: "log", grid: true },
-    color: { legend: true, domain: ["validation", "training (since the last point)"], range: ["#e8590c", "#97bbf5"] },
+    color: {
+      legend: true,
+      domain: ["validation", "training (since the last point)"],
+      range: [SERIES.orange, SERIES.lightBlue],
+    },
     marks: [
-      Plot.areaY(band, { x: "epoch", y1: "low", y2: "high", fill: "#e8590c", fillOpacity: 0.2 }),
+      Plot.areaY(band, { x: "epoch", y1: "low", y2: "high", fill: SERIES.orange, fillOpacity: 0.2 }),
       Plot.line(points, { x: "epoch", y: "perplexity", stroke: "kind", z: "kind" }),
       Plot.dot([best], { x: "epoch", y: "validPerplexity", r: 6, stroke: "black" }),
     ],
@@ -156,9 +161,9 @@ export function fullRunCharts(fr: FullRunFile, knOnCurve: number): Chart {
       ticks: roundTicks(domain),
       tickFormat: (v: number) => String(v),
     },
-    color: { legend: true, domain: series.map(([name]) => name), range: ["#e8590c", "#4269d0"] },
+    color: { legend: true, domain: series.map(([name]) => name), range: [SERIES.orange, SERIES.blue] },
     marks: [
-      Plot.ruleY([knOnCurve], { stroke: "#999", strokeDasharray: "4 4" }),
+      Plot.ruleY([knOnCurve], { stroke: GREY.rule, strokeDasharray: "4 4" }),
       Plot.line(rows, { x: "epochs", y: "perplexity", stroke: "series" }),
       Plot.dot(rows, { x: "epochs", y: "perplexity", fill: "series", r: 2.5 }),
     ],
@@ -213,10 +218,10 @@ export function firstPassChart(fp: FirstPassFile, earlier: FullRunFile): Chart {
     },
     color: { legend: true, domain: series.map(([name]) => name) },
     marks: [
-      Plot.ruleX([FIRST_PASS_END / 1e6], { stroke: "#999", strokeDasharray: "4 4" }),
+      Plot.ruleX([FIRST_PASS_END / 1e6], { stroke: GREY.rule, strokeDasharray: "4 4" }),
       Plot.line(rows, { x: "millions", y: "perplexity", stroke: "series" }),
       Plot.dot(rows, { x: "millions", y: "perplexity", fill: "series", r: 2.5 }),
-      Plot.dot(full, { x: "millions", y: "perplexity", stroke: "#111", strokeWidth: 1.5, r: 6 }),
+      Plot.dot(full, { x: "millions", y: "perplexity", stroke: GREY.black, strokeWidth: 1.5, r: 6 }),
     ],
   });
 }

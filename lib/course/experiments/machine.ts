@@ -4,12 +4,13 @@
  * @module
  */
 
-import { cpus } from "node:os";
 import { tfjsEngine } from "../../engine/tfjs.ts";
+import { hostMachine } from "../../core/platform.ts";
 
 /**
  * The machine a result was measured on, for the result files. Each field the process may not read
- * (Deno reads /proc/cpuinfo only with --allow-all; `node:os` needs --allow-sys=cpus) is "unknown".
+ * (Deno reads /proc/cpuinfo only with --allow-all; `node:os` needs --allow-sys=cpus) is "unknown" (null for
+ * the memory). In a browser `deno` is the browser's user agent (`hostMachine` of `lib/core/platform.ts`).
  */
 export function machineInfo(): {
   cpu: string;
@@ -19,19 +20,6 @@ export function machineInfo(): {
   deno: string;
   engine: string;
 } {
-  const tryOr = <T>(f: () => T, fallback: T): T => {
-    try {
-      return f();
-    } catch {
-      return fallback;
-    }
-  };
-  return {
-    cpu: tryOr(() => cpus()[0]?.model ?? "unknown", "unknown"),
-    cores: navigator.hardwareConcurrency,
-    memoryGiB: tryOr(() => Math.round(Deno.systemMemoryInfo().total / 2 ** 30), null),
-    os: tryOr(() => `${Deno.build.os} ${Deno.osRelease()}`, Deno.build.os),
-    deno: Deno.version.deno,
-    engine: tfjsEngine(),
-  };
+  const { cpu, cores, memoryGiB, os, runtime } = hostMachine();
+  return { cpu, cores, memoryGiB, os, deno: runtime, engine: tfjsEngine() };
 }

@@ -7,22 +7,20 @@
  */
 
 import type { SeededRun } from "./stats.ts";
-
-/** The folder of the result files, from this file's place in lib/course/experiments/. */
-const RESULTS = new URL("../../../data/results/", import.meta.url);
+import { isNotFound, readText, repoUrl } from "../../core/platform.ts";
 
 /**
  * Reads a results file of data/results/ (written by `deno task experiments`, `deno task fullrun` or
- * `deno task nextword train --results`), wherever the notebook's kernel was started.
+ * `deno task nextword train --results`), wherever the notebook's kernel was started (in a browser: the site's copy).
  *
  * @throws {Error} naming the command that writes the file, if it is missing
  */
 export async function readResults<T = Record<string, unknown>>(name: string): Promise<T> {
-  const url = new URL(name, RESULTS);
+  const url = new URL(name, repoUrl("data/results/"));
   try {
-    return JSON.parse(await Deno.readTextFile(url)) as T;
+    return JSON.parse(await readText(url)) as T;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
+    if (isNotFound(e)) {
       throw new Error(`Cannot read data/results/${name}: it does not exist yet (see the README's "Results")`);
     }
     throw e;

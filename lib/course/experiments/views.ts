@@ -6,7 +6,7 @@
  */
 
 import { type Chart, chartRow } from "../../charts/plot.ts";
-import { type Table, table } from "../../charts/display.ts";
+import { Displayable, type MimeBundle, type Table, table } from "../../charts/display.ts";
 import { EXPERIMENTS, type ExperimentSpec, RECIPE_EXPERIMENT, referenceOf, titleOf } from "./configs.ts";
 import type { RunResult } from "./runner.ts";
 import { seedRange, seedVerdict, signedChange } from "./stats.ts";
@@ -103,8 +103,10 @@ function viewOf(
 }
 
 /** An experiment's row of curves and its table of runs; Jupyter shows the two, one under the other. */
-export class ExperimentView {
-  constructor(readonly charts: Chart, readonly table: Table) {}
+export class ExperimentView extends Displayable {
+  constructor(readonly charts: Chart, readonly table: Table) {
+    super();
+  }
 
   /** The charts, then the table, as HTML. */
   get html(): string {
@@ -112,7 +114,7 @@ export class ExperimentView {
   }
 
   /** What Jupyter shows: the charts, then the table. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  bundle(): MimeBundle {
     return { "text/html": this.html, "text/plain": `${this.charts}\n${this.table}` };
   }
 }

@@ -14,6 +14,7 @@ import { checkIds, checkTokens, EOS, normalizeWord, UNK, type Vocabulary } from 
 import { corpusTokens } from "../../text/corpus_text.ts";
 import { seededRng } from "../../core/random.ts";
 import { checkSampling, pickNext, type Sampling, topWords, type WordProbability } from "../../text/sampling.ts";
+import { expectWhole } from "../../core/tensor.ts";
 
 /** A prompt as the model reads it. */
 export interface Prompt {
@@ -180,9 +181,7 @@ export function generateText(
   if (sampling === undefined) {
     throw new TypeError('Cannot generate text: the options need a sampling, e.g. { kind: "topP", p: 0.9 }');
   }
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`Cannot generate text: words must be a whole number >= 0, got ${count}`);
-  }
+  expectWhole(count, "words", "generate text", 0);
   checkVocabulary(model, vocabulary);
   checkSampling(
     sampling,

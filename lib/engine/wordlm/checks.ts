@@ -5,15 +5,14 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import { checkIds } from "../../text/corpus.ts";
+import { expectWhole } from "../../core/tensor.ts";
 import type { WordLM, WordLMConfig, WordLMState } from "./model.ts";
+import { wordLMLayout } from "./layout.ts";
 import type { TrainWordLMOptions } from "./train.ts";
 
 /** A whole number >= `min` (Infinity only where `infinite`). */
 export function checkWhole(value: unknown, name: string, min: number, context: string, infinite = false): void {
-  const ok = typeof value === "number" && (Number.isInteger(value) || (infinite && value === Infinity));
-  if (!ok || (value as number) < min) {
-    throw new RangeError(`Cannot ${context}: ${name} must be a whole number >= ${min}, got ${String(value)}`);
-  }
+  if (!(infinite && value === Infinity)) expectWhole(value, name, context, min);
 }
 
 /** A number > 0 (Infinity only where `infinite`). */
@@ -52,25 +51,12 @@ export function checkConfig(c: Required<WordLMConfig>): void {
   }
 }
 
-/** The shape of every variable a model of this config has, by name, in the order `initWordLM` makes them. */
-function variableShapes(c: Required<WordLMConfig>): Record<string, number[]> {
-  const { vocabularySize: V, embeddingSize: E, hiddenSize: H } = c;
-  const gH = (c.cell === "lstm" ? 4 : 3) * H;
-  const shapes: Record<string, number[]> = { embedding: [V, E] };
-  for (let l = 0; l < c.layers; l++) {
-    Object.assign(shapes, { [`kernel_${l}`]: [l === 0 ? E : H, gH], [`recurrent_${l}`]: [H, gH], [`bias_${l}`]: [gH] });
-  }
-  if (!c.tied) shapes.outputKernel = [H, V];
-  shapes.outputBias = [V];
-  return shapes;
-}
-
 /** The model's variables are there, alive, and of the shapes its config says (a tied model has no outputKernel). */
 export function checkModel(model: WordLM, context: string): void {
   if (typeof model?.config !== "object" || typeof model?.variables !== "object") {
     throw new TypeError(`Cannot ${context}: expected a WordLM (initWordLM, loadWordLM), got ${typeof model}`);
   }
-  const shapes = variableShapes(model.config as Required<WordLMConfig>);
+  const shapes = Object.fromEntries(wordLMLayout(model.config).map((v) => [v.name, v.shape]));
   const { vocabularySize: V, embeddingSize: E, hiddenSize: H, tied } = model.config;
   const of = `for its config (V = ${V}, E = ${E}, H = ${H}${tied ? ", tied" : ""})`;
   for (const [name, shape] of Object.entries(shapes)) {
@@ -228,28 +214,4 @@ export function evaluateOptions(
     maxTokens === undefined ? name : `${name} (its first ${prefix}maxTokens + 1)`,
   );
   return { batchSize, seqLength, stream };
-}
-
-/**
- * Training stopped because a batch's loss or gradient was NaN or ±Infinity: the weights are as the
- * batch before left them (nothing of this batch was applied). `batch` counts from 1 over the whole run.
- */
-export class DivergenceError extends RangeError {
-  override name = "DivergenceError";
-  constructor(
-    readonly batch: number,
-    readonly epoch: number,
-    readonly loss: number,
-    readonly gradientNorm: number,
-    learningRate: number,
-    clipNorm: number,
-  ) {
-    const what = Number.isFinite(loss) ? `a gradient of norm ${gradientNorm}` : `a loss of ${loss}`;
-    const clip = Number.isFinite(clipNorm) ? "" : " or clip the gradients (clipNorm: 5)";
-    const weights = batch === 1 ? "the weights it started with" : `the weights as batch ${batch - 1} left them`;
-    super(
-      `Cannot train: batch ${batch} (epoch ${epoch}) gave ${what}, so training stopped with ${weights}; ` +
-        `try a lower learningRate (it was ${learningRate})${clip}`,
-    );
-  }
 }

@@ -11,6 +11,7 @@ import { disposeState, keepState, tidy, type WordLM, type WordLMState, zeroState
 import { wordLMForward, wordLMLoss } from "./forward.ts";
 import { rowWindow, streamRows } from "./batches.ts";
 import { targetLosses } from "./loss.ts";
+import { expectWhole } from "../../core/tensor.ts";
 
 /** What {@linkcode evaluateWordLM} measures. */
 export interface WordLMScore {
@@ -155,11 +156,7 @@ function scoreWindow(
  * ```
  */
 export function earlyStoppingPoint(perplexities: readonly number[], patience: number): { stop: number; kept: number } {
-  if (!Number.isInteger(patience) || patience < 1) {
-    throw new RangeError(
-      `Cannot find where early stopping stops: patience must be a whole number >= 1, got ${patience}`,
-    );
-  }
+  expectWhole(patience, "patience", "find where early stopping stops", 1);
   let kept = 0, worse = 0;
   for (let k = 1; k < perplexities.length; k++) {
     if (perplexities[k] < perplexities[kept]) {

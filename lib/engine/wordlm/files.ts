@@ -12,6 +12,7 @@ import { disposeWordLM, initWordLM, type WordLM, wordLMParamCounts } from "./mod
 import { checkModelChecksums, modelChecksums, modelFolder, writeModelFiles } from "./model_files.ts";
 import { firstNonFinite, type Float16Report, toFloat16 } from "./float16.ts";
 import { Vocabulary } from "../../text/corpus.ts";
+import { exists } from "../../core/platform.ts";
 
 /** Options for {@linkcode saveWordLM}. */
 export interface SaveWordLMOptions {
@@ -200,10 +201,6 @@ function vocabularyOf(words: string[], dir: string, model: WordLM): Vocabulary {
     disposeWordLM(model);
     throw new Error(`Cannot load model: ${dir}/vocab.json: ${(e as Error).message}`);
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
 
 /**

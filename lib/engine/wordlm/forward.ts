@@ -8,7 +8,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { lstmWindow } from "../fused_lstm.ts";
 import { checkInputs, checkModel, checkState, checkTargets } from "./checks.ts";
-import { gatesOf, type WordLM, type WordLMState } from "./model.ts";
+import type { WordLM, WordLMState } from "./model.ts";
+import { gatesOf } from "./layout.ts";
 import { useFusedLSTM } from "./fused_switch.ts";
 import { outputCrossEntropy, outputLogits } from "./output_layer.ts";
 

@@ -6,6 +6,7 @@
  */
 
 import { fusedLSTMAvailable } from "../fused_lstm.ts";
+import { envValue } from "../../core/platform.ts";
 
 /**
  * Whether LSTM layers run as one fused operation per window (`lib/engine/fused_lstm.ts`): by default when
@@ -28,12 +29,7 @@ import { fusedLSTMAvailable } from "../fused_lstm.ts";
 export function useFusedLSTM(on?: boolean): boolean {
   if (on !== undefined) fusedSetting = on && fusedLSTMAvailable();
   if (fusedSetting === undefined) {
-    let off = false;
-    try {
-      off = Deno.env.get("COURSE_FUSED_LSTM") === "0";
-    } catch {
-      off = false; // no env permission: the default
-    }
+    const off = envValue("COURSE_FUSED_LSTM") === "0"; // unset, no env permission or a browser: the default
     fusedSetting = !off && fusedLSTMAvailable();
   }
   return fusedSetting;

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkConfig, checkModel, checkWhole } from "./checks.ts";
 import { checkIds } from "../../text/corpus.ts";
+import { gatesOf, type WeightSpec, wordLMLayout } from "./layout.ts";
 import { lstmParamCount } from "../../core/lstm_cell.ts";
 
 /** The architecture of a {@linkcode WordLM}. */
@@ -37,7 +38,7 @@ export interface WordLMConfig {
 /** A model: its config (defaults filled in) and its variables, by name. */
 export interface WordLM {
   readonly config: Readonly<Required<WordLMConfig>>;
-  /** `embedding` [V, E]; per layer l: `kernel_l` [X, gH], `recurrent_l` [H, gH], `bias_l` [gH] (g = 4 for an LSTM, 3 for a GRU); `outputKernel` [H, V] unless tied; `outputBias` [V]. */
+  /** `embedding` [V, E]; per layer l: `kernel_l` [X, gH], `recurrent_l` [H, gH], `bias_l` [gH] (g = 4 for an LSTM, 3 for a GRU); `outputKernel` [H, V] unless tied; `outputBias` [V] (`wordLMLayout`, `layout.ts`). */
   readonly variables: Readonly<Record<string, tf.Variable>>;
 }
 
@@ -72,11 +73,6 @@ function fill(config: WordLMConfig): Required<WordLMConfig> {
   return full;
 }
 
-/** Gates per cell: an LSTM has 4 (i, f, c̃, o), a GRU 3 (z, r, n). */
-export function gatesOf(cell: "lstm" | "gru"): number {
-  return cell === "lstm" ? 4 : 3;
-}
-
 /**
  * Parameter counts: embedding V·E; each recurrent layer an LSTM's `lstmParamCount(X, H)` = 4·(H·(X + H) + H)
  * (`lib/core/lstm_cell.ts`; X = E for the first layer, H above it), or for a GRU three of those four gate
@@ -109,32 +105,30 @@ export function wordLMParamCounts(config: WordLMConfig) {
 }
 
 /**
- * A fresh model. Weights are uniform in ±1/√H (PyTorch's default for recurrent layers), the
- * embedding in ±0.1; an LSTM's forget-gate biases start at `forgetBias`, all other biases at 0.
+ * A fresh model, its variables as `wordLMLayout` (`layout.ts`) lists them. Weights are uniform in ±1/√H
+ * (PyTorch's default for recurrent layers), the embedding in ±0.1; an LSTM's forget-gate biases start at
+ * `forgetBias`, all other biases at 0.
  */
 export function initWordLM(config: WordLMConfig): WordLM {
   const c = fill(config);
-  const { vocabularySize: V, embeddingSize: E, hiddenSize: H } = c;
-  const g = gatesOf(c.cell), k = 1 / Math.sqrt(H);
+  const k = 1 / Math.sqrt(c.hiddenSize);
   let seed = c.seed * 1000;
   const uniform = (shape: number[], limit: number) => tf.randomUniform(shape, -limit, limit, "float32", seed++);
-  const variables: Record<string, tf.Variable> = {};
-  const add = (name: string, value: tf.Tensor) => {
-    variables[name] = tf.variable(value, true, `wordlm_${uniqueId}_${name}`);
-    value.dispose();
+  const initial = ({ shape, role }: WeightSpec): tf.Tensor => {
+    if (role === "embedding") return uniform([...shape], 0.1);
+    if (role === "weights") return uniform([...shape], k);
+    if (role === "outputBias") return tf.zeros([...shape]);
+    const bias = new Float32Array(shape[0]); // [gH]
+    if (c.cell === "lstm") bias.fill(c.forgetBias, c.hiddenSize, 2 * c.hiddenSize); // gate order i, f, c̃, o
+    return tf.tensor1d(bias);
   };
   const uniqueId = nextModelId++;
-  add("embedding", uniform([V, E], 0.1));
-  for (let l = 0; l < c.layers; l++) {
-    const X = l === 0 ? E : H;
-    add(`kernel_${l}`, uniform([X, g * H], k));
-    add(`recurrent_${l}`, uniform([H, g * H], k));
-    const bias = new Float32Array(g * H);
-    if (c.cell === "lstm") bias.fill(c.forgetBias, H, 2 * H); // gate order i, f, c̃, o
-    add(`bias_${l}`, tf.tensor1d(bias));
+  const variables: Record<string, tf.Variable> = {};
+  for (const spec of wordLMLayout(c)) { // in the layout's order: the seeds follow it
+    const value = initial(spec);
+    variables[spec.name] = tf.variable(value, true, `wordlm_${uniqueId}_${spec.name}`);
+    value.dispose();
   }
-  if (!c.tied) add("outputKernel", uniform([H, V], k));
-  add("outputBias", tf.zeros([V]));
   return { config: c, variables };
 }
 

@@ -1,20 +1,25 @@
 // Reading a saved model's folder (files.ts): one-line errors that name the file.
 
-/** The files of the model folder `dir`: bytes, or parsed JSON. */
+import { isNotFound, makeFolder, readBytes, readText, remove, rename, writeBytes } from "../../core/platform.ts";
+
+/**
+ * The files of the model folder `dir`: bytes, or parsed JSON. `dir` is a path under Deno, a path or URL of
+ * the site's files in a browser (`lib/core/platform.ts`).
+ */
 export function modelFolder(dir: string) {
   const read = async <T>(name: string, f: (path: string) => Promise<T>): Promise<T> => {
     try {
       return await f(`${dir}/${name}`);
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw new Error(`Cannot load model: ${dir}/${name} does not exist`);
+      if (isNotFound(e)) throw new Error(`Cannot load model: ${dir}/${name} does not exist`);
       throw e;
     }
   };
   return {
-    bytes: (name: string) => read(name, Deno.readFile),
+    bytes: (name: string) => read(name, readBytes),
     // deno-lint-ignore no-explicit-any
     json: async (name: string): Promise<any> => {
-      const text = await read(name, Deno.readTextFile);
+      const text = await read(name, readText);
       try {
         return JSON.parse(text);
       } catch {
@@ -53,21 +58,22 @@ export function checksum(bytes: Uint8Array): string {
  * only once all are written are they renamed into place, in the order given (put config.json, which
  * records the others' checksums, last). A write that fails removes the temporary files and leaves
  * `dir` as it was; the renames themselves cannot fail part-way short of a crash, and a crash between
- * two of them leaves files that the checksums refuse to load together.
+ * two of them leaves files that the checksums refuse to load together. In a browser the files are kept in
+ * the worker's memory, under the same names, until it stops (`lib/core/platform.ts`).
  *
  * @throws the error of the write that failed, after cleaning up
  */
 export async function writeModelFiles(dir: string, files: readonly (readonly [string, Uint8Array])[]): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   const tag = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
   const temporary = files.map(([name]) => `${dir}/.${name}.saving-${tag}`);
   try {
-    for (const [k, [, bytes]] of files.entries()) await Deno.writeFile(temporary[k], bytes);
+    for (const [k, [, bytes]] of files.entries()) await writeBytes(temporary[k], bytes);
   } catch (e) {
-    for (const path of temporary) await Deno.remove(path).catch(() => {});
+    for (const path of temporary) await remove(path).catch(() => {});
     throw e;
   }
-  for (const [k, [name]] of files.entries()) await Deno.rename(temporary[k], `${dir}/${name}`);
+  for (const [k, [name]] of files.entries()) await rename(temporary[k], `${dir}/${name}`);
 }
 
 /**

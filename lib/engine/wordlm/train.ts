@@ -7,14 +7,13 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { FusedAdam } from "../fused_adam.ts";
-import { applyClipped, globalNorm } from "../tfjs.ts";
-import { checkModel, DivergenceError, trainOptions } from "./checks.ts";
+import { clippedStep, type StepResult, trainBatches } from "../train_loop.ts";
+import { checkModel, trainOptions } from "./checks.ts";
 import { disposeState, keepState, tidy, type WordLM, type WordLMState, zeroState } from "./model.ts";
 import { type DropoutSeeds, wordLMLoss } from "./forward.ts";
 import { epochWindows, rowWindow } from "./batches.ts";
 import { earlyStoppingPoint, evaluateWordLM } from "./evaluate.ts";
 import { type Rng, seededRng } from "../../core/random.ts";
-import { stopRequested, throwIfStopRequested } from "../../core/stop.ts";
 
 /** Options for {@linkcode trainWordLM}. */
 export interface TrainWordLMOptions {
@@ -97,7 +96,7 @@ export interface WordLMHistory {
  *
  * Training stops at the first batch whose loss or gradient is NaN or ±Infinity, before applying it
  * (as Keras's `TerminateOnNaN`): on every engine, fused or step by step, it throws a
- * {@linkcode DivergenceError} naming the batch and what to try.
+ * `DivergenceError` (`lib/engine/train_loop.ts`) naming the batch and what to try.
  *
  * @throws {RangeError} or {TypeError} naming the option, before training, if an option is not valid or
  *   the stream (or validation's) has an id outside [0, V) or fewer than B + 1 tokens
@@ -184,16 +183,20 @@ function startRun(model: WordLM, ids: Int32Array, o: ReturnType<typeof trainOpti
  * @returns true when training ends before the pass does (`run.stopped` says why)
  */
 async function trainEpoch(run: Run, ids: Int32Array, epoch: number): Promise<boolean> {
-  const { batchSize: B, seqLength: T, carryState, resetEvery } = run.o;
+  const { batchSize: B, seqLength: T, carryState, clipNorm } = run.o;
   const { rows, length, order } = epochWindows(ids, B, T, carryState, epoch, run.rng);
   run.state = zeroState(run.model, B);
-  for (const [w, s] of order.entries()) {
-    if (w > 0 && w % resetEvery === 0) {
-      disposeState(run.state);
-      run.state = zeroState(run.model, B);
-    }
-    if (await trainStep(run, { rows, s, n: Math.min(T, length - s) }, epoch)) return true;
-  }
+  const windows = order.map((s, w) => ({ w, rows, s, n: Math.min(T, length - s) }));
+  const { ended } = await trainBatches(windows, {
+    epoch,
+    clipNorm,
+    stepsBefore: run.step,
+    step: (window) => trainStep(run, window),
+    progress: (window, result, step) => recordBatch(run, epoch, window.n, result, step),
+    done: () => `after batch ${run.step} (${run.tokens.toLocaleString("en-US")} tokens)`,
+    until: () => checkpoint(run, epoch),
+  });
+  if (ended) return true;
   disposeState(run.state);
   run.state = undefined;
   const unvalidated = run.validations.at(-1)?.tokens !== run.tokens;
@@ -210,40 +213,37 @@ function learningRate(run: Run): number {
 }
 
 /**
- * One batch, window [s, s + n) of every row, and what follows it: the progress reported, the Stop
- * button, validation when due.
- *
- * @returns true when training ends here (`run.stopped` says why)
- * @throws {DivergenceError} if the batch's loss or gradient is not finite (nothing of it applied)
+ * One batch, window [s, s + n) of every row (window `w` of the epoch): every row restarted from zero
+ * first when `resetEvery` says so, the learning rate of the schedule, the step, the state carried on.
+ * Nothing is applied when the loss or the gradient is not finite (`trainBatches` then stops training).
  */
-async function trainStep(
-  run: Run,
-  window: { rows: Int32Array[]; s: number; n: number },
-  epoch: number,
-): Promise<boolean> {
-  const { o } = run, tokens = o.batchSize * window.n;
+function trainStep(run: Run, window: { w: number; rows: Int32Array[]; s: number; n: number }): StepResult {
+  const { o } = run;
+  if (window.w > 0 && window.w % o.resetEvery === 0) {
+    disposeState(run.state!);
+    run.state = zeroState(run.model, o.batchSize);
+  }
   const lr = learningRate(run);
   run.setRate(lr);
   const { loss, norm, next } = trainBatch(run, window, o.carryState ? run.state : undefined);
   disposeState(run.state!);
   run.state = next;
-  run.step++;
-  if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-    throw new DivergenceError(run.step, epoch, loss, norm, lr, o.clipNorm);
-  }
+  return { loss, norm, learningRate: lr };
+}
+
+/** A batch trained: the run's counts and clock moved on, its progress recorded and reported (`onBatch`, awaited). */
+function recordBatch(run: Run, epoch: number, n: number, result: StepResult, step: number): void | Promise<void> {
+  const tokens = run.o.batchSize * n;
+  run.step = step;
   run.tokens += tokens;
-  run.sinceLoss += loss * tokens;
+  run.sinceLoss += result.loss * tokens;
   run.sinceTokens += tokens;
   run.seconds += (performance.now() - run.started) / 1000;
   run.started = performance.now();
-  const p = { epoch, step: run.step, tokens: run.tokens, loss, seconds: run.seconds, learningRate: lr };
+  const { loss, learningRate } = result;
+  const p = { epoch, step, tokens: run.tokens, loss, seconds: run.seconds, learningRate };
   run.batches.push(p);
-  await o.onBatch?.(p);
-  // The Stop button (stop.ts): end here, keeping what the finished batches taught
-  if (stopRequested()) {
-    throwIfStopRequested(`after batch ${run.step} (${run.tokens.toLocaleString("en-US")} tokens)`);
-  }
-  return await checkpoint(run, epoch);
+  return run.o.onBatch?.(p);
 }
 
 /**
@@ -315,7 +315,7 @@ function makeOptimizer(kind: "adam" | "sgd", learningRate: number) {
 /**
  * One training step on window [s, s + n) of every row: the loss (nats per token), the gradients' global
  * norm and the state after the window (from zero when `start` is undefined). The optimizer step
- * (clipped) is applied only when the loss and the norm are finite; the caller stops training when not.
+ * (clipped) is applied only when the loss and the norm are finite ({@linkcode clippedStep}).
  */
 function trainBatch(
   run: Run,
@@ -327,14 +327,12 @@ function trainBatch(
     const { x, y } = rowWindow(window.rows, window.s, window.n);
     const B = window.rows.length;
     let after: WordLMState | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, norm } = clippedStep(optimizer, vars, run.o.clipNorm, () => {
       const out = wordLMLoss(model, x, y, start ?? zeroState(model, B), seeds);
       // variableGrads disposes everything its function made except the loss: keep the state.
       after = keepState(out.state);
       return out.loss;
-    }, vars);
-    const loss = value.dataSync()[0], norm = globalNorm(grads);
-    if (Number.isFinite(loss) && Number.isFinite(norm)) applyClipped(optimizer, grads, run.o.clipNorm, norm);
+    });
     return { loss, norm, next: after! };
   });
 }

@@ -7,6 +7,7 @@
  */
 
 import type { LSTMStepResult } from "../../core/lstm_cell.ts";
+import { ACCENT } from "../../charts/palette.ts";
 
 /** Where each gate's value is written in the diagram's SVG: clear of the wires and labels. */
 const WHERE = { forget: [178, 106], input: [344, 100], output: [440, 216] } as const;
@@ -30,7 +31,7 @@ export function lightDiagram(diagram: HTMLElement | null, s: LSTMStepResult, lit
       text.setAttribute("y", String(WHERE[part as keyof typeof WHERE][1]));
       text.setAttribute("font-size", "13");
       text.setAttribute("font-weight", "600");
-      text.setAttribute("fill", "#1f4fa0");
+      text.setAttribute("fill", ACCENT.link);
       svg.append(text);
     }
     text.textContent = `${part[0]}${"₀₁₂"[lit]} = ${value.toFixed(2)}`;

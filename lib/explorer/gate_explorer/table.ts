@@ -8,6 +8,7 @@
 import { EXAMPLE_UNITS } from "../../core/running_example.ts";
 import { elementMaker } from "../_element.ts";
 import { fmt, type GateStep } from "./state.ts";
+import { GREY } from "../../charts/palette.ts";
 
 /** The empty table, filled by {@linkcode drawEquations}. */
 export function equationTable(doc: Document): HTMLTableElement {
@@ -31,7 +32,7 @@ export function drawEquations(table: HTMLTableElement, { s, kept, written }: Gat
   table.innerHTML = "";
   const head = el("tr");
   for (const [k, t] of ["", "equation", ...EXAMPLE_UNITS.map((_, k) => `unit ${k}`)].entries()) {
-    const th = el("th", { style: "text-align: left; padding: 2px 8px; border-bottom: 1px solid #ccc" }, t);
+    const th = el("th", { style: `text-align: left; padding: 2px 8px; border-bottom: 1px solid ${GREY.border}` }, t);
     if (k >= 2) th.setAttribute("title", EXAMPLE_UNITS[k - 2]);
     head.append(th);
   }
@@ -40,7 +41,7 @@ export function drawEquations(table: HTMLTableElement, { s, kept, written }: Gat
     const tr = el("tr");
     tr.append(
       el("td", { style: "padding: 2px 8px; font-weight: 600" }, symbol),
-      el("td", { style: "padding: 2px 8px; color: #555" }, equation),
+      el("td", { style: `padding: 2px 8px; color: ${GREY.muted}` }, equation),
     );
     values.forEach((v, k) => {
       // Gates in blue, darker when open; memory in red or blue by sign.

@@ -11,6 +11,7 @@ import { continuationText } from "../../text/corpus_text.ts";
 import type { Sampling } from "../../text/sampling.ts";
 import { elementMaker, type MakeElement } from "../_element.ts";
 import type { Loaded } from "./load.ts";
+import { GREY } from "../../charts/palette.ts";
 
 /** Each box's limits and whether it takes whole numbers: a value out of them is brought within and shown so. */
 const LIMITS: Record<string, [number, number, boolean]> = {
@@ -112,13 +113,13 @@ export function continueControl(doc: Document, m: Loaded, target: ContinueTarget
     { "data-control": "undo", style: "font: inherit; padding: 2px 8px;", disabled: "" },
     "Undo",
   );
-  const note = el("span", { "data-continued": "", style: "margin-left: 8px; color: #555;" });
+  const note = el("span", { "data-continued": "", style: `margin-left: 8px; color: ${GREY.muted};` });
   const label = (t: string, input: HTMLElement) => {
     const l = el("label", { style: "margin-right: 12px; white-space: nowrap;" }, t + " ");
     l.append(input);
     return l;
   };
-  const box = el("div", { style: "margin: 14px 0; padding: 8px 10px; background: #f4f6f8; border-radius: 6px;" });
+  const box = el("div", { style: `margin: 14px 0; padding: 8px 10px; background: ${GREY.panel}; border-radius: 6px;` });
   box.append(button, " ", undo, " ", label("words", b.words), label("picking", b.rule));
   box.append(label("temperature", b.temperature), label("k", b.k), label("p", b.p), label("seed", b.seed), note);
   b.rule.addEventListener("change", () => enableBoxes(b));

@@ -9,6 +9,7 @@
 import type { LSTMTrace } from "../../core/lstm.ts";
 import { elementMaker } from "../_element.ts";
 import { wordLabels } from "./word_labels.ts";
+import { ACCENT } from "../../charts/palette.ts";
 
 /** A colour for a gate value in [0, 1]: white when shut, dark teal when open. */
 function gateColor(v: number): [number, number, number] {
@@ -55,7 +56,7 @@ export function drawHeatmaps(box: HTMLElement, words: readonly string[], trace: 
       }
     }
     g.putImageData(image, margin, 0);
-    g.fillStyle = "#d62728";
+    g.fillStyle = ACCENT.red;
     g.fillRect(0, u - 1, margin - 1, 3);
     g.fillRect(margin + gridW + 1, u - 1, margin - 1, 3);
     wordLabels(g, words, (t) => margin + t * colW + colW / 2 + 3, H + 4, colW);

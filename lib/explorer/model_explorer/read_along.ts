@@ -12,6 +12,7 @@ import { traceWords } from "../../engine/word_lstm.ts";
 import type { LSTMTrace } from "../../core/lstm.ts";
 import { elementMaker, type MakeElement } from "../_element.ts";
 import type { Loaded } from "./load.ts";
+import { GREY } from "../../charts/palette.ts";
 
 /** The sentence the page opens with: a quotation, so that the quotation cell has something to show. */
 export const FIRST_TEXT = `He said, "The jury will find that the city was not to blame." Then he left.`;
@@ -43,8 +44,8 @@ export function readAlongView(doc: Document): ReadAlongView {
     style: "width: 100%; font: inherit; padding: 6px; box-sizing: border-box;",
   });
   text.value = FIRST_TEXT;
-  const timing = el("p", { style: "color: #555; margin: 4px 0 2px;" });
-  const legend = el("p", { style: "color: #555; font-size: 13px; margin: 0 0 10px;" }, LEGEND);
+  const timing = el("p", { style: `color: ${GREY.muted}; margin: 4px 0 2px;` });
+  const legend = el("p", { style: `color: ${GREY.muted}; font-size: 13px; margin: 0 0 10px;` }, LEGEND);
   const tokens = el("div", {
     "data-tokens": "",
     style: "display: flex; flex-wrap: wrap; gap: 6px 4px; margin: 10px 0;",
@@ -104,16 +105,20 @@ function tokenBox(el: MakeElement, s: ReadAlongStep, t: number, unknown: boolean
     "data-note": (unknown ? "; not one of the model's words: read as <unk>" : "") +
       (generated ? "; written by the model" : ""),
     style: `font-size: 15px; padding: 1px 4px; border-radius: 3px; border: 1px ${
-      unknown ? "dashed #999" : "solid #ddd"
-    };${generated ? " font-style: italic; text-decoration: underline dotted #888;" : ""}`,
+      unknown ? `dashed ${GREY.rule}` : `solid ${GREY.frame}`
+    };${generated ? ` font-style: italic; text-decoration: underline dotted ${GREY.baseline};` : ""}`,
   }, s.word);
   if (generated) word.setAttribute("data-generated", "");
   const pWord = el(
     "div",
-    { "data-p": s.p === null ? "" : String(s.p), style: "color: #555;", title: "P(this word | the words before)" },
+    {
+      "data-p": s.p === null ? "" : String(s.p),
+      style: `color: ${GREY.muted};`,
+      title: "P(this word | the words before)",
+    },
     s.p === null ? "start" : `p ${s.p < 0.001 ? s.p.toExponential(1) : s.p.toFixed(3)}`,
   );
-  const next = el("ol", { style: "margin: 2px 0 0; padding-left: 0; list-style: none; color: #333;" });
+  const next = el("ol", { style: `margin: 2px 0 0; padding-left: 0; list-style: none; color: ${GREY.ink};` });
   for (const w of s.next) {
     next.append(el("li", { "data-next-word": w.word, "data-next-p": String(w.p) }, `${w.word} ${w.p.toFixed(2)}`));
   }

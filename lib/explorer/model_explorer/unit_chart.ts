@@ -8,6 +8,7 @@
 import type { LSTMTrace } from "../../core/lstm.ts";
 import { elementMaker } from "../_element.ts";
 import { wordLabels } from "./word_labels.ts";
+import { DIVERGING, GATE_COLORS, GREY } from "../../charts/palette.ts";
 
 /**
  * Redraws `box` for unit `u`: `values` (`[T][H]`, tanh(c) or h, named `which`) and the gates of `trace`,
@@ -29,8 +30,8 @@ export function drawUnitChart(
   const g = canvas.getContext("2d")!;
   const y = (v: number) => top + (1 - (v + 1) / 2) * plotH;
   const x = (t: number) => left + t * step;
-  g.strokeStyle = "#ddd";
-  g.fillStyle = "#555";
+  g.strokeStyle = GREY.frame;
+  g.fillStyle = GREY.muted;
   g.font = "10px system-ui, sans-serif";
   for (const v of [-1, 0, 1]) {
     g.beginPath();
@@ -40,20 +41,20 @@ export function drawUnitChart(
     g.fillText(String(v), 8, y(v) + 3);
   }
   const lines: [string, string, readonly ArrayLike<number>[]][] = [
-    [which, "#b2182b", values],
-    ["forget f", "#1b9e77", trace.f],
-    ["input i", "#d95f02", trace.i],
-    ["output o", "#7570b3", trace.o],
+    [which, DIVERGING.positive, values],
+    ["forget f", GATE_COLORS.f, trace.f],
+    ["input i", GATE_COLORS.i, trace.i],
+    ["output o", GATE_COLORS.o, trace.o],
   ];
   for (const [, colour, series] of lines) {
     g.strokeStyle = colour;
-    g.lineWidth = colour === "#b2182b" ? 2.5 : 1.5;
+    g.lineWidth = colour === DIVERGING.positive ? 2.5 : 1.5;
     g.beginPath();
     for (let t = 0; t < T; t++) (t === 0 ? g.moveTo : g.lineTo).call(g, x(t), y(series[t][u]));
     g.stroke();
   }
   wordLabels(g, words, (t) => x(t) + 2, top + plotH + 6, step);
-  const key = el("div", { style: "font-size: 13px; color: #333;" }, `Unit ${u} after each word: `);
+  const key = el("div", { style: `font-size: 13px; color: ${GREY.ink};` }, `Unit ${u} after each word: `);
   for (const [name, colour] of lines) {
     key.append(el("span", { style: `color: ${colour}; font-weight: 600; margin-right: 12px;` }, `— ${name}`));
   }

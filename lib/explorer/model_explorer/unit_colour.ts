@@ -9,6 +9,7 @@
 import { FOUND_UNITS } from "../../course/inside.ts";
 import { divergingColor } from "../../charts/textview.ts"; // the colours of notebook 10's coloured text
 import { elementMaker } from "../_element.ts";
+import { GREY } from "../../charts/palette.ts";
 
 /** The controls that choose the unit and the value, and the note that says what the unit reads. */
 export interface UnitControls {
@@ -51,7 +52,7 @@ export function unitControls(doc: Document, hiddenSize: number, onChange: () => 
   const valueSelect = el("select", { "data-control": "value", style: "margin-left: 6px;" });
   valueSelect.append(el("option", { value: "tanhC" }, "tanh(c): its long-term memory, squashed to (−1, 1)"));
   valueSelect.append(el("option", { value: "h" }, "h = o ⊗ tanh(c): what it shows the rest of the network"));
-  const note = el("div", { style: "color: #555; font-size: 13px; margin-top: 2px;" });
+  const note = el("div", { style: `color: ${GREY.muted}; font-size: 13px; margin-top: 2px;` });
   row.append("Colour the words by ", select, unitInput, valueSelect, note);
 
   const unit = () => Math.max(0, Math.min(hiddenSize - 1, Math.round(Number(unitInput.value) || 0)));

@@ -1,3 +1,4 @@
+import { GREY } from "../../charts/palette.ts";
 /**
  * The words under a canvas chart's columns (the model explorer's unit chart and gate heatmaps).
  *
@@ -16,7 +17,7 @@ export function wordLabels(
   y: number,
   spacing: number,
 ): void {
-  g.fillStyle = "#333";
+  g.fillStyle = GREY.ink;
   g.font = "10px system-ui, sans-serif";
   for (let t = 0; t < words.length; t += Math.max(1, Math.ceil(10 / spacing))) {
     g.save();

@@ -1,0 +1,131 @@
+// The site's notebook runner, the parts that need no browser: a cell's TypeScript made runnable with Jupyter's
+// semantics (tools/site/runner/transform.ts), values shown as text (inspect.ts), Deno.jupyter (jupyter.ts), and
+// the modules the runner offers against the notebooks' imports (modules.ts).
+import assert from "node:assert/strict";
+import {
+  CellSyntaxError,
+  errorLine,
+  moduleKey,
+  RUNTIME,
+  SCOPE,
+  stripTypes,
+  transformCell,
+} from "../tools/site/runner/transform.ts";
+
+/** Runs cells one after another on one scope, as the worker does (modules are the given objects). */
+function session(modules: Record<string, unknown> = {}) {
+  const scope = Object.create(
+    new Proxy({}, {
+      get(_, name) {
+        if (typeof name === "string") throw new ReferenceError(`${name} is not defined`);
+      },
+    }),
+  );
+  const runtime = {
+    import: (spec: string) => {
+      if (!(spec in modules)) throw new TypeError(`no module ${spec}`);
+      return Promise.resolve(modules[spec]);
+    },
+    declare: (name: string) => {
+      if (!Object.hasOwn(scope, name)) scope[name] = undefined;
+    },
+  };
+  let n = 0;
+  return {
+    scope,
+    async run(source: string): Promise<unknown> {
+      const url = `cell-${++n}.ts`;
+      const { code } = transformCell(source, {
+        known: Object.keys(scope),
+        isGlobal: (name) => name in globalThis,
+        sourceURL: url,
+      });
+      const fn = (0, eval)(code) as (s: unknown, r: unknown) => Promise<unknown>;
+      return await fn(scope, runtime);
+    },
+  };
+}
+
+Deno.test("stripTypes removes types and keeps every line where it was", () => {
+  const source = "const a: number[] = [1];\ninterface P {\n  x: number;\n}\nfunction f(x: P): number {\n  return x.x;\n}";
+  const js = stripTypes(source);
+  assert.equal(js.split("\n").length, source.split("\n").length);
+  assert.match(js, /^const a = \[1\];/);
+  assert.match(js.split("\n")[4], /function f\(x\) \{/);
+});
+
+Deno.test("a cell's declarations are seen by later cells, and a cell run again may declare them anew", async () => {
+  const s = session();
+  assert.equal(await s.run("const a: number = 2;\nlet b = a + 1, [c, { d = 4 }] = [5, {}];"), undefined);
+  assert.equal(await s.run("a + b + c + d"), 14);
+  assert.equal(await s.run("const a = 10;\na"), 10);
+  await s.run("function twice(x: number) { return 2 * x }\nclass Box { constructor(readonly v: number) {} }");
+  assert.equal(await s.run("twice(new Box(a).v)"), 20);
+  assert.equal(await s.run("hoisted(); function hoisted() { return 'up' }"), undefined);
+  assert.equal(await s.run("hoisted()"), "up");
+});
+
+Deno.test("closures see the shared scope live, and local names shadow it", async () => {
+  const s = session();
+  await s.run("let count = 0;\nconst bump = () => { count++; };\nconst later = () => laterName;");
+  await s.run("bump(); bump();");
+  assert.equal(await s.run("count"), 2);
+  await s.run("const laterName = 'declared after';");
+  assert.equal(await s.run("later()"), "declared after");
+  assert.equal(await s.run("{ const count = 99; }\nfunction g(count: number) { return count }\ng(7) + count"), 9);
+  assert.equal(await s.run("const o = { count, bump };\no.count"), 2);
+  assert.equal(await s.run("const { count: renamed } = o;\nrenamed"), 2);
+  assert.equal(await s.run("for (var k = 0; k < 3; k++) {}\nk"), 3);
+  assert.equal(await s.run("const xs = [];\nfor (const x of [1, 2]) xs.push(x);\nxs.length"), 2);
+  assert.equal(await s.run("typeof neverDeclared"), "undefined");
+});
+
+Deno.test("imports become look-ups in the runner's modules; top-level await works; the last expression is returned", async () => {
+  const lib = { table: (x: number) => `table ${x}`, answer: 42 };
+  const s = session({ "@course/lib": lib, "@observablehq/plot": { dot: "dot" } });
+  await s.run(
+    'import { table, answer as a } from "@course/lib";\nimport * as Plot from "@observablehq/plot";\nimport type { X } from "y";',
+  );
+  assert.equal(await s.run("table(a)"), "table 42");
+  assert.equal(await s.run("Plot.dot"), "dot");
+  assert.equal(await s.run("await new Promise((r) => setTimeout(() => r(5), 1))"), 5);
+  assert.equal(await s.run("const m = await import('@course/lib');\nm.answer"), 42);
+  assert.equal(await s.run("const x = 1;"), undefined, "a declaration shows nothing");
+  assert.equal(await s.run("x = 3 // assignment\n"), 3);
+});
+
+Deno.test("errors name the cell's line: syntax errors from the parser, runtime errors from the stack", async () => {
+  assert.throws(() => transformCell("const a = 1;\nconst b = ;"), (e: unknown) => {
+    assert.ok(e instanceof CellSyntaxError);
+    assert.equal(e.line, 2);
+    assert.match(e.message, /line 2: const b = ;/);
+    return true;
+  });
+  assert.throws(() => transformCell("let x: = 1"), CellSyntaxError);
+  assert.throws(() => transformCell("export const a = 1; export default a"), /cannot export/);
+  const s = session();
+  try {
+    await s.run("const a = 1;\n\nnull.boom;");
+    assert.fail("should throw");
+  } catch (e) {
+    assert.ok(e instanceof TypeError);
+    assert.equal(errorLine(e, "cell-1.ts"), 3);
+  }
+  await assert.rejects(() => s.run("missing + 1"), /missing is not defined/);
+});
+
+Deno.test("the transformed code uses the scope and runtime names, and lists declarations and imports", () => {
+  const p = transformCell('import { a } from "npm:x@1";\nconst b = a;\nfunction f() {}\nb', { sourceURL: "c.ts" });
+  assert.deepEqual(p.declared.sort(), ["a", "b", "f"]);
+  assert.deepEqual(p.imports, ["npm:x@1"]);
+  assert.match(p.code, new RegExp(`^\\(async \\(${SCOPE}, ${RUNTIME}\\) =>`));
+  assert.match(p.code, /\/\/# sourceURL=c\.ts$/);
+  assert.equal(p.code.split("\n").length, 4 + 2, "the cell's lines, the closing line and the sourceURL");
+});
+
+Deno.test("moduleKey drops npm: and the version", () => {
+  assert.equal(moduleKey("npm:@observablehq/plot@0.6.17"), "@observablehq/plot");
+  assert.equal(moduleKey("npm:@tensorflow/tfjs"), "@tensorflow/tfjs");
+  assert.equal(moduleKey("npm:marked@18/lib/x.js"), "marked/lib/x.js");
+  assert.equal(moduleKey("@course/lib/engine/tfjs.ts"), "@course/lib/engine/tfjs.ts");
+});
