@@ -20,7 +20,7 @@
  * | `core/running_example.ts` | the lecture's cell, H = 3, X = 4, with hand-chosen weights (Vikram, then Ravi) | 02–06 |
  * | `core/lstm.ts` | an LSTM over a sequence (`runLSTM`, a trace of every gate) and back (`backpropLSTM`) | 05, 11 |
  * | `core/rnn.ts` | the vanilla RNN, the same way | 01, 11 |
- * | `core/interop.ts` | weights from and to PyTorch (`fromTorchLSTM`) and Keras/tfjs (`fromKerasLSTM`) | — |
+ * | `core/weight_formats.ts` | weights from and to PyTorch (`fromTorchLSTM`) and Keras/tfjs (`fromKerasLSTM`) | — |
  * | `core/gradcheck.ts` | gradients against finite differences, in float64 | — |
  * | `core/dense.ts`, `core/loss.ts` | dense layer; softmax cross-entropy | — |
  * | `core/optim.ts` | SGD, Adam, gradient clipping | — |
@@ -28,12 +28,12 @@
  * | `core/disk_cache.ts` | results computed once and kept in `build/cache/` (the story networks 04 trains, 05 and 06 load) | — |
  * | `core/platform.ts` | the host the library runs on, Deno or a browser's Web Worker: repository files, saves, environment, machine (import `@course/lib/core/platform.ts`) | — |
  * | `core/tasks.ts`, `core/train.ts` | the recall task; training a classifier from scratch | 01, 06, 07, 11 |
- * | `core/train_loop.ts` | the from-scratch engine's one mini-batch loop (the classifier and `core/lm.ts` train through it) | — |
- * | `course/recall.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01, 11 |
+ * | `core/train_loop.ts` | the from-scratch engine's one mini-batch loop (the classifier and `core/scratch_lm.ts` train through it) | — |
+ * | `course/recall_experiment.ts` | notebook 01's experiment: RNN against LSTM on the recall task, over seeds | 01, 11 |
  * | `course/story.ts`, `course/story_gates.ts`, `course/story_charts.ts` | the story task (who is the hero now? asked at "who") and its trained LSTM; its gates, measured; their charts | 04–06 |
  * | `text/corpus.ts` | the Brown corpus, split and with a vocabulary | 07–09, 09a, 10, 10a |
  * | `text/corpus_text.ts` | written text and corpus tokens, both ways: prompts read, generated text shown | 08 |
- * | `core/lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs); text cut into windows | 07 |
+ * | `core/scratch_lm.ts` | a next-word model trained by this library alone (benchmarked beside tfjs); text cut into windows | 07 |
  * | `text/ngram.ts` | unigram and Kneser–Ney trigram baselines, perplexity | 08, 09 |
  * | `text/sampling.ts` | the top k words; greedy, temperature, top-k and top-p sampling | — |
  * | `text/mixture.ts` | mixing language models (interpolation, a unigram cache), weights fitted by EM | — |
@@ -46,7 +46,7 @@
  * | `charts/display.ts` | how every output displays in Jupyter (`Displayable`); tables | 01–09, 09a, 10, 11 |
  * | `course/exercises.ts` | checking a notebook's exercises | — |
  * | `course/exercise_keys/` | each notebook's right and worked answers, off the page (`checkNotebookExercises`) | 01–10 |
- * | `course/source.ts` | the library's own code shown in a notebook, read from its file | 02, 07 |
+ * | `course/library_source.ts` | the library's own code shown in a notebook, read from its file | 02, 07 |
  * | `engine/tfjs.ts` | tfjs on WASM, ready to train (import `@course/lib/engine/tfjs.ts`) | 07–09, 09a, 10, 10a |
  * | `engine/prefix_model.ts` | the lecture's prefix model and masking (import `@course/lib/engine/prefix_model.ts`) | 07 |
  * | `course/lecture_text.ts` | the lecture's pipeline on its small text: word ids, prefixes, the best any model can do (import `@course/lib/course/lecture_text.ts`) | 07 |
@@ -88,8 +88,8 @@ export * from "./core/optim.ts";
 export * from "./core/tasks.ts";
 export * from "./core/train.ts";
 export * from "./core/train_loop.ts";
-export * from "./course/recall.ts";
-export * from "./core/interop.ts";
+export * from "./course/recall_experiment.ts";
+export * from "./core/weight_formats.ts";
 export * from "./course/story.ts";
 export * from "./course/story_gates.ts";
 export * from "./course/story_charts.ts";
@@ -98,7 +98,7 @@ export * from "./text/corpus.ts";
 export * from "./text/corpus_text.ts";
 export * from "./text/ngram.ts";
 export * from "./text/mixture.ts";
-export * from "./core/lm.ts";
+export * from "./core/scratch_lm.ts";
 export * from "./text/sampling.ts";
 export * from "./course/exercises.ts";
 export {
@@ -108,4 +108,4 @@ export {
   type NotebookExercises,
   type NotebookId,
 } from "./course/exercise_keys/mod.ts";
-export * from "./course/source.ts";
+export * from "./course/library_source.ts";

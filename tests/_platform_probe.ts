@@ -5,7 +5,7 @@ import { denoRuntime, hostMachine, savedFiles } from "@course/lib/core/platform.
 import { brownCorpus } from "@course/lib/text/corpus.ts";
 import { lectureText } from "@course/lib/course/lecture_text.ts";
 import { readResults } from "@course/lib/course/experiments/results.ts";
-import { librarySource } from "@course/lib/course/source.ts";
+import { librarySource } from "@course/lib/course/library_source.ts";
 import { cached } from "@course/lib/core/disk_cache.ts";
 import { stopRequested } from "@course/lib/core/stop.ts";
 import { initTfjs, tfjsEngine } from "@course/lib/engine/tfjs.ts";

@@ -44,7 +44,8 @@ function serveFolder(dir: string) {
 }
 
 /** The page: starts the probe as a module worker and keeps what it posts in `window.probeResult`. */
-const PAGE = `<!doctype html><meta charset="utf-8"><title>platform probe</title><link rel="icon" href="data:,"><script type="module">
+const PAGE =
+  `<!doctype html><meta charset="utf-8"><title>platform probe</title><link rel="icon" href="data:,"><script type="module">
 const worker = new Worker("./probe.js", { type: "module" });
 worker.onmessage = (e) => { window.probeResult = e.data; };
 worker.onerror = (e) => { window.probeResult = { error: "worker: " + e.message }; };

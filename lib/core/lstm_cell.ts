@@ -18,7 +18,7 @@
  * Layouts elsewhere: tfjs/Keras keep one kernel `[X, 4H]` and one recurrent kernel `[H, 4H]`
  * with gate order i, f, c, o, and PyTorch keeps `weight_ih [4H, X]` and `weight_hh [4H, H]` with
  * gate order i, f, g, o. Our `W_f` is PyTorch's forget-gate rows of `weight_hh` `[H, H]` and of
- * `weight_ih` `[H, X]` side by side, hidden part first: `W_f = [W_hh_f | W_ih_f]` (see `interop.ts`).
+ * `weight_ih` `[H, X]` side by side, hidden part first: `W_f = [W_hh_f | W_ih_f]` (see `weight_formats.ts`).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The from-scratch engine's one mini-batch loop: a pass over the items in a seeded random order, cut
  * into batches; for each batch the caller's gradients, clipped, one optimizer step, then the Stop
- * button. `trainSequenceClassifier` (`train.ts`, one pass an epoch) and `trainScratchLM` (`lm.ts`) both
+ * button. `trainSequenceClassifier` (`train.ts`, one pass an epoch) and `trainScratchLM` (`scratch_lm.ts`) both
  * train through it. The tfjs engine's counterpart is `lib/engine/train_loop.ts`.
  *
  * ```text

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { fromKerasLSTM } from "../core/interop.ts";
+import { fromKerasLSTM } from "../core/weight_formats.ts";
 import type { LSTMParams } from "../core/lstm_cell.ts";
 import { type LSTMTrace, runLSTM, type RunLSTMOptions } from "../core/lstm.ts";
 import { type Matrix, matrix, type VectorLike } from "../core/tensor.ts";

@@ -13,7 +13,7 @@
  *   tfjs-wasm+blas  the course's default: WASM plus native BLAS for large products (lib/engine/tfjs.ts), when found
  *   tfjs-wasm       WASM with the course's kernels, no BLAS
  *   tfjs-cpu        tfjs's pure-JavaScript backend (small only, and not with --quick: about 23 s a step)
- *   scratch         this library alone, no tfjs (lib/core/lm.ts; small only)
+ *   scratch         this library alone, no tfjs (lib/core/scratch_lm.ts; small only)
  * tfjs engines are timed on `trainWordLM`, the path notebooks 08–09 and `deno task nextword` use, with
  * random ids; warm-up steps are excluded and the median step of the rest reported (at least 10). Under
  * each tfjs line, where a step's time goes (mean ms a step, `lib/engine/_phases.ts`): matrix products (BLAS, or

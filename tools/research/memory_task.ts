@@ -1,6 +1,6 @@
 /**
  * `deno task memory`: the long-range memory task, LSTM against vanilla RNN, trained from scratch with
- * the course library (no tfjs). It is notebook 01's experiment (`recallExperiment` in lib/course/recall.ts),
+ * the course library (no tfjs). It is notebook 01's experiment (`recallExperiment` in lib/course/recall_experiment.ts),
  * with more seeds and test gaps by default.
  *
  * Each sequence shows one of K = 8 symbols, then g random distractors; the model must name the symbol

@@ -90,11 +90,17 @@ export function navBar(pages: readonly PageInfo[], index: number): string {
  *   builder's file system;
  * - links to `NN-name.ipynb` point to `NN-name.html`, and an appendix's `NNa-name.ipynb` to `NNa-name.html`;
  * - a navigation bar goes at the top and the bottom, and the page gets the notebook's title;
- * - long code lines wrap instead of running off the right edge (a notebook page is read, not edited).
+ * - long code lines wrap instead of running off the right edge (a notebook page is read, not edited);
+ * - given the notebook's code `cells`, the page gets "Run it here" ({@linkcode runnerTags}).
  */
-export function sitePage(html: string, pages: readonly PageInfo[], index: number): string {
+export function sitePage(
+  html: string,
+  pages: readonly PageInfo[],
+  index: number,
+  cells?: readonly { index: number; source: string }[],
+): string {
   const nav = navBar(pages, index);
-  return html
+  const page = html
     .replace(/<script\b[^>]*\bsrc="[^"]*(?:mathjax|require)[^"]*"[^>]*>\s*<\/script>/gi, "")
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/gi, "")
     .replace(/<title>[\s\S]*?<\/title>/, `<title>${escape(pages[index].title)} · LSTM course</title>`)
@@ -102,6 +108,18 @@ export function sitePage(html: string, pages: readonly PageInfo[], index: number
     .replace(/<\/head>/, `${WRAP_CODE}\n</head>`)
     .replace(/<body([^>]*)>/, `<body$1>\n${nav}`)
     .replace(/<\/body>/, `${nav}\n</body>`);
+  return cells ? page.replace(/<\/body>/, () => `${runnerTags(cells)}\n</body>`) : page;
+}
+
+/**
+ * What a notebook page needs for "Run it here" (`tools/site/runner/page.ts`): its code cells' sources, by
+ * notebook index in page order (JSON, `<` escaped so no source can close the script), and the runner's page
+ * script, which `tools/site/build_site.ts` writes to `runner/page.js`.
+ */
+export function runnerTags(cells: readonly { index: number; source: string }[]): string {
+  const json = JSON.stringify(cells).replace(/</g, "\\u003c");
+  return `<script type="application/json" id="course-cells">${json}</script>\n` +
+    `<script src="runner/page.js" defer></script>`;
 }
 
 /** The site's front page: what the course is, and the table of contents with a line on each notebook. */

@@ -2,43 +2,50 @@
  * `deno task build`: the course as a static website.
  *
  * ```sh
- * deno task build [--no-execute] [--out build/site]
+ * deno task build [--no-execute] [--executed build/notebooks] [--out build/site]
+ * deno run -A tools/site/build_site.ts --runner-only [build/site]   # only the notebook runner, rebuilt
  * ```
  *
  * 1. executes every notebook top to bottom with the Deno kernel, headless, with the checks of
  *    `tools/notebooks/run_notebooks.ts` (errors, stderr, missing outputs, time budgets); executed copies go to
- *    build/notebooks/. `--no-execute` uses the copies already there instead;
+ *    build/notebooks/. `--no-execute` uses the copies already there instead (or in `--executed DIR`);
  * 2. converts each to HTML with Debian's `jupyter nbconvert` (lab template). Charts are SVG inside
  *    `text/html` outputs, which nbconvert keeps (it blanks bare `image/svg+xml`, jupyter/nbconvert#1849);
  * 3. makes the pages fit for a site (`tools/site/_site.ts`: no links into the builder's file system, links
  *    between notebooks, a navigation bar) and writes `index.html`, the table of contents, and
- *    `pages.json`, what `tools/site/check_site.ts` checks each page against.
+ *    `pages.json`, what `tools/site/check_site.ts` checks each page against;
+ * 4. writes "Run it here" ({@linkcode writeRunner}: the notebook runner, `tools/site/runner/`, with the library
+ *    bundled for the browser) and the files the library reads in a browser (`writeSiteData`: the corpus packed in
+ *    one file, the lecture text, result files, the course's model, the library's sources).
  *
  * The site (git-ignored) opens from the file system or any static server: every page is one HTML file
- * with its charts inline. Ends with the notebook runner's `N passed, N failed`; exits 1 if a notebook
+ * with its charts inline. Running cells in a page needs it served over HTTP (any static server; no special
+ * headers): a page opened from a file cannot start a module worker or fetch the data. Ends with the notebook runner's `N passed, N failed`; exits 1 if a notebook
  * failed or nbconvert did.
  *
  * @module
  */
 
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
-import { cellSeconds, listNotebooks, readNotebook } from "../notebooks/_notebook.ts";
+import { cellSeconds, listNotebooks, readNotebook, sourceOf } from "../notebooks/_notebook.ts";
 import { findPython, ROOT } from "../_paths.ts";
 import { main as runNotebooks } from "../notebooks/run_notebooks.ts";
 import { explorerPage, EXPLORERS, indexPage, type PageInfo, pageInfo, sitePage } from "./_site.ts";
+import { writeSiteData } from "./site_data.ts";
 import { gateExplorer } from "@course/lib/explorer/explorer.ts";
 
 
 export async function build(args: string[]): Promise<number> {
   let out = join(ROOT, "build", "site");
   let execute = true;
+  let executedDir = join(ROOT, "build", "notebooks");
   for (let k = 0; k < args.length; k++) {
     if (args[k] === "--out") out = resolve(args[++k]);
     else if (args[k] === "--no-execute") execute = false;
-    else throw new RangeError(`Unknown argument ${args[k]}: expected --no-execute or --out DIR`);
+    else if (args[k] === "--executed") executedDir = resolve(args[++k]);
+    else throw new RangeError(`Unknown argument ${args[k]}: expected --no-execute, --executed DIR or --out DIR`);
   }
-  const executedDir = join(ROOT, "build", "notebooks");
   const sources = await listNotebooks(join(ROOT, "notebooks"));
 
   let code = 0;
@@ -67,17 +74,22 @@ export async function build(args: string[]): Promise<number> {
   }
 
   const pages: PageInfo[] = [];
+  const cells: { index: number; source: string }[][] = [];
   for (const path of executed) {
     const nb = await readNotebook(path);
     const seconds = [...cellSeconds(nb).values()].reduce((a, b) => a + b, 0);
     pages.push(pageInfo(basename(path), nb, seconds));
+    cells.push(nb.cells.flatMap((c, index) => c.cell_type === "code" ? [{ index, source: sourceOf(c) }] : []));
   }
   for (const [k, page] of pages.entries()) {
     const file = join(out, page.file);
-    await Deno.writeTextFile(file, sitePage(await Deno.readTextFile(file), pages, k));
+    await Deno.writeTextFile(file, sitePage(await Deno.readTextFile(file), pages, k, cells[k]));
   }
   await Deno.writeTextFile(join(out, "index.html"), indexPage(pages, new Date().toISOString().slice(0, 16) + " UTC"));
   await writeExplorers(out);
+  const runner = await writeRunner(out);
+  const data = await writeSiteData(out);
+  console.log(`site: the notebook runner (${runner.length} files in runner/) and ${data.length} data files`);
   await Deno.writeTextFile(join(out, "pages.json"), JSON.stringify(pages, null, 1) + "\n");
   console.log(
     `site: ${pages.length} pages and index.html in ${out} (converted in ${
@@ -154,6 +166,36 @@ Undo, and continue it again with top-p and a higher temperature: the same start,
 }
 
 /**
+ * Writes the notebook runner into `out/runner/` ("Run it here" on every notebook page, `tools/site/runner/`):
+ * `page.js`, the page's script (one classic script, so a page opened from a file still loads); `worker.js`, the
+ * module worker that runs the cells, and its chunks: the library, tfjs and Observable Plot bundled once by
+ * `deno bundle --platform browser --format esm --code-splitting`, each module loaded when a cell first imports
+ * it; tfjs's WebAssembly binaries beside them, where tfjs looks for them. Returns the files written.
+ *
+ * @throws {Error} with the bundler's message if a bundle fails
+ */
+export async function writeRunner(out: string): Promise<string[]> {
+  const dir = join(out, "runner");
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const runner = join(ROOT, "tools", "site", "runner");
+  const args = ["bundle", "--quiet", "--platform", "browser", "--format", "esm", "--code-splitting", "--minify"];
+  const done = await new Deno.Command(Deno.execPath(), {
+    args: [...args, "--outdir", dir, join(runner, "worker.ts")],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!done.success) throw new Error(`deno bundle worker.ts failed: ${new TextDecoder().decode(done.stderr).trim()}`);
+  await bundle(join(runner, "page.ts"), join(dir, "page.js"));
+  const require = createRequire(import.meta.url);
+  const wasmDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
+  for (const name of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"]) {
+    await Deno.copyFile(join(wasmDir, name), join(dir, name));
+  }
+  return [...Deno.readDirSync(dir)].map((e) => `runner/${e.name}`).sort();
+}
+
+/**
  * A page script bundled for the browser by Deno's own bundler, as \`deno task bundle\` does for the gate
  * explorer: one minified script (IIFE) with everything it imports, tfjs included.
  *
@@ -176,5 +218,8 @@ if (import.meta.main) {
   if (Deno.args[0] === "--explorers-only") {
     const out = resolve(Deno.args[1] ?? join(ROOT, "build", "site"));
     console.log(`wrote ${(await writeExplorers(out)).join(", ")} in ${out}`);
+  } else if (Deno.args[0] === "--runner-only") {
+    const out = resolve(Deno.args[1] ?? join(ROOT, "build", "site"));
+    console.log(`wrote ${(await writeRunner(out)).length} files in ${join(out, "runner")}`);
   } else Deno.exit(await build(Deno.args));
 }

@@ -7,7 +7,7 @@
  */
 
 import { lstmParamCount } from "../../core/lstm_cell.ts";
-import type { RecallSummaryRow } from "../recall.ts";
+import type { RecallSummaryRow } from "../recall_experiment.ts";
 import { rnnParamCount } from "../../core/rnn.ts";
 import type { ExerciseKey } from "./_key.ts";
 

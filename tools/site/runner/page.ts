@@ -19,7 +19,7 @@ import { Prec } from "@codemirror/state";
 import { javascript } from "@codemirror/lang-javascript";
 import { Kernel, type RunHandlers } from "./kernel.ts";
 import { appendOutput, clearOutputs, fillOutput } from "./render.ts";
-import type { Output } from "./protocol.ts";
+import { type Output, STOPPED } from "./protocol.ts";
 
 /** What `tools/site/_site.ts` puts in the page: the notebook's code cells, by notebook index, in page order. */
 interface CellSource {
@@ -33,9 +33,6 @@ interface PageCell extends CellSource {
   editor?: EditorView;
   area?: HTMLElement;
 }
-
-/** The message shown when Stop restarts the notebook. */
-export const STOPPED = "Stopped: the notebook restarted, run the cells again from the top";
 
 const STYLE = `
 .course-runner { position: sticky; top: 0; z-index: 10; display: flex; gap: 10px; align-items: center; flex-wrap: wrap;

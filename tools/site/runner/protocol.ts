@@ -6,6 +6,9 @@
  * @module
  */
 
+/** What the page says when Stop has restarted the notebook (in the bar, and under the cell that was running). */
+export const STOPPED = "Stopped: the notebook restarted, run the cells again from the top";
+
 /** A Jupyter MIME bundle: type → content (`{ "text/html": "<svg…", "text/plain": "Chart: loss" }`). */
 export type MimeBundle = Record<string, unknown>;
 

@@ -8,7 +8,8 @@
  * chart is redrawn while it trains: the page is not blocked), a cell's last expression as its result, an error
  * with the cell's line. The page stops a run by terminating the worker and starting a new one.
  *
- * tfjs's WebAssembly files are found beside this script (`tools/site/build_site.ts` copies them there).
+ * tfjs's WebAssembly files are found beside this script (`tools/site/build_site.ts` copies them there); the files
+ * the library reads, in the site's root (`lib/core/platform.ts`, `COURSE_DATA_BASE`).
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { formatLog, inspect } from "./inspect.ts";
 import { denoGlobal, format } from "./jupyter.ts";
 import { MODULES } from "./modules.ts";
 import type { Output, RunRequest, WorkerMessage } from "./protocol.ts";
+import { DATA_BASE_GLOBAL } from "@course/lib/core/platform.ts";
 
 const workerScope = self as unknown as DedicatedWorkerGlobalScope;
 const postMessage = workerScope.postMessage.bind(workerScope);
@@ -35,6 +37,9 @@ function stream(name: "stdout" | "stderr") {
 console.log = console.info = console.debug = stream("stdout");
 console.error = console.warn = stream("stderr");
 Object.assign(globalThis, { Deno: denoGlobal(emit) });
+// The library fetches the course's files (corpus, model, results, its sources) from the site's root, where
+// `writeSiteData` puts them: this script is runner/worker.js.
+Object.assign(globalThis, { [DATA_BASE_GLOBAL]: new URL("../", workerScope.location.href).href });
 
 /**
  * The cells' shared scope: their top-level names. Reading a name no cell has declared throws the ReferenceError

@@ -1,4 +1,4 @@
-// lib/course/source.ts: a region of the library's source, read from the file.
+// lib/course/library_source.ts: a region of the library's source, read from the file.
 import assert from "node:assert/strict";
 import { librarySource } from "@course/lib";
 
