@@ -129,3 +129,22 @@ Deno.test("moduleKey drops npm: and the version", () => {
   assert.equal(moduleKey("npm:marked@18/lib/x.js"), "marked/lib/x.js");
   assert.equal(moduleKey("@course/lib/engine/tfjs.ts"), "@course/lib/engine/tfjs.ts");
 });
+
+Deno.test("every code cell of every notebook transforms, and every module they import is offered", async () => {
+  const { MODULES } = await import("../tools/site/runner/modules.ts");
+  const missing: string[] = [];
+  let cells = 0;
+  const names = [...Deno.readDirSync(new URL("../notebooks/", import.meta.url))].map((e) => e.name).sort();
+  for (const name of names.filter((n) => n.endsWith(".ipynb"))) {
+    const nb = JSON.parse(Deno.readTextFileSync(new URL(`../notebooks/${name}`, import.meta.url)));
+    for (const cell of nb.cells) {
+      if (cell.cell_type !== "code") continue;
+      const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+      const { imports } = transformCell(source, { isGlobal: (name) => name in globalThis });
+      cells++;
+      for (const spec of imports) if (!(moduleKey(spec) in MODULES)) missing.push(`${name}: ${spec}`);
+    }
+  }
+  assert.ok(cells > 100, `${cells} code cells read`);
+  assert.deepEqual(missing, []);
+});

@@ -30,7 +30,6 @@
 
 import { ROOT } from "./_paths.ts";
 
-
 interface Step {
   name: string;
   args: string[];
@@ -68,6 +67,7 @@ export function failureDigest(output: string, maxLines = 60): string[] {
 /** The test files that spend most of their time waiting on other processes (Jupyter, kernels, Chromium, the CLI). */
 const WAITING_TESTS = [
   "tests/kernel_test.ts",
+  "tests/platform_browser_test.ts",
   "tests/stop_ui_test.ts",
   "tests/explorer_test.ts",
   "tests/start_test.ts",

@@ -144,6 +144,7 @@ export function libraryFingerprint(): string {
 
 /** Whether this process may read and write `dir` and read `lib/` (never prompts). */
 function canUse(dir: string): boolean {
+  if (denoRuntime() === undefined) return false; // a browser: no file system
   try {
     const granted = (d: Deno.PermissionDescriptor) => Deno.permissions.querySync(d).state === "granted";
     const lib = new URL("../", import.meta.url);

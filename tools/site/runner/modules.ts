@@ -1,7 +1,7 @@
 /**
  * The modules a cell running in a page may import, by the specifier notebooks write (`npm:` forms are looked up
  * without `npm:` and version, `moduleKey` in `transform.ts`): the course's library, its modules that notebooks
- * import by path, tfjs and Observable Plot. Each loads when a cell first imports it: the browser build splits
+ * import by path, tfjs (with its WebAssembly backend) and Observable Plot. Each loads when a cell first imports it: the browser build splits
  * them into chunks (`deno bundle --code-splitting`), so a notebook that never imports tfjs never downloads it.
  *
  * tests/runner_test.ts checks that every import of every notebook is here.
@@ -30,5 +30,6 @@ export const MODULES: Readonly<Record<string, Loader>> = {
   "@course/lib/engine/wordlm.ts": () => import("@course/lib/engine/wordlm.ts"),
   "@course/lib/explorer/explorer.ts": () => import("@course/lib/explorer/explorer.ts"),
   "@tensorflow/tfjs": () => import("@tensorflow/tfjs"),
+  "@tensorflow/tfjs-backend-wasm": () => import("@tensorflow/tfjs-backend-wasm"),
   "@observablehq/plot": () => import("@observablehq/plot"),
 };

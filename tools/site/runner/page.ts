@@ -171,6 +171,7 @@ class RunMode {
     this.kernel.restart();
     if (running) {
       running.el.dataset.runState = "stopped";
+      setPrompt(running, " ");
       const note = document.createElement("div");
       note.className = "course-run-note";
       note.textContent = STOPPED;
