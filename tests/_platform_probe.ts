@@ -52,6 +52,7 @@ async function browserOnly(): Promise<Record<string, unknown>> {
     saved: [...savedFiles().keys()].map((url) => url.slice(url.indexOf("/saved/"))).sort(),
     savedNext: predictNext(again.model, again.vocabulary, PROMPT, { k: 5 }).words,
     cachedDefault: cached("platform-probe", { n: 2 }, () => 7, { encode: (v) => v, decode: (j) => j as number }),
+    cachedPublished: cached("platform-probe", { n: 3 }, () => -1, { encode: (v) => v, decode: (j) => j as number }),
     machine: hostMachine(),
   };
 }

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { extname, join, normalize } from "node:path";
 import { launchBrowser, openPage } from "../tools/_browser.ts";
 import { writeSiteData } from "../tools/site/site_data.ts";
+import { cached } from "../lib/core/disk_cache.ts";
 import { ROOT } from "../tools/_paths.ts";
 import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { probe } from "./_platform_probe.ts";
@@ -64,6 +65,8 @@ Deno.test("the library in Chromium's Web Worker reads the site's files and compu
   const { server, requests, url } = serveFolder(dir);
   const browser = await launchBrowser();
   try {
+    // A result kept under Deno (build/cache/), which the site publishes and the worker must load, not compute.
+    cached("platform-probe", { n: 3 }, () => 99, { encode: (v) => v, decode: (j) => j as number }, { mode: "refresh" });
     const [files] = await Promise.all([writeSiteData(join(dir, "course")), bundleProbe(join(dir, "probe.js"))]);
     for (const file of ["data/brown/brown.txt.gz", "data/lecture/vikram.txt", "data/models/brown-lstm/weights.bin"]) {
       assert.ok(files.includes(file), `writeSiteData wrote ${file}`);
@@ -108,6 +111,7 @@ Deno.test("the library in Chromium's Web Worker reads the site's files and compu
     ]);
     assert.deepEqual(got.browser.savedNext, next, "the model saved in the worker loads back with the same weights");
     assert.equal(got.browser.cachedDefault, 7);
+    assert.equal(got.browser.cachedPublished, 99, "a result the site publishes in build/cache/ is loaded");
     assert.equal(got.browser.machine.cpu, "unknown");
     assert.ok(Number(got.browser.machine.cores) >= 1 && /Chrome/.test(String(got.browser.machine.runtime)));
     assert.deepEqual(requests.filter((r) => r.startsWith("/course/data/brown/")).sort(), [

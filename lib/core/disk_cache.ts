@@ -5,13 +5,23 @@
  * library's sources and of the Deno (and V8) version that ran them, so any change to `lib/` trains
  * afresh. Entries live in `build/cache/` of the course's folder; deleting it is always safe.
  *
- * Where there is no file system to use (a browser, or a program without read and write permission
- * for the folder), nothing is cached and every call computes.
+ * Where there is no file system to use (a program without read and write permission for the folder),
+ * nothing is cached and every call computes. In a browser (the course website's "run it here"), the
+ * cache is read-only: the site publishes `build/cache/` as the notebooks left it, with the fingerprint
+ * they were made under (`build/cache/fingerprint.json`, {@linkcode PUBLISHED_FINGERPRINT}), and a
+ * result found there for the same key is loaded (synchronously, as a Web Worker may); anything else
+ * is computed and not kept.
  *
  * @module
  */
 
-import { denoRuntime } from "./platform.ts";
+import { denoRuntime, readTextSync, repoUrl } from "./platform.ts";
+
+/**
+ * Where a published cache names the library fingerprint its entries were made under, and lists them:
+ * `{ "library": "<hex>", "entries": ["story-lstm/<hash>.json", …] }` (paths under `build/cache/`).
+ */
+export const PUBLISHED_FINGERPRINT = "build/cache/fingerprint.json";
 
 /** `"use"` (default): load a kept result, else compute and keep it; `"refresh"`: always compute, then keep it; `"off"`: compute only. */
 export type CacheMode = "use" | "refresh" | "off";
@@ -69,6 +79,7 @@ export function cached<T>(
   if (mode !== "use" && mode !== "refresh" && mode !== "off") {
     throw new TypeError(`Cannot cache result: mode must be "use", "refresh" or "off", got ${JSON.stringify(mode)}`);
   }
+  if (denoRuntime() === undefined) return mode === "use" ? publishedOr(name, inputs, compute, codec) : compute();
   const dir = options.dir === undefined ? courseCacheDir() : options.dir;
   if (mode === "off" || dir === null || !canUse(dir)) return compute();
   const key = JSON.stringify({ name, inputs, library: libraryFingerprint() });
@@ -92,6 +103,25 @@ export function cached<T>(
     // a read-only folder or a full disk: the result is still returned, just not kept
   }
   return value;
+}
+
+/** The published cache's index, read once (see {@linkcode PUBLISHED_FINGERPRINT}). */
+let published: { library: string; entries: string[] } | undefined;
+
+/** In a browser: the result a published cache holds for the same key, else `compute()` (nothing is kept). */
+function publishedOr<T>(name: string, inputs: unknown, compute: () => T, codec: CacheCodec<T>): T {
+  try {
+    published ??= JSON.parse(readTextSync(repoUrl(PUBLISHED_FINGERPRINT))) as { library: string; entries: string[] };
+    const key = JSON.stringify({ name, inputs, library: published.library });
+    const path = `${name}/${hashHex(key)}.json`;
+    if (published.entries.includes(path)) { // asked only when listed: no failed requests in the page's console
+      const entry = JSON.parse(readTextSync(repoUrl(`build/cache/${path}`)));
+      if (entry.key === key) return codec.decode(entry.value);
+    }
+  } catch {
+    // no published cache, no entry for this key, or one that does not decode: computed below
+  }
+  return compute();
 }
 
 /** Removes the folder's entries made by another version of the library, and temporary files an interrupted write left. */

@@ -9,7 +9,8 @@
  * - `data/lecture/` (notebook 07's small text, `lectureText`);
  * - `data/results/*.json` (`readResults`, notebooks 08, 09 and 09a);
  * - `data/models/brown-lstm/` (the course's model, `loadWordLM(courseModelDir())`);
- * - `lib/**` `/*.ts` (the library's sources, which `librarySource` shows) and the gate explorer's bundle, which its output inlines.
+ * - `lib/**` `/*.ts` (the library's sources, which `librarySource` shows) and the gate explorer's bundle, which its output inlines;
+ * - `build/cache/`: the networks the notebooks trained, made by this library, with its fingerprint (`fingerprint.json`).
  *
  * {@linkcode BROWN_CORPUS_NOTE} says where the corpus comes from and under what licence, for the page.
  *
@@ -19,6 +20,7 @@
 import { dirname, join, relative } from "node:path";
 import { BROWN_PACKED, packSentences, readBrown } from "@course/lib";
 import { ROOT } from "../_paths.ts";
+import { libraryFingerprint, PUBLISHED_FINGERPRINT } from "@course/lib/core/disk_cache.ts";
 
 /** Where the site's copy of the Brown corpus comes from, and its licence: one sentence for the page (HTML-safe text). */
 export const BROWN_CORPUS_NOTE =
@@ -53,6 +55,17 @@ export async function writeSiteData(outDir: string): Promise<string[]> {
   for (const folder of FOLDERS) for (const path of await filesUnder(folder)) await copy(path);
   for (const path of await filesUnder("data/results", false)) if (path.endsWith(".json")) await copy(path);
   for (const path of await filesUnder("lib")) if (path.endsWith(".ts") || path.endsWith(".bundle.js")) await copy(path);
+  // The networks the notebooks trained and kept (lib/core/disk_cache.ts), made by this very library: a page
+  // loads them as Jupyter does (05 and 06 load what 04 trained) instead of training them again.
+  const library = libraryFingerprint(), entries: string[] = [];
+  for (const path of await filesUnder("build/cache").catch(() => [] as string[])) {
+    if (!path.endsWith(".json") || path === PUBLISHED_FINGERPRINT) continue;
+    const text = await Deno.readTextFile(join(ROOT, ...path.split("/")));
+    if (JSON.parse(JSON.parse(text).key).library !== library) continue;
+    await put(path, new TextEncoder().encode(text));
+    entries.push(path.slice("build/cache/".length));
+  }
+  await put(PUBLISHED_FINGERPRINT, new TextEncoder().encode(JSON.stringify({ library, entries }) + "\n"));
   return written.sort();
 }
 
