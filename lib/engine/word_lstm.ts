@@ -20,6 +20,7 @@ import { checkIds } from "../text/corpus.ts";
 import type { WordLM } from "./wordlm.ts";
 import { loadBlas, type Sgemm } from "./_blas.ts";
 import { forward as fusedForward } from "./fused_lstm.ts";
+import { softmax } from "../core/loss.ts";
 
 /**
  * A one-layer word-level LSTM language model as plain arrays: what {@linkcode wordLSTM} makes from a
@@ -160,17 +161,12 @@ export function nextWordProbabilities(net: WordLSTM, h: VectorLike): Float32Arra
   if (h.length !== H) {
     throw new RangeError(`Cannot score next words: h has length ${h.length}, expected ${H}`);
   }
-  const scores = new Float64Array(V);
-  let max = -Infinity;
+  const scores = new Float64Array(V); // [V], in float64 as the library's own softmax computes
   for (let w = 0; w < V; w++) {
     let s = net.outputBias[w];
     const row = w * H;
     for (let k = 0; k < H; k++) s += W[row + k] * h[k];
     scores[w] = s;
-    if (s > max) max = s;
   }
-  // Subtracting the largest score first keeps exp() from overflowing; it cancels in the ratio.
-  let sum = 0;
-  for (let w = 0; w < V; w++) sum += scores[w] = Math.exp(scores[w] - max);
-  return Float32Array.from(scores, (e) => e / sum);
+  return Float32Array.from(softmax(scores));
 }
