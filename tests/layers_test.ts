@@ -136,7 +136,11 @@ Deno.test("every module of lib/ and tools/ is under 600 lines and every function
   const root = new URL("../", import.meta.url).href;
   const sizes = files.map((u) => {
     const source = Deno.readTextFileSync(u);
-    return { file: u.href.slice(root.length), lines: source.trimEnd().split("\n").length, functions: functionLengths(source) };
+    return {
+      file: u.href.slice(root.length),
+      lines: source.trimEnd().split("\n").length,
+      functions: functionLengths(source),
+    };
   });
   const longest = sizes.flatMap((s) => s.functions.map((f) => ({ ...f, file: s.file })))
     .sort((a, b) => b.lines - a.lines);

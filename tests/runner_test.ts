@@ -47,7 +47,8 @@ function session(modules: Record<string, unknown> = {}) {
 }
 
 Deno.test("stripTypes removes types and keeps every line where it was", () => {
-  const source = "const a: number[] = [1];\ninterface P {\n  x: number;\n}\nfunction f(x: P): number {\n  return x.x;\n}";
+  const source =
+    "const a: number[] = [1];\ninterface P {\n  x: number;\n}\nfunction f(x: P): number {\n  return x.x;\n}";
   const js = stripTypes(source);
   assert.equal(js.split("\n").length, source.split("\n").length);
   assert.match(js, /^const a = \[1\];/);
@@ -147,4 +148,107 @@ Deno.test("every code cell of every notebook transforms, and every module they i
   }
   assert.ok(cells > 100, `${cells} code cells read`);
   assert.deepEqual(missing, []);
+});
+
+Deno.test("inspect shows values as Deno does, in plain text; formatLog prints console.log's arguments", async () => {
+  const { formatLog, inspect } = await import("../tools/site/runner/inspect.ts");
+  assert.equal(inspect("hi"), '"hi"');
+  assert.equal(inspect([1, 2, 3]), "[ 1, 2, 3 ]");
+  assert.equal(inspect({ a: 1, "b c": [true, null] }), '{ a: 1, "b c": [ true, null ] }');
+  assert.equal(inspect(new Float32Array([1, 0.5])), "Float32Array(2) [ 1, 0.5 ]");
+  assert.equal(inspect(new Map([["a", 1]])), 'Map(1) { "a" => 1 }');
+  assert.equal(inspect(new Set([1])), "Set(1) { 1 }");
+  assert.equal(inspect(-0), "-0");
+  assert.equal(inspect(10n), "10n");
+  assert.equal(inspect(undefined), "undefined");
+  assert.equal(inspect([]), "[]");
+  assert.equal(inspect({}), "{}");
+  assert.equal(inspect(function named() {}), "[Function: named]");
+  assert.equal(inspect(class Box {}), "[class Box]");
+  assert.equal(inspect(new (class Box {})()), "Box {}");
+  assert.equal(inspect({ a: { b: { c: { d: { e: { f: 1 } } } } } }), "{ a: { b: { c: { d: { e: [Object] } } } } }");
+  const loop: Record<string, unknown> = {};
+  loop.self = loop;
+  assert.equal(inspect(loop), "{ self: [Circular] }");
+  assert.match(inspect(Array.from({ length: 120 }, (_, k) => k)), /\.\.\. 20 more items\n\]$/);
+  const long = inspect({ first: "a".repeat(40), second: "b".repeat(40) });
+  assert.equal(long, `{\n  first: "${"a".repeat(40)}",\n  second: "${"b".repeat(40)}"\n}`);
+  assert.equal(formatLog(["edited", [2, 4], "x"]), "edited [ 2, 4 ] x");
+  assert.equal(formatLog(["%s has %d items", "list", 3, "more"]), "list has 3 items more");
+});
+
+Deno.test("Deno.jupyter in the page: md, html, display with ids, broadcast, format", async () => {
+  const { denoJupyter, format } = await import("../tools/site/runner/jupyter.ts");
+  const outputs: unknown[] = [];
+  const jupyter = denoJupyter((o) => void outputs.push(o));
+  const shown = jupyter.md`**${1 + 1}** and ${undefined}none`;
+  assert.deepEqual(await format(shown), { "text/markdown": "**2** and none" });
+  assert.deepEqual(await format(jupyter.html`<b>x</b>`), { "text/html": "<b>x</b>" });
+  assert.deepEqual(await format([1]), { "text/plain": "[ 1 ]" });
+  await jupyter.display(shown, { display_id: "status" });
+  await jupyter.display({ "text/plain": "raw" }, { raw: true, update: true, display_id: "status" });
+  await jupyter.broadcast("display_data", { data: { "text/html": "<i>b</i>" } });
+  await jupyter.broadcast("comm_open", {});
+  assert.deepEqual(outputs, [
+    {
+      output_type: "display_data",
+      data: { "text/markdown": "**2** and none" },
+      metadata: {},
+      transient: { display_id: "status" },
+    },
+    {
+      output_type: "update_display_data",
+      data: { "text/plain": "raw" },
+      metadata: {},
+      transient: { display_id: "status" },
+    },
+    { output_type: "display_data", data: { "text/html": "<i>b</i>" }, metadata: {} },
+  ]);
+});
+
+Deno.test("a notebook page carries its code cells for the runner, with no way for a source to end the script", async () => {
+  const { runnerTags, sitePage } = await import("../tools/site/_site.ts");
+  const tags = runnerTags([{ index: 1, source: 'const s = "</script><b>";' }]);
+  assert.ok(!tags.slice(0, tags.indexOf("</script>")).includes("</script><b>"));
+  const json = /<script type="application\/json" id="course-cells">(.*?)<\/script>/.exec(tags)![1];
+  assert.deepEqual(JSON.parse(json), [{ index: 1, source: 'const s = "</script><b>";' }]);
+  assert.match(tags, /<script src="runner\/page\.js" defer><\/script>$/);
+  const page = sitePage(
+    "<html><head></head><body><p>x</p></body></html>",
+    [{
+      file: "03-x.html",
+      notebook: "03-x.ipynb",
+      title: "X",
+      summary: "",
+      svgs: 0,
+      chartCells: 0,
+      seconds: 1,
+    }],
+    0,
+    [{ index: 0, source: "1" }],
+  );
+  assert.match(
+    page,
+    /id="course-cells">\[\{"index":0,"source":"1"\}\]<\/script>\n<script src="runner\/page\.js" defer><\/script>\n<\/body>/,
+  );
+});
+
+Deno.test("the browser check compares a page's cells with the record, and texts with a tolerance on numbers", async () => {
+  const { compareCells, sameText } = await import("../tools/site/check_runner.ts");
+  assert.ok(sameText("loss 2.501 after 12 s", "loss 2.5 after 12.1 s"));
+  assert.ok(!sameText("loss 2.5", "loss 3.5"));
+  assert.ok(!sameText("loss 2.5", "gain 2.5"));
+  const record = { "1": [], "2": ["execute_result:text/html+text/plain"], "3": ["stream:stdout"] };
+  const cell = (index: number, state: string, kinds: string[]) => ({ index, state, kinds, text: "" });
+  assert.deepEqual(
+    compareCells([cell(1, "done", []), cell(2, "done", ["execute_result:text/html+text/plain"])], record),
+    [],
+  );
+  assert.deepEqual(compareCells([cell(3, "error", ["error:TypeError"])], record), ["cell 4: error"]);
+  assert.deepEqual(compareCells([cell(3, "done", ["stream:stderr"])], record), [
+    "cell 4: outputs [stream:stderr], recorded [stream:stdout]",
+  ]);
+  assert.deepEqual(compareCells([cell(9, "done", [])], record), [
+    "cell 10: not in the record (re-record the notebook)",
+  ]);
 });

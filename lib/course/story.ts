@@ -24,9 +24,7 @@ import {
 } from "../core/train.ts";
 import { cached, type CacheMode } from "../core/disk_cache.ts";
 import { type LSTMParams } from "../core/lstm_cell.ts";
-import { dense, type DenseParams } from "../core/dense.ts";
-import { argmax } from "../core/loss.ts";
-import { runLSTM } from "../core/lstm.ts";
+import type { DenseParams } from "../core/dense.ts";
 import { expectWhole } from "../core/tensor.ts";
 
 /** The names of the story task: whoever was named last is the hero now. Classes 0–3 are these names. */

@@ -18,7 +18,6 @@ import {
   STORY_NAMES,
   STORY_QUESTION,
   STORY_VOCABULARY,
-  type StoryModel,
   storyTargets,
   type StoryTask,
   storyTask,

@@ -35,7 +35,6 @@ import { explorerPage, EXPLORERS, indexPage, type PageInfo, pageInfo, sitePage }
 import { writeSiteData } from "./site_data.ts";
 import { gateExplorer } from "@course/lib/explorer/explorer.ts";
 
-
 export async function build(args: string[]): Promise<number> {
   let out = join(ROOT, "build", "site");
   let execute = true;
@@ -167,7 +166,8 @@ Undo, and continue it again with top-p and a higher temperature: the same start,
 
 /**
  * Writes the notebook runner into `out/runner/` ("Run it here" on every notebook page, `tools/site/runner/`):
- * `page.js`, the page's script (one classic script, so a page opened from a file still loads); `worker.js`, the
+ * `page.js`, the page's script (a small classic script, so a page opened from a file still loads), and
+ * `run_mode.js`, which it loads when "Run it here" is pressed (the editors, CodeMirror); `worker.js`, the
  * module worker that runs the cells, and its chunks: the library, tfjs and Observable Plot bundled once by
  * `deno bundle --platform browser --format esm --code-splitting`, each module loaded when a cell first imports
  * it; tfjs's WebAssembly binaries beside them, where tfjs looks for them. Returns the files written.
@@ -187,6 +187,7 @@ export async function writeRunner(out: string): Promise<string[]> {
   }).output();
   if (!done.success) throw new Error(`deno bundle worker.ts failed: ${new TextDecoder().decode(done.stderr).trim()}`);
   await bundle(join(runner, "page.ts"), join(dir, "page.js"));
+  await bundle(join(runner, "run_mode.ts"), join(dir, "run_mode.js"));
   const require = createRequire(import.meta.url);
   const wasmDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
   for (const name of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"]) {

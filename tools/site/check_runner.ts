@@ -3,8 +3,8 @@
  * special headers, as any host), opens notebook pages in headless Chromium, presses "Run it here" and "Run all",
  * and compares each code cell's outputs with what Jupyter recorded (`tests/fixtures/notebook_outputs.json`: the
  * number and kind of outputs per cell, as `outputKinds` gives them). Then, on the first notebook checked, it edits
- * a cell and runs it with Shift+Enter; on the Stop notebook, it presses Stop while a long cell runs and checks the
- * restart message and that a cell runs afterwards. Screenshots go to build/runner-screenshots/ (look at them).
+ * a cell and runs it with Shift+Enter; in notebook 08 (`--stop`), it presses Stop while the training cell draws its
+ * live chart, and checks the restart message and that cells run afterwards. Screenshots go to build/runner-screenshots/ (look at them).
  *
  * Each notebook's line gives the seconds Run all took in the page and in Jupyter (pages.json), and how many
  * cells show the same text as the page's executed outputs (numbers within 2 %; timings and BLAS digits differ,
@@ -22,14 +22,16 @@
  */
 
 import { extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { type Browser, launchBrowser, openPage, type Page, type PageError, screenshots } from "../_browser.ts";
 import { type OutputRecord, RECORD } from "../notebooks/_notebook.ts";
 import type { PageInfo } from "./_site.ts";
 import { ROOT } from "../_paths.ts";
 import { STOPPED } from "./runner/protocol.ts";
+import { NEEDS_HTTP } from "./runner/page.ts";
 
 /** The notebooks checked by default: the course up to its first tfjs model (08–10 train with tfjs for minutes). */
-export const DEFAULT_NOTEBOOKS = ["01", "02", "03", "04", "05", "06", "07"];
+export const DEFAULT_NOTEBOOKS = ["02", "03", "04", "05", "06", "07"];
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -217,32 +219,43 @@ async function checkEdit(browser: Browser, base: string, info: PageInfo, shots: 
 }
 
 /**
- * Presses Stop once a cell has run for `after` seconds, then checks the restart message, that nothing runs or
- * waits any more, and that the page still runs cells (from `[1]` again).
+ * Presses Stop once a cell that draws live outputs (a training cell's chart, `display_data`) has run for `after`
+ * seconds, then checks the restart message, that nothing runs or waits any more, and that the page still runs
+ * cells (counted from `[1]` again). Screenshots: the live chart before Stop, the cell after.
  */
-async function checkStop(browser: Browser, base: string, info: PageInfo, shots: string, after = 2): Promise<string[]> {
+async function checkStop(browser: Browser, base: string, info: PageInfo, shots: string, after = 3): Promise<string[]> {
   const { page, errors } = await openRunMode(browser, base, info.file);
+  const name = info.file.replace(/\.html$/, "");
   try {
     await page.click(".course-runner [data-action=run-all]");
-    const running = `[...document.querySelectorAll(".jp-CodeCell")].findIndex((c) => c.dataset.runState === "running")`;
+    const live = `[...document.querySelectorAll(".jp-CodeCell")].findIndex((c) => c.dataset.runState === "running" &&
+      c.querySelector('[data-output-kind^="display_data"]'))`;
     let cell = -1, since = performance.now();
     for (;;) {
-      const now = await page.evaluate(running) as number;
+      const now = await page.evaluate(live) as number;
       if (now !== cell) [cell, since] = [now, performance.now()];
       if (now >= 0 && performance.now() - since >= after * 1000) break;
-      if (await page.evaluate(IDLE)) return [`no cell of ${info.file} ran ${after} s: nothing to stop`];
-      await new Promise((r) => setTimeout(r, 100));
+      if (await page.evaluate(IDLE)) {
+        return [`no cell of ${info.file} drew live outputs for ${after} s: nothing to stop`];
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
+    const cells = await page.$$(".jp-CodeCell");
+    await cells[cell].evaluate((e) => e.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: join(shots, `stop-${name}-live.png`) });
     await page.click(".course-runner [data-action=stop]");
     await page.waitForFunction(IDLE, { timeout: 10_000 });
     const problems: string[] = [];
     const status = await page.$eval(".course-runner .status", (e) => (e as HTMLElement).innerText);
     if (status !== STOPPED) problems.push(`after Stop the bar says ${JSON.stringify(status)}`);
-    const note = await page.$$eval(".jp-CodeCell", (els, k) => els[k as number].querySelector(".course-run-note")?.textContent ?? "", cell);
+    const note = await page.$$eval(
+      ".jp-CodeCell",
+      (els, k) => els[k as number].querySelector(".course-run-note")?.textContent ?? "",
+      cell,
+    );
     if (note !== STOPPED) problems.push(`the stopped cell (code cell ${cell}) says ${JSON.stringify(note)}`);
-    const cells = await page.$$(".jp-CodeCell");
     await cells[cell].evaluate((e) => e.scrollIntoView({ block: "center" }));
-    await page.screenshot({ path: join(shots, `stop-${info.file.replace(/\.html$/, "")}.png`) });
+    await page.screenshot({ path: join(shots, `stop-${name}.png`) });
     // The page still works: the first cell and a typed one run, counted from [1] again.
     await page.click(".jp-CodeCell .course-run-cell");
     await page.waitForFunction(IDLE, { timeout: 60_000 });
@@ -252,8 +265,12 @@ async function checkStop(browser: Browser, base: string, info: PageInfo, shots: 
     await page.keyboard.up("Control");
     await page.waitForFunction(IDLE, { timeout: 60_000 });
     const seen = await page.evaluate(READ_CELLS) as CellSeen[];
-    if (seen[0].state !== "done") problems.push(`after Stop the first cell ended ${seen[0].state}${firstLine(seen[0].text)}`);
-    if (!/"still works"/.test(seen[1].text)) problems.push(`after Stop a typed cell showed ${JSON.stringify(seen[1].text)}`);
+    if (seen[0].state !== "done") {
+      problems.push(`after Stop the first cell ended ${seen[0].state}${firstLine(seen[0].text)}`);
+    }
+    if (!/"still works"/.test(seen[1].text)) {
+      problems.push(`after Stop a typed cell showed ${JSON.stringify(seen[1].text)}`);
+    }
     const prompt = await page.$$eval(".jp-CodeCell .jp-InputPrompt", (els) => (els[1] as HTMLElement).innerText);
     if (!/\[2\]/.test(prompt)) problems.push(`after Stop the second run is ${JSON.stringify(prompt)}, not [2]`);
     problems.push(...pageErrors(errors));
@@ -263,16 +280,32 @@ async function checkStop(browser: Browser, base: string, info: PageInfo, shots: 
   }
 }
 
+/** A page opened from a file: "Run it here" says to serve the site over HTTP, and nothing fails. */
+async function checkFromFile(browser: Browser, site: string, info: PageInfo): Promise<string[]> {
+  const { page, errors } = await openPage(browser, 1100, 400);
+  try {
+    await page.goto(pathToFileURL(join(site, info.file)).href, { waitUntil: "load", timeout: 60_000 });
+    await page.click(".course-runner [data-action=enable]");
+    const status = await page.$eval(".course-runner .status", (e) => (e as HTMLElement).innerText);
+    const problems = status === NEEDS_HTTP ? [] : [`from a file the bar says ${JSON.stringify(status)}`];
+    return [...problems, ...pageErrors(errors)];
+  } finally {
+    await page.close();
+  }
+}
+
 export async function checkRunner(args: string[]): Promise<number> {
   let site = join(ROOT, "build", "site"), shots = join(ROOT, "build", "runner-screenshots");
-  let wanted = DEFAULT_NOTEBOOKS, stop = "01", timeout = 600;
+  let wanted = DEFAULT_NOTEBOOKS, stop = "07", timeout = 600;
   for (let k = 0; k < args.length; k++) {
     if (args[k] === "--site") site = resolve(args[++k]);
     else if (args[k] === "--shots") shots = resolve(args[++k]);
     else if (args[k] === "--notebooks") wanted = args[++k] === "all" ? [] : args[k].split(",");
     else if (args[k] === "--stop") stop = args[++k];
     else if (args[k] === "--timeout") timeout = Number(args[++k]);
-    else throw new RangeError(`Unknown argument ${args[k]}: expected --site, --shots, --notebooks, --stop or --timeout`);
+    else {throw new RangeError(
+        `Unknown argument ${args[k]}: expected --site, --shots, --notebooks, --stop or --timeout`,
+      );}
   }
   let pages: PageInfo[];
   try {
@@ -314,9 +347,14 @@ export async function checkRunner(args: string[]): Promise<number> {
         report(`edit a cell of ${first.file} and run it with Shift+Enter`, problems);
       });
     }
+    if (first) {
+      await attempt(`${first.file} from a file`, () => checkFromFile(browser, site, first), (problems) => {
+        report(`${first.file} opened from a file: "Run it here" asks for HTTP`, problems);
+      });
+    }
     if (stopped) {
       await attempt(`Stop in ${stopped.file}`, () => checkStop(browser, url, stopped, shots), (problems) => {
-        report(`Stop during a long cell of ${stopped.file}, then run again`, problems);
+        report(`Stop during the training cell of ${stopped.file}, then run again`, problems);
       });
     }
   } finally {

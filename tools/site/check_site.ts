@@ -29,7 +29,6 @@ import {
 } from "./_site.ts";
 import { ROOT } from "../_paths.ts";
 
-
 /** Read in the page: the svgs of notebook outputs (lab template: .jp-OutputArea-output), and every link. */
 const READ_PAGE = `(() => {
   const svgs = [...document.querySelectorAll(".jp-OutputArea-output svg")].filter((s) => !s.parentElement.closest("svg"));

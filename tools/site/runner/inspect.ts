@@ -83,7 +83,7 @@ function show(v: unknown, depth: number, maxItems: number, seen: Set<object>, le
     case "symbol":
       return v.toString();
     case "function":
-      return functionName(v);
+      return functionName(v as (...args: never[]) => unknown);
   }
   if (v === null) return "null";
   const o = v as object;
@@ -137,9 +137,7 @@ function wrap(prefix: string, open: string, close: string, items: string[], leve
   const line = `${prefix}${open} ${items.join(", ")} ${close}`;
   if (line.length + 2 * level <= LINE_WIDTH && !line.includes("\n")) return line;
   const pad = "  ".repeat(level + 1);
-  return `${prefix}${open}\n${items.map((i) => pad + i).join(",\n")}\n${
-    "  ".repeat(level)
-  }${close}`;
+  return `${prefix}${open}\n${items.map((i) => pad + i).join(",\n")}\n${"  ".repeat(level)}${close}`;
 }
 
 function constructorName(o: object): string | undefined {
@@ -149,7 +147,7 @@ function constructorName(o: object): string | undefined {
   return typeof ctor === "function" && ctor.name ? ctor.name : "Object";
 }
 
-function functionName(f: Function): string {
+function functionName(f: (...args: never[]) => unknown): string {
   const source = Function.prototype.toString.call(f);
   if (/^class\b/.test(source)) return `[class ${f.name || "(anonymous)"}]`;
   const kind = f.constructor?.name === "AsyncFunction" ? "AsyncFunction" : "Function";

@@ -42,7 +42,10 @@ function displayable(bundle: MimeBundle) {
 function tagged(mime: string) {
   return (strings: TemplateStringsArray, ...values: unknown[]) =>
     displayable({
-      [mime]: strings.reduce((text, s, k) => text + s + (values[k] !== undefined && k < values.length ? values[k] : ""), ""),
+      [mime]: strings.reduce(
+        (text, s, k) => text + s + (values[k] !== undefined && k < values.length ? values[k] : ""),
+        "",
+      ),
     });
 }
 

@@ -1,38 +1,17 @@
 /**
- * "Run it here" on a notebook page of the course website (bundled by `tools/site/build_site.ts` as
- * `runner/page.js`, a classic script every notebook page loads). The page keeps the outputs Jupyter made when the
- * site was built; the button turns on run mode: every code cell gets an editor (CodeMirror 6, TypeScript
- * highlighting), a run button and a prompt that shows `[*]` while it waits or runs. Shift+Enter runs a cell and
- * moves to the next, Ctrl+Enter runs it and stays; "Run all" runs every cell in order and stops at the first
- * error; "Stop" ends the run by restarting the notebook (its worker, `kernel.ts`) and says so. A cell's new
- * outputs replace its old ones; an error shows in the cell with the line it came from.
+ * "Run it here" on a notebook page of the course website: the page script every notebook page loads (bundled by
+ * `tools/site/build_site.ts` as `runner/page.js`, a small classic script, so a page opened from a file loads it
+ * too). It puts a bar under the page's navigation with one button; pressing it loads run mode
+ * (`runner/run_mode.js`, `run_mode.ts`: the editors, the notebook's worker), which takes the bar over. Readers who
+ * never press it download nothing more.
  *
- * State for tests, on `<body>`: `data-runner` is `off` or `on`, `data-kernel` is `idle` or `busy`; on each code
- * cell, `data-run-state` is `queued`, `running`, `done`, `error`, `cancelled` or `stopped`.
+ * A page opened from a file (`file://`) cannot start a module worker or fetch the course's data: there the
+ * button says to serve the folder over HTTP instead.
+ *
+ * State for tests, on `<body>`: `data-runner` is `off` until run mode is on.
  *
  * @module
  */
-
-import { basicSetup, EditorView } from "codemirror";
-import { keymap } from "@codemirror/view";
-import { Prec } from "@codemirror/state";
-import { javascript } from "@codemirror/lang-javascript";
-import { Kernel, type RunHandlers } from "./kernel.ts";
-import { appendOutput, clearOutputs, fillOutput } from "./render.ts";
-import { type Output, STOPPED } from "./protocol.ts";
-
-/** What `tools/site/_site.ts` puts in the page: the notebook's code cells, by notebook index, in page order. */
-interface CellSource {
-  index: number;
-  source: string;
-}
-
-interface PageCell extends CellSource {
-  el: HTMLElement;
-  prompt: HTMLElement;
-  editor?: EditorView;
-  area?: HTMLElement;
-}
 
 const STYLE = `
 .course-runner { position: sticky; top: 0; z-index: 10; display: flex; gap: 10px; align-items: center; flex-wrap: wrap;
@@ -43,215 +22,59 @@ const STYLE = `
 .course-runner button:disabled { opacity: 0.5; cursor: default; }
 .course-runner .status { color: #555; }
 .course-runner .status.stopped { color: #a33; font-weight: 600; }
-.course-run-cell { display: block; margin: 4px 0 0 auto; font-size: 12px; padding: 1px 8px; cursor: pointer;
-  border: 1px solid #ccd; border-radius: 4px; background: #f6f8fc; }
-.jp-CodeCell[data-run-state=running] .jp-InputPrompt, .jp-CodeCell[data-run-state=queued] .jp-InputPrompt { color: #b35c00; }
-.jp-CodeCell[data-run-state=running] .jp-InputArea-editor { border-left: 3px solid #e0a100; }
-.course-run-error pre { color: #a11; background: #fdf0f0; }
-.course-run-note { font: 13px system-ui, sans-serif; color: #a33; padding: 4px 0 4px 8px; }
-.jp-InputArea-editor .cm-editor { font-size: 13px; background: var(--jp-cell-editor-background, #f7f7f7); }
-.jp-InputArea-editor .cm-editor.cm-focused { outline: 1px solid #8aa8dd; }
 `;
 
-/** The notebook's code cells on the page, with their sources. */
-function readCells(): PageCell[] {
-  const elements = [...document.querySelectorAll<HTMLElement>(".jp-CodeCell")];
-  let sources: CellSource[] | undefined;
-  try {
-    sources = JSON.parse(document.getElementById("course-cells")?.textContent ?? "null") ?? undefined;
-  } catch {
-    sources = undefined;
-  }
-  return elements.map((el, k) => ({
-    el,
-    index: sources?.[k]?.index ?? k,
-    source: sources?.length === elements.length
-      ? sources[k].source
-      : el.querySelector(".jp-InputArea-editor pre")?.textContent?.replace(/\n$/, "") ?? "",
-    prompt: el.querySelector<HTMLElement>(".jp-InputPrompt")!,
-  }));
+/** What the bar says on a page opened from a file. */
+export const NEEDS_HTTP = "Running needs the site served over HTTP: a page opened from a file cannot start the " +
+  "notebook's worker. Serve the site's folder with any static server, for example " +
+  "python3 -m http.server -d build/site 8000, and open the page from http://localhost:8000/.";
+
+/** The bar under the navigation, with "Run it here". */
+function runnerBar(): HTMLElement {
+  const style = document.createElement("style");
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+  const bar = document.createElement("div");
+  bar.className = "course-runner";
+  bar.innerHTML = `<button class="primary" data-action="enable">▶ Run it here</button>` +
+    `<span class="status">Edit and run this notebook in your browser, nothing to install: the cells run in ` +
+    `order and share their variables, as in Jupyter.</span>`;
+  const nav = document.querySelector(".course-nav");
+  if (nav) nav.after(bar);
+  else document.body.prepend(bar);
+  return bar;
 }
 
-class RunMode {
-  private readonly cells = readCells();
-  private readonly kernel = new Kernel(new URL("runner/worker.js", document.baseURI));
-  /** Outputs shown under a display id, redrawn by `update_display_data` (in any cell, as Jupyter does). */
-  private readonly displays = new Map<string, HTMLElement[]>();
-  private readonly bar: HTMLElement;
-  private on = false;
-
-  constructor() {
-    const style = document.createElement("style");
-    style.textContent = STYLE;
-    document.head.appendChild(style);
-    this.bar = document.createElement("div");
-    this.bar.className = "course-runner";
-    this.bar.innerHTML = `<button class="primary" data-action="enable">▶ Run it here</button>` +
-      `<span class="status">Edit and run this notebook in your browser, nothing to install: the cells run in ` +
-      `order and share their variables, as in Jupyter.</span>`;
-    const nav = document.querySelector(".course-nav");
-    if (nav) nav.after(this.bar);
-    else document.body.prepend(this.bar);
-    this.bar.addEventListener("click", (e) => this.action((e.target as HTMLElement).closest("button")?.dataset.action));
-    document.body.dataset.runner = "off";
-    this.kernel.onFailure = (message) => this.say(`The notebook could not start: ${message}`, true);
-  }
-
-  private action(name: string | undefined) {
-    if (name === "enable") this.enable();
-    else if (name === "run-all") this.runAll();
-    else if (name === "stop") this.stop();
-  }
-
-  /** Run mode on: editors, run buttons, the worker started. */
-  enable() {
-    if (this.on) return;
-    if (location.protocol === "file:") {
-      this.say(
-        "Running needs the site served over HTTP: a page opened from a file cannot start the notebook's worker. " +
-          "Serve the site folder with any static server (for example: deno run -A jsr:@std/http/file-server).",
-        true,
-      );
-      return;
-    }
-    this.on = true;
-    document.body.dataset.runner = "on";
-    this.bar.innerHTML = `<button class="primary" data-action="run-all">▶▶ Run all</button>` +
-      `<button data-action="stop">■ Stop</button><span class="status"></span>`;
-    this.cells.forEach((cell, k) => this.attachEditor(cell, k));
-    this.kernel.start();
-    this.idle("Ready. Shift+Enter runs a cell and moves to the next; Run all runs them all, in order.");
-  }
-
-  private attachEditor(cell: PageCell, k: number) {
-    const host = cell.el.querySelector<HTMLElement>(".jp-InputArea-editor")!;
-    for (const child of host.children) (child as HTMLElement).style.display = "none";
-    const run = (advance: boolean) => () => {
-      this.runCell(cell);
-      if (advance) this.cells[k + 1]?.editor?.focus();
-      return true;
-    };
-    cell.editor = new EditorView({
-      doc: cell.source,
-      parent: host,
-      extensions: [
-        Prec.highest(keymap.of([{ key: "Shift-Enter", run: run(true) }, { key: "Mod-Enter", run: run(false) }])),
-        basicSetup,
-        javascript({ typescript: true }),
-      ],
-    });
-    const button = document.createElement("button");
-    button.className = "course-run-cell";
-    button.textContent = "▶ Run";
-    button.title = "Run this cell (Shift+Enter)";
-    button.addEventListener("click", run(false));
-    cell.prompt.appendChild(button);
-    cell.el.dataset.runState = "";
-  }
-
-  private source(cell: PageCell): string {
-    return cell.editor ? cell.editor.state.doc.toString() : cell.source;
-  }
-
-  runCell(cell: PageCell) {
-    this.queued(cell);
-    this.kernel.run(this.source(cell), this.handlers(cell));
-    this.busy();
-  }
-
-  runAll() {
-    const cells = this.cells.filter((c) => this.source(c).trim() !== "");
-    for (const c of cells) this.queued(c);
-    this.kernel.runAll(cells.map((c) => ({ source: this.source(c), handlers: this.handlers(c) })));
-    this.busy();
-  }
-
-  stop() {
-    const running = this.cells.find((c) => c.el.dataset.runState === "running");
-    this.kernel.restart();
-    if (running) {
-      running.el.dataset.runState = "stopped";
-      setPrompt(running, " ");
-      const note = document.createElement("div");
-      note.className = "course-run-note";
-      note.textContent = STOPPED;
-      (running.area ?? clearOutputs(running.el)).appendChild(note);
-    }
-    this.say(STOPPED, true);
-    document.body.dataset.kernel = "idle";
-  }
-
-  private queued(cell: PageCell) {
-    cell.el.dataset.runState = "queued";
-    setPrompt(cell, "*");
-  }
-
-  private handlers(cell: PageCell): RunHandlers {
-    let count = 0;
-    return {
-      onStart: (n) => {
-        count = n;
-        cell.el.dataset.runState = "running";
-        cell.area = clearOutputs(cell.el);
-        this.say(`Running cell [${n}]…`);
-      },
-      onOutput: (output) => this.output(cell, output),
-      onDone: (ok, seconds) => {
-        cell.el.dataset.runState = ok ? "done" : "error";
-        setPrompt(cell, String(count));
-        cell.prompt.title = `ran in ${seconds.toFixed(2)} s`;
-        if (!this.kernel.busy) this.idle(ok ? `Done: cell [${count}] ran in ${seconds.toFixed(1)} s.` : errorSay(count));
-      },
-      onCancel: (reason) => {
-        if (cell.el.dataset.runState === "running") return; // stop() marks the running cell
-        cell.el.dataset.runState = "cancelled";
-        setPrompt(cell, " ");
-        if (reason === "error" && !this.kernel.busy) this.idle(errorSay(count));
-      },
-    };
-  }
-
-  private output(cell: PageCell, output: Output) {
-    if (output.output_type === "update_display_data") {
-      const id = output.transient?.display_id;
-      for (const child of (id && this.displays.get(id)) || []) fillOutput(child, output);
-      return;
-    }
-    const child = appendOutput(cell.area ?? clearOutputs(cell.el), output);
-    const id = output.output_type === "display_data" ? output.transient?.display_id : undefined;
-    if (id) this.displays.set(id, [...(this.displays.get(id) ?? []).filter((c) => c.isConnected), child]);
-  }
-
-  private busy() {
-    document.body.dataset.kernel = "busy";
-    this.bar.querySelector<HTMLButtonElement>("[data-action=stop]")!.disabled = false;
-  }
-
-  private idle(message: string) {
-    document.body.dataset.kernel = "idle";
-    this.say(message);
-  }
-
-  private say(message: string, alarm = false) {
-    const status = this.bar.querySelector<HTMLElement>(".status")!;
-    status.textContent = message;
-    status.classList.toggle("stopped", alarm);
-  }
+function say(bar: HTMLElement, message: string) {
+  const status = bar.querySelector<HTMLElement>(".status")!;
+  status.textContent = message;
+  status.classList.add("stopped");
 }
 
-function setPrompt(cell: PageCell, count: string) {
-  const first = cell.prompt.firstChild;
-  const text = `In\u00a0[${count}]:`;
-  if (first?.nodeType === Node.TEXT_NODE) first.textContent = text;
-  else cell.prompt.prepend(text);
+/** Loads run mode and hands it the bar. */
+function enable(bar: HTMLElement, button: HTMLButtonElement) {
+  if (location.protocol === "file:") return say(bar, NEEDS_HTTP);
+  button.disabled = true;
+  button.textContent = "Loading…";
+  const script = document.createElement("script");
+  script.src = new URL("runner/run_mode.js", document.baseURI).href;
+  script.onload = () => (globalThis as { courseRunMode?: (bar: HTMLElement) => void }).courseRunMode?.(bar);
+  script.onerror = () => {
+    button.disabled = false;
+    button.textContent = "▶ Run it here";
+    say(bar, "The runner did not load (runner/run_mode.js): check the connection and press the button again.");
+  };
+  document.head.appendChild(script);
 }
 
-function errorSay(count: number): string {
-  return `Cell [${count}] raised an error (shown under it); the cells after it did not run.`;
+function start() {
+  const bar = runnerBar();
+  document.body.dataset.runner = "off";
+  const button = bar.querySelector<HTMLButtonElement>("[data-action=enable]")!;
+  button.addEventListener("click", () => enable(bar, button), { once: false });
 }
 
 if (typeof document !== "undefined" && document.querySelector(".jp-Notebook")) {
-  const start = () => Object.assign(globalThis, { courseRunner: new RunMode() });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 }

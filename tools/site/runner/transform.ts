@@ -333,7 +333,7 @@ class Rewriter {
   private children(node: Node, scope: Scope) {
     for (const [key, value] of Object.entries(node)) {
       if (key === "type" || key === "loc" || key === "start" || key === "end") continue;
-      if (Array.isArray(value)) for (const v of value) this.visitValue(v, scope);
+      if (Array.isArray(value)) { for (const v of value) this.visitValue(v, scope); }
       else this.visitValue(value, scope);
     }
   }
@@ -360,7 +360,10 @@ class Rewriter {
     return this.isGlobal(name) ? "global" : "unknown";
   }
 
-  private property(node: ES.Property | ES.AssignmentProperty | ES.PropertyDefinition | ES.MethodDefinition, scope: Scope) {
+  private property(
+    node: ES.Property | ES.AssignmentProperty | ES.PropertyDefinition | ES.MethodDefinition,
+    scope: Scope,
+  ) {
     if (node.computed) this.visit(node.key, scope);
     if (node.type === "Property" && node.shorthand) {
       const value = node.value as Node;
@@ -379,7 +382,7 @@ class Rewriter {
       lexicalNames(node.body.body, inner.names);
     }
     for (const p of node.params) this.visit(p, inner);
-    if (node.body.type === "BlockStatement") for (const s of node.body.body) this.visit(s, inner);
+    if (node.body.type === "BlockStatement") { for (const s of node.body.body) this.visit(s, inner); }
     else this.visit(node.body, inner);
   }
 
@@ -393,7 +396,7 @@ class Rewriter {
   private block(body: Node[], scope: Scope, kind: "block" | "function" = "block") {
     const inner: Scope = { kind, names: new Set(), parent: scope };
     const statements = body.flatMap((n) => n.type === "SwitchCase" ? n.consequent : [n]);
-    if (kind === "function") for (const s of statements) hoistVars(s, inner.names);
+    if (kind === "function") { for (const s of statements) hoistVars(s, inner.names); }
     lexicalNames(statements, inner.names);
     for (const n of body) {
       if (n.type === "SwitchCase") {
@@ -407,7 +410,7 @@ class Rewriter {
     const head = node.type === "ForStatement" ? node.init : node.left;
     const lexical = head?.type === "VariableDeclaration" && head.kind !== "var";
     const inner: Scope = lexical ? { kind: "block", names: new Set(), parent: scope } : scope;
-    if (lexical) for (const d of head.declarations) patternNames(d.id, inner.names);
+    if (lexical) { for (const d of head.declarations) patternNames(d.id, inner.names); }
     if (head?.type === "VariableDeclaration") {
       this.declaration(head, inner, node.type === "ForStatement" ? "for-init" : "for-left");
     } else this.visit(head, inner);
@@ -473,6 +476,6 @@ function lexicalNames(statements: readonly Node[], out: Set<string>): void {
       for (const d of node.declarations) patternNames(d.id, out);
     } else if ((node.type === "FunctionDeclaration" || node.type === "ClassDeclaration") && node.id) {
       out.add(node.id.name);
-    } else if (node.type === "ImportDeclaration") for (const spec of node.specifiers) out.add(spec.local.name);
+    } else if (node.type === "ImportDeclaration") { for (const spec of node.specifiers) out.add(spec.local.name); }
   }
 }

@@ -111,9 +111,19 @@ let queue = Promise.resolve();
 workerScope.onmessage = (event: MessageEvent<RunRequest>) => {
   if (event.data?.type === "run") queue = queue.then(() => run(event.data));
 };
+// An error thrown later by something a cell started (a timer) goes under the cell, as stderr, as in the kernel.
+workerScope.onerror = (event: ErrorEvent) => {
+  event.preventDefault();
+  const e = event.error;
+  emit({ output_type: "stream", name: "stderr", text: `Uncaught ${e instanceof Error ? e.stack : event.message}\n` });
+};
 workerScope.onunhandledrejection = (event: PromiseRejectionEvent) => {
   event.preventDefault();
   const r = event.reason;
-  emit({ output_type: "stream", name: "stderr", text: `Uncaught (in promise) ${r instanceof Error ? r.stack : inspect(r)}\n` });
+  emit({
+    output_type: "stream",
+    name: "stderr",
+    text: `Uncaught (in promise) ${r instanceof Error ? r.stack : inspect(r)}\n`,
+  });
 };
 post({ type: "ready" });
