@@ -178,7 +178,7 @@ Deno.test("inspect shows values as Deno does, in plain text; formatLog prints co
 });
 
 Deno.test("Deno.jupyter in the page: md, html, display with ids, broadcast, format", async () => {
-  const { denoJupyter, format } = await import("../tools/site/runner/jupyter.ts");
+  const { denoJupyter, format } = await import("../tools/site/runner/deno_shim.ts");
   const outputs: unknown[] = [];
   const jupyter = denoJupyter((o) => void outputs.push(o));
   const shown = jupyter.md`**${1 + 1}** and ${undefined}none`;

@@ -3,7 +3,7 @@
  * special headers, as any host), opens notebook pages in headless Chromium, presses "Run it here" and "Run all",
  * and compares each code cell's outputs with what Jupyter recorded (`tests/fixtures/notebook_outputs.json`: the
  * number and kind of outputs per cell, as `outputKinds` gives them). Then, on the first notebook checked, it edits
- * a cell and runs it with Shift+Enter; in notebook 08 (`--stop`), it presses Stop while the training cell draws its
+ * a cell and runs it with Shift+Enter; in notebook 07 (`--stop NN` names another), it presses Stop while the training cell draws its
  * live chart, and checks the restart message and that cells run afterwards. Screenshots go to build/runner-screenshots/ (look at them).
  *
  * Each notebook's line gives the seconds Run all took in the page and in Jupyter (pages.json), and how many

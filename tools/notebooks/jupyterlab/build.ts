@@ -14,12 +14,12 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { ROOT } from "../../_paths.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, "..", "..");
 /** The folder to serve as `--NotebookApp.extra_static_paths`. */
 export const LAB_STATIC = join(ROOT, "build", "jupyterlab");
 /** The page, under the server's `/static/`. */

@@ -4,7 +4,7 @@
  * run mode gives every code cell an editor (CodeMirror 6, TypeScript highlighting), a run button and a prompt that
  * shows `[*]` while it waits or runs. Shift+Enter runs a cell and moves to the next, Ctrl+Enter runs it and stays;
  * "Run all" runs every cell in order and stops at the first error; "Stop" ends the run by restarting the notebook
- * (its worker, `kernel.ts`) and says so. A cell's new outputs replace its old ones; an error shows in the cell
+ * (its worker, `worker_queue.ts`) and says so. A cell's new outputs replace its old ones; an error shows in the cell
  * with the line it came from.
  *
  * State for tests, on `<body>`: `data-runner` is `on`, `data-kernel` is `idle` or `busy`; on each code cell,
@@ -17,7 +17,7 @@ import { basicSetup, EditorView } from "codemirror";
 import { keymap } from "@codemirror/view";
 import { Prec } from "@codemirror/state";
 import { javascript } from "@codemirror/lang-javascript";
-import { Kernel, type RunHandlers } from "./kernel.ts";
+import { Kernel, type RunHandlers } from "./worker_queue.ts";
 import { appendOutput, clearOutputs, fillOutput } from "./render.ts";
 import { type Output, STOPPED } from "./protocol.ts";
 

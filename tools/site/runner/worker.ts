@@ -18,7 +18,7 @@
 
 import { errorLine, moduleKey, transformCell } from "./transform.ts";
 import { formatLog, inspect } from "./inspect.ts";
-import { denoGlobal, format } from "./jupyter.ts";
+import { denoGlobal, format } from "./deno_shim.ts";
 import { MODULES } from "./modules.ts";
 import type { Output, RunRequest, WorkerMessage } from "./protocol.ts";
 import { DATA_BASE_GLOBAL } from "@course/lib/core/platform.ts";
