@@ -154,8 +154,10 @@ export function indexPage(pages: readonly PageInfo[], builtAt: string): string {
 <p class="lead">A course in ${pages.length} notebooks: what an LSTM keeps in its two states, how each gate works,
 a next-word predictor trained on the Brown corpus, how to make it better, and what it remembers inside.
 Every page below is a notebook executed top to bottom with the Deno kernel; every number and chart on it was
-computed when the site was built. To run them yourself, open <code>notebooks/</code> in Jupyter with the Deno kernel
-(see the README).</p>
+computed when the site was built. <strong>To run them yourself with nothing to install</strong>, open a notebook and
+press <em>Run it here</em> in the bar at its top: every code cell becomes an editor you can change and run in your
+browser (Shift+Enter runs a cell, <em>Run all</em> runs them in order, <em>Stop</em> restarts). To run them in Jupyter
+instead, open <code>notebooks/</code> with the course's Deno kernel (see the README).</p>
 <ol>
 ${items}
 </ol>

@@ -106,7 +106,11 @@ export class RunMode {
     for (const child of host.children) (child as HTMLElement).style.display = "none";
     const run = (advance: boolean) => () => {
       this.runCell(cell);
-      if (advance) this.cells[k + 1]?.editor?.focus();
+      const next = advance ? this.cells[k + 1] : undefined;
+      if (next) {
+        next.editor?.focus();
+        next.el.scrollIntoView({ block: "nearest" }); // the learner sees the cell that runs next
+      }
       return true;
     };
     cell.editor = new EditorView({
@@ -148,6 +152,8 @@ export class RunMode {
   stop() {
     const running = this.cells.find((c) => c.el.dataset.runState === "running");
     this.kernel.restart();
+    // A fresh notebook: no cell has run in it, so none keeps its old In [n].
+    for (const c of this.cells) if (c !== running) setPrompt(c, " ");
     if (running) {
       running.el.dataset.runState = "stopped";
       setPrompt(running, " ");
@@ -157,6 +163,7 @@ export class RunMode {
       (running.area ?? clearOutputs(running.el)).appendChild(note);
     }
     this.say(STOPPED, true);
+    this.stopButton().disabled = true; // nothing runs now: Stop would only throw the variables away
     document.body.dataset.kernel = "idle";
   }
 
@@ -172,7 +179,7 @@ export class RunMode {
         count = n;
         cell.el.dataset.runState = "running";
         cell.area = clearOutputs(cell.el);
-        this.say(`Running cell [${n}]…`);
+        this.ticking(`Running cell [${n}]…`);
       },
       onOutput: (output) => this.output(cell, output),
       onDone: (ok, seconds) => {
@@ -213,15 +220,37 @@ export class RunMode {
 
   private busy() {
     document.body.dataset.kernel = "busy";
-    this.bar.querySelector<HTMLButtonElement>("[data-action=stop]")!.disabled = false;
+    this.stopButton().disabled = false;
   }
 
   private idle(message: string) {
     document.body.dataset.kernel = "idle";
+    this.stopButton().disabled = true;
     this.say(message);
   }
 
+  private stopButton(): HTMLButtonElement {
+    return this.bar.querySelector<HTMLButtonElement>("[data-action=stop]")!;
+  }
+
+  /** Says `message`, then the seconds the cell has been running, once a second, until the bar says something else. */
+  private ticking(message: string) {
+    this.say(message);
+    const started = performance.now();
+    this.timer = setInterval(() => {
+      const seconds = Math.round((performance.now() - started) / 1000);
+      if (seconds >= 2) this.show(`${message} ${seconds} s`);
+    }, 1000);
+  }
+
+  private timer: ReturnType<typeof setInterval> | undefined;
+
   private say(message: string, alarm = false) {
+    clearInterval(this.timer);
+    this.show(message, alarm);
+  }
+
+  private show(message: string, alarm = false) {
     const status = this.bar.querySelector<HTMLElement>(".status")!;
     status.textContent = message;
     status.classList.toggle("stopped", alarm);
@@ -236,7 +265,9 @@ function setPrompt(cell: PageCell, count: string) {
 }
 
 function errorSay(count: number, cancelled: boolean): string {
-  return `Cell [${count}] raised an error (shown under it)${cancelled ? "; the cells after it did not run" : ""}.`;
+  return `The cell marked In [${count}] raised an error (shown under it)${
+    cancelled ? "; the cells after it did not run" : ""
+  }.`;
 }
 
 /** What `page.ts` calls once this script has loaded: run mode on, in the page's runner bar. */
