@@ -6,43 +6,13 @@
 // saved in the browser loads back from the worker's memory.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { extname, join, normalize } from "node:path";
-import { launchBrowser, openPage } from "../tools/_browser.ts";
+import { join } from "node:path";
+import { launchBrowser, openPage, serveFolder } from "../tools/_browser.ts";
 import { writeSiteData } from "../tools/site/site_data.ts";
 import { cached } from "../lib/core/disk_cache.ts";
 import { ROOT } from "../tools/_paths.ts";
 import { initTfjs } from "@course/lib/engine/tfjs.ts";
 import { probe } from "./_platform_probe.ts";
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html",
-  ".js": "text/javascript",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".gz": "application/gzip",
-  ".ts": "text/plain; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".bin": "application/octet-stream",
-};
-
-/** A static server of `dir` on a free port of 127.0.0.1; `requests` collects the paths asked for. */
-function serveFolder(dir: string) {
-  const requests: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
-    const path = decodeURIComponent(new URL(request.url).pathname);
-    requests.push(path);
-    const file = normalize(join(dir, path.endsWith("/") ? `${path}index.html` : path));
-    if (!file.startsWith(dir)) return new Response("outside", { status: 403 });
-    try {
-      const bytes = await Deno.readFile(file);
-      const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
-      return new Response(request.method === "HEAD" ? null : bytes, { headers });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-  return { server, requests, url: `http://127.0.0.1:${server.addr.port}/` };
-}
 
 /** The page: starts the probe as a module worker and keeps what it posts in `window.probeResult`. */
 const PAGE =

@@ -1,6 +1,7 @@
 /**
  * Headless Chromium through puppeteer-core: the one way the course's tools drive a real browser
- * (the website check, `tools/site/check_site.ts`, and Jupyter's own UI, `tools/notebooks/check_jupyter.ts`).
+ * (the website check, `tools/site/check_site.ts`, and Jupyter's own UI, `tools/notebooks/check_jupyter.ts`),
+ * and the one static server that serves a site to it ({@linkcode serveFolder}).
  *
  * Chromium is Debian's `chromium` package (`.ci/run` installs it); `$CHROMIUM` names another binary.
  * puppeteer-core downloads no browser of its own.
@@ -8,7 +9,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 
 export type { Browser, Page };
@@ -92,4 +93,43 @@ export async function screenshots(page: Page, dir: string, prefix: string, slice
     paths.push(path);
   }
   return paths;
+}
+
+/** Content types of the files a site holds. */
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".gz": "application/gzip",
+  ".bin": "application/octet-stream",
+  ".json": "application/json",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".txt": "text/plain; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+/**
+ * A static server of `dir` on a free port of 127.0.0.1, as any static host serves a site (no special headers):
+ * files by path with their content type, `index.html` for a folder, 403 outside `dir`, else 404. `requests`
+ * collects the paths asked for, in order.
+ */
+export function serveFolder(dir: string): { url: string; server: Deno.HttpServer; requests: string[] } {
+  const requests: string[] = [];
+  let port = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: (a) => void (port = a.port) }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    requests.push(path);
+    if (path.split("/").includes("..")) return new Response("forbidden", { status: 403 });
+    const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
+    try {
+      const bytes = await Deno.readFile(file);
+      const headers = { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" };
+      return new Response(req.method === "HEAD" ? null : bytes, { headers });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  return { url: `http://127.0.0.1:${port}/`, server, requests };
 }

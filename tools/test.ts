@@ -13,8 +13,8 @@
  *    build/jupyter-screenshots/;
  * 5. build the course website from those executed notebooks (`tools/site/build_site.ts --no-execute`);
  * 6. open the index and every page in headless Chromium (`tools/site/check_site.ts`): no console errors,
- *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/; then run
- *    notebooks in the site's pages ("Run it here", `tools/site/check_runner.ts`: the site served on 127.0.0.1,
+ *    every chart present and non-empty, no dead link; screenshots go to build/site-screenshots/; beside it,
+ *    notebooks run in the site's pages ("Run it here", `tools/site/check_runner.ts`: the site served on 127.0.0.1,
  *    Run all in notebooks 02–07, each cell's outputs against the record, a cell edited and run, Stop pressed
  *    during a long cell); screenshots go to build/runner-screenshots/;
  * 7. step 4 again, for every notebook, in JupyterLab 4's notebook (`tools/notebooks/check_jupyter.ts --ui lab`: a page
@@ -104,11 +104,16 @@ const STEPS: Step[] = [
     count: countPlain,
   },
   { name: "build site from them", args: ["run", "--allow-all", "tools/site/build_site.ts", "--no-execute"] },
-  { name: "site in headless Chromium", args: ["run", "--allow-all", "tools/site/check_site.ts"], count: countPlain },
   {
-    name: "notebooks run in the site's pages",
-    args: ["run", "--allow-all", "tools/site/check_runner.ts"],
+    name: "site in headless Chromium",
+    args: ["run", "--allow-all", "tools/site/check_site.ts"],
     count: countPlain,
+    // Beside it, in a process of its own (both only read build/site/): the notebooks run in the site's pages.
+    beside: [{
+      name: "notebooks run in the site's pages",
+      args: ["run", "--allow-all", "tools/site/check_runner.ts"],
+      count: countPlain,
+    }],
   },
 ];
 

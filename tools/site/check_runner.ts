@@ -21,9 +21,17 @@
  * @module
  */
 
-import { extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, launchBrowser, openPage, type Page, type PageError, screenshots } from "../_browser.ts";
+import {
+  type Browser,
+  launchBrowser,
+  openPage,
+  type Page,
+  type PageError,
+  screenshots,
+  serveFolder,
+} from "../_browser.ts";
 import { type OutputRecord, RECORD } from "../notebooks/_notebook.ts";
 import type { PageInfo } from "./_site.ts";
 import { ROOT } from "../_paths.ts";
@@ -32,36 +40,6 @@ import { NEEDS_HTTP } from "./runner/page.ts";
 
 /** The notebooks checked by default: the course up to its first tfjs model (08–10 train with tfjs for minutes). */
 export const DEFAULT_NOTEBOOKS = ["02", "03", "04", "05", "06", "07"];
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-  ".css": "text/css",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".txt": "text/plain; charset=utf-8",
-  ".ts": "text/plain; charset=utf-8",
-};
-
-/** A static server for `site` on 127.0.0.1 (a free port): files by path, `index.html` for a folder, else 404. */
-export function serveSite(site: string): { url: string; server: Deno.HttpServer } {
-  let port = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: (a) => void (port = a.port) }, async (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
-    if (path.split("/").includes("..")) return new Response("forbidden", { status: 403 });
-    const file = join(site, path.endsWith("/") ? `${path}index.html` : path);
-    try {
-      const bytes = await Deno.readFile(file);
-      const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
-      return new Response(req.method === "HEAD" ? null : bytes, { headers });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-  return { url: `http://127.0.0.1:${port}/`, server };
-}
 
 /** What the check reads from a notebook page: each code cell's run state, output kinds and output text. */
 interface CellSeen {
@@ -319,7 +297,7 @@ export async function checkRunner(args: string[]): Promise<number> {
   const chosen = pages.filter((p) => wanted.length === 0 || wanted.some((w) => p.file.startsWith(`${w}-`)));
   await Deno.remove(shots, { recursive: true }).catch(() => {});
   await Deno.mkdir(shots, { recursive: true });
-  const { url, server } = serveSite(site);
+  const { url, server } = serveFolder(site);
   const browser = await launchBrowser();
   let passed = 0, failed = 0;
   const report = (name: string, problems: string[], line = "") => {
