@@ -34,6 +34,7 @@ import {
 } from "../_browser.ts";
 import { type OutputRecord, RECORD } from "../notebooks/_notebook.ts";
 import type { PageInfo } from "./_site.ts";
+import { readPages } from "./check_site.ts";
 import { ROOT } from "../_paths.ts";
 import { STOPPED } from "./runner/protocol.ts";
 import { NEEDS_HTTP } from "./runner/page.ts";
@@ -285,14 +286,8 @@ export async function checkRunner(args: string[]): Promise<number> {
         `Unknown argument ${args[k]}: expected --site, --shots, --notebooks, --stop or --timeout`,
       );}
   }
-  let pages: PageInfo[];
-  try {
-    pages = JSON.parse(await Deno.readTextFile(join(site, "pages.json")));
-  } catch {
-    console.log(`FAIL  no site in ${site}: run deno task build first`);
-    console.log("0 passed, 1 failed");
-    return 1;
-  }
+  const pages = await readPages(site);
+  if (!pages) return 1;
   const record: OutputRecord = JSON.parse(await Deno.readTextFile(RECORD));
   const chosen = pages.filter((p) => wanted.length === 0 || wanted.some((w) => p.file.startsWith(`${w}-`)));
   await Deno.remove(shots, { recursive: true }).catch(() => {});

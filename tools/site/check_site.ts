@@ -49,6 +49,20 @@ const READ_PAGE = `(() => {
   };
 })()`;
 
+/**
+ * The built site's pages (its `pages.json`), or undefined after saying, in the checks' two closing lines, that
+ * there is no site to check.
+ */
+export async function readPages(site: string): Promise<PageInfo[] | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(site, "pages.json")));
+  } catch {
+    console.log(`FAIL  no site in ${site}: run deno task build first`);
+    console.log("0 passed, 1 failed");
+    return undefined;
+  }
+}
+
 export async function checkSite(args: string[]): Promise<number> {
   let site = join(ROOT, "build", "site"), shots = join(ROOT, "build", "site-screenshots");
   for (let k = 0; k < args.length; k++) {
@@ -56,14 +70,8 @@ export async function checkSite(args: string[]): Promise<number> {
     else if (args[k] === "--shots") shots = resolve(args[++k]);
     else throw new RangeError(`Unknown argument ${args[k]}: expected --site DIR or --shots DIR`);
   }
-  let pages: PageInfo[];
-  try {
-    pages = JSON.parse(await Deno.readTextFile(join(site, "pages.json")));
-  } catch {
-    console.log(`FAIL  no site in ${site}: run deno task build first`);
-    console.log("0 passed, 1 failed");
-    return 1;
-  }
+  const pages = await readPages(site);
+  if (!pages) return 1;
   // The explorable pages the build wrote (tools/site/build_site.ts, writeExplorers); none if it wrote no list.
   const explorers: ExplorerInfo[] = await Deno.readTextFile(join(site, "explorers.json")).then(
     (t) => JSON.parse(t),
