@@ -20,10 +20,6 @@ import { fileURLToPath } from "node:url";
 
 /** The repository's root folder. */
 export const ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
-/** The notebooks, in order. */
-export const NOTEBOOKS: string = join(ROOT, "notebooks");
-/** Everything tools write that is not committed. */
-export const BUILD: string = join(ROOT, "build");
 /** The tests and their fixtures. */
 export const TESTS: string = join(ROOT, "tests");
 /** The data folder (corpus, results, models). */
